@@ -1,0 +1,56 @@
+# trucesim — set-up, demo and tests. `make demo` and `make test` need nothing installed by hand
+# except a Python >= 3.12 interpreter, which this Makefile finds (or says how to get).
+SHELL := /bin/bash
+VENV  := .venv
+VPY   := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Candidates, in order: $(PYTHON) if given, python3.13, python3.12, python3, pyenv's 3.12+.
+PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
+CANDIDATES := $(PYTHON) python3.13 python3.12 python3 $(sort $(wildcard $(PYENV_ROOT)/versions/3.1[2-9]*/bin/python3))
+FOUND_PY   := $(shell for p in $(CANDIDATES); do \
+	  if "$$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
+	    echo "$$p"; break; fi; done)
+
+.PHONY: demo test test-fast bench lint clean venv golden help
+help:
+	@echo "make demo   - create .venv, install, run the Syria 2016 scenario"
+	@echo "make test   - create .venv, install, run all tests"
+	@echo "make bench  - run the benchmarks"
+	@echo "make golden - regenerate tests/golden/ (review the diff!)"
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(FOUND_PY)" ]; then \
+	  echo "trucesim needs Python >= 3.12 (Mesa 3.5 requires it); none was found among:"; \
+	  echo "  $(CANDIDATES)"; \
+	  echo "Install one, e.g. 'pyenv install 3.12' or 'apt-get install python3.12 python3.12-venv',"; \
+	  echo "or point at one with 'make PYTHON=/path/to/python3.12 test'."; \
+	  exit 1; fi
+	@echo "Using $(FOUND_PY) ($$($(FOUND_PY) --version))"
+	@test -x $(VPY) || $(FOUND_PY) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/trucesim run scenarios/syria_2016.yaml --worlds 2000 --seed 2016
+
+test: $(STAMP)
+	$(VPY) -m pytest -q -p no:cacheprovider
+
+test-fast: $(STAMP)
+	$(VPY) -m pytest -q -m "not slow"
+
+bench: $(STAMP)
+	$(VPY) benchmarks/run.py
+
+golden: $(STAMP)
+	$(VPY) -m tests.golden.regenerate
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check sim tests
+
+clean:
+	rm -rf $(VENV) build *.egg-info

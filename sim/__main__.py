@@ -1,0 +1,5 @@
+"""`python -m sim` does what `trucesim` does."""
+
+from sim.cli import main
+
+main()

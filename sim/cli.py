@@ -1,0 +1,179 @@
+"""The `trucesim` command line: thin wrappers over the Python API.
+
+Bad input (a scenario file, an override, an option) ends with exit code 2 and one message per
+problem; nothing here prints a traceback unless TRUCESIM_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from sim.scenario import ScenarioError, load
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, rich_markup_mode="markdown",
+    help="**trucesim**: simulate how long a truce survives, and why it fails.\n\n"
+         "Examples:\n\n"
+         "    trucesim run scenarios/syria_2016.yaml --worlds 2000 --seed 1\n\n"
+         "    trucesim check scenarios/*.yaml\n\n"
+         "    trucesim schema > scenario.schema.json",
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+def _fail(messages: list[str], code: int = 2) -> None:
+    for m in messages:
+        err.print(m, markup=False, highlight=False)
+    raise typer.Exit(code)
+
+
+@app.command()
+def check(files: Annotated[list[Path], typer.Argument(help="Scenario files to validate.")]):
+    """Validate scenario files; print every problem with file, line and field.
+
+    Example: `trucesim check scenarios/*.yaml`
+    """
+    problems = []
+    for f in files:
+        try:
+            scn = load(f)
+            out.print(f"{f}: ok ({len(scn.actors)} actors, {len(scn.strategies)} strategies)",
+                      highlight=False)
+        except ScenarioError as exc:
+            problems += [str(p) for p in exc.problems]
+    if problems:
+        _fail(problems)
+
+
+@app.command()
+def schema():
+    """Print the JSON Schema of scenario files (for editors and tools).
+
+    Example: `trucesim schema > scenario.schema.json`
+    """
+    from sim.schema import Scenario
+
+    print(json.dumps(Scenario.model_json_schema(), indent=2))
+
+
+def _progress(total: int) -> Progress:
+    return Progress(TextColumn("[bold]simulating"), BarColumn(),
+                    TextColumn("{task.completed:,.0f}/{task.total:,.0f} world-days"),
+                    TimeRemainingColumn(), console=err, transient=True,
+                    disable=not err.is_terminal)
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    strategy: Annotated[str, typer.Option(help="Strategy name from the scenario.")] = "baseline",
+    worlds: Annotated[int, typer.Option(min=1, max=10_000_000, help="Worlds to run.")] = 1000,
+    days: Annotated[int | None, typer.Option(min=1, max=3650, help="Horizon in days.")] = None,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 0,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="Override a field: PATH=VALUE (repeatable).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TABLE,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Write worlds.parquet, daily.parquet/csv and summary.json here.")] = None,
+):
+    """Run a scenario's worlds and summarise how long the truce survives.
+
+    Examples:
+
+        trucesim run scenarios/syria_2016.yaml
+
+        trucesim run scenarios/syria_2016.yaml --worlds 10000 --seed 7 --format json
+
+        trucesim run scenarios/syria_2016.yaml --set information.p_misattribution=0.1 --out out/
+    """
+    from sim.runner import run as run_worlds
+
+    try:
+        scn = load(scenario, set_ or [])
+    except ScenarioError as exc:
+        _fail([str(p) for p in exc.problems])
+    if strategy not in scn.strategies:
+        _fail([f"{scenario}: strategies: no strategy '{strategy}'; "
+               f"expected one of: {', '.join(scn.strategies)}"])
+    horizon = days or scn.meta.horizon_days
+    with _progress(worlds * horizon) as bar:
+        task = bar.add_task("run", total=worlds * horizon)
+        result = run_worlds(scn, strategy, worlds, seed, days,
+                            progress=lambda n: bar.advance(task, n))
+    if out_dir is not None:
+        try:
+            result.write(out_dir)
+        except OSError as exc:
+            _fail([f"{out_dir}: cannot write results: {exc.strerror or exc}"])
+    if fmt is Format.JSON:
+        print(json.dumps(result.summary, indent=2))
+    else:
+        print_summary(result.summary)
+    if out_dir is not None and fmt is Format.TABLE:
+        out.print(f"results written to {out_dir}/", highlight=False)
+
+
+def _pct(share: dict | None) -> str:
+    if share is None:
+        return "beyond horizon"
+    lo, hi = share["ci95"]
+    return f"{share['share']:6.1%}  ({lo:.1%}–{hi:.1%})"
+
+
+def print_summary(summary: dict) -> None:
+    """Print a run summary as tables."""
+    out.print(f"[bold]{summary['scenario']}[/bold] — strategy [cyan]{summary['strategy']}[/cyan],"
+              f" {summary['worlds']:,} worlds, {summary['horizon_days']} days, "
+              f"seed {summary['seed']}")
+    t = Table(title="Truce survival (share of worlds, 95% CI)", title_justify="left")
+    t.add_column("day", justify="right")
+    t.add_column("surviving", justify="right")
+    for day, share in summary["survival"].items():
+        t.add_row(day, _pct(share))
+    out.print(t)
+    med = summary["median_survival_days"]
+    out.print(f"median survival: {med if med is not None else '> ' + str(summary['horizon_days'])}"
+              f" days;  collapsed: {_pct(summary['collapsed']).strip()}")
+    out.print(f"walked out of talks: {_pct(summary['walked_out']).strip()};  mean days in trouble: "
+              f"{summary['mean_days_in_trouble']:.1f}")
+    if summary["causes"]:
+        c = Table(title="Main collapse causes (who opened the final escalation)",
+                  title_justify="left")
+        c.add_column("cause")
+        c.add_column("mode")
+        c.add_column("share of collapses", justify="right")
+        for row in summary["causes"][:6]:
+            c.add_row(row["cause"], row["mode"], f"{row['share_of_collapses']:.1%}")
+        out.print(c)
+
+
+def main() -> None:
+    """Entry point for `trucesim` and `python -m sim`."""
+    try:
+        app(prog_name="trucesim")
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # a bug, not bad input: short message, details on request
+        if os.environ.get("TRUCESIM_DEBUG"):
+            raise
+        err.print(f"internal error: {type(exc).__name__}: {exc}\n"
+                  "(set TRUCESIM_DEBUG=1 for the traceback, and please report it)", markup=False)
+        sys.exit(1)

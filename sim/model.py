@@ -1,0 +1,230 @@
+"""TruceModel: a Mesa model of a truce, run over a batch of independent worlds at once.
+
+The actors are Mesa agents (:mod:`sim.agents`); the state of every world lives in numpy arrays
+whose leading axis is the world (:class:`sim.state.State`), and each phase of the day applies
+one rule from :mod:`sim.rules` to all worlds and all actors of a kind at once. Decisions are
+simultaneous: every party decides from what it perceived yesterday, so actor order is irrelevant.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim.agents import Broker, Party, Spoiler
+from sim.params import Params, compile_params
+from sim.rng import Streams
+from sim.rules import beliefs, brokers, decisions, observation, spoilers, status, talks
+from sim.schema import ActorKind, EventAction, Scenario
+from sim.state import WEEK, CollapseMode, State, TruceStatus
+
+
+def _series_reporters() -> dict:
+    """Model-level daily series, as sums over worlds so that batches add up."""
+    return {
+        "n_worlds": lambda m: m.state.n,
+        "n_holding": lambda m: int((m.state.status == TruceStatus.HOLDING).sum()),
+        "n_in_trouble": lambda m: int((m.state.status == TruceStatus.IN_TROUBLE).sum()),
+        "n_collapsed": lambda m: int((m.state.status == TruceStatus.COLLAPSED).sum()),
+        "party_violations": lambda m: int(m.state.violated.sum()),
+        "spoiler_attacks": lambda m: int(m.state.attacked.sum()),
+        "misattributed": lambda m: int(m.today_misattributed),
+        "n_away_from_talks": lambda m: int((~m.state.in_talks).any(axis=1).sum()),
+        "sum_trust": lambda m: float(m.mean_trust_all.sum()),
+        "sum_commitment": lambda m: float(m.state.commitment.mean(axis=1).sum()),
+        "sum_talks_progress": lambda m: float(m.state.talks_progress.sum()),
+    }
+
+
+class TruceModel(mesa.Model):
+    """A truce between parties, with brokers and spoilers, in ``n_worlds`` independent worlds.
+
+    Args:
+        scenario: a validated scenario.
+        n_worlds: number of worlds run side by side.
+        seed: the run's integer seed.
+        strategy: name of one of the scenario's strategies.
+        first_world: index of the first world (worlds are seeded by blocks of
+            :data:`sim.rng.BLOCK`, so world ``w`` is the same whatever batch it runs in).
+        days: horizon override.
+    """
+
+    def __init__(self, scenario: Scenario, n_worlds: int = 1, seed: int = 0,
+                 strategy: str = "baseline", first_world: int = 0, days: int | None = None):
+        super().__init__(rng=seed)
+        self.config = scenario
+        self.params: Params = compile_params(scenario, strategy, days)
+        self.streams = Streams(seed, first_world, n_worlds)
+        self.state = State.initial(self.params, n_worlds)
+        self.day = 0
+        self.today_misattributed = 0
+        self.mean_trust_all = np.full(n_worlds, float(self.params.trust0.mean()) if
+                                      self.params.n_parties > 1 else 1.0)
+        self._make_agents(scenario)
+        self.datacollector = mesa.DataCollector(model_reporters=_series_reporters())
+
+    def _make_agents(self, scenario: Scenario) -> None:
+        index = {ActorKind.PARTY: 0, ActorKind.BROKER: 0, ActorKind.SPOILER: 0}
+        cls = {ActorKind.PARTY: Party, ActorKind.BROKER: Broker, ActorKind.SPOILER: Spoiler}
+        for actor in scenario.actors:
+            cls[actor.kind](self, actor, index[actor.kind])
+            index[actor.kind] += 1
+
+    # ------------------------------------------------------------------ the day
+    def step(self) -> None:
+        """One day, in simultaneous phases (the order is the model; see docs/model.md):
+
+        1. ``_spoilers``  spoilers attack, more as the truce and the talks progress;
+        2. ``_decide``    parties decide from what they perceived yesterday;
+        3. ``_observe``   each party perceives violations, false alarms and blamed attacks;
+        4. ``_beliefs``   trust and commitment update from those perceptions;
+        5. ``_brokers``   brokers press the violators they saw;
+        6. ``_talks``     talks progress, or parties walk out and return;
+        7. ``_status``    holding / in trouble / collapsed, and the collapse's cause.
+        Scripted events of the day are applied inside the phase they belong to.
+        """
+        events = [(i, act) for d, i, act in self.params.events if d == self.day]
+        self._spoilers(events)
+        self._decide(events)
+        self._observe()
+        self._beliefs()
+        self._brokers()
+        self._talks(events)
+        self._status(events)
+        self.datacollector.collect(self)
+        self.day += 1
+        self.running = self.day < self.params.horizon
+
+    def run(self) -> TruceModel:
+        """Step to the horizon and return self."""
+        while self.running:
+            self.step()
+        return self
+
+    # ------------------------------------------------------------------ phases
+    def _forced(self, events, action: EventAction, width: int) -> np.ndarray:
+        mask = np.zeros(width, dtype=bool)
+        for i, act in events:
+            if act is action:
+                mask[i] = True
+        return mask
+
+    def _spoilers(self, events) -> None:
+        p, s = self.params, self.state
+        violent7 = (s.count_ring > 0).sum(axis=0)
+        mom = spoilers.momentum(s.talks_progress, violent7)
+        prob = spoilers.attack_probability(p.p_attack, p.spoiler_capability, p.provocation, mom)
+        u = self.streams.uniform("spoilers", p.n_spoilers)
+        s.attacked = spoilers.attacks(prob, u) | self._forced(events, EventAction.ATTACK,
+                                                               p.n_spoilers)[None, :]
+        s.n_attacks += s.attacked
+
+    def _decide(self, events) -> None:
+        p, s = self.params, self.state
+        provoked = s.perceived.sum(axis=2) > 0
+        s.triggered |= provoked
+        m = decisions.motive(p.gain, p.cost, p.settlement, p.sensitivity, s.talks_progress,
+                             s.in_talks, s.pressure)
+        p_opp, p_ret = decisions.adaptive_probabilities(s.commitment, m, p.reciprocity, provoked)
+        u = self.streams.uniform("decisions", 3, p.n_parties)
+        intended = decisions.intend(p.policy[None, :], p_opp, p_ret, provoked, s.triggered,
+                                    u[:, 0], u[:, 1])
+        forced = self._forced(events, EventAction.VIOLATE, p.n_parties)[None, :]
+        s.violated = decisions.with_noise(intended, p.noise, u[:, 2]) | s.withdrawn | forced
+        s.n_violations += s.violated
+
+    def _observe(self) -> None:
+        p, s = self.params, self.state
+        p_det, p_mis = p.information(self.day)
+        P, S = p.n_parties, p.n_spoilers
+        u = self.streams.uniform("observation", 2, P, P)
+        det = observation.detected(s.violated, p_det, u[:, 0])
+        false = observation.false_alarms(p.p_false_alarm, u[:, 1])
+        false &= ~s.violated[:, None, :]
+        u_blame = self.streams.uniform("observation", P, P, max(S, 1))[..., :S]
+        blame = observation.blamed(s.attacked, p.targets, p.ties, p_mis, u_blame)
+        s.perceived = (det.astype(np.int16) + false + blame).astype(np.int16)
+        self.today_misattributed = int(blame.sum())
+        s.n_misattributed += blame.sum(axis=(1, 2)).astype(np.int32)
+
+    def _beliefs(self) -> None:
+        p, s = self.params, self.state
+        s.trust = beliefs.update_trust(s.trust, s.perceived, p.trust_build, p.trust_loss)
+        mt = beliefs.mean_trust_in_others(s.trust)
+        s.commitment = beliefs.update_commitment(s.commitment, mt, p.commitment_speed)
+        s.withdrawn |= s.commitment < p.withdrawal_commitment[None, :]
+        self._mean_trust = mt
+        self.mean_trust_all = mt.mean(axis=1)
+
+    def _brokers(self) -> None:
+        p, s = self.params, self.state
+        p_det, _ = p.information(self.day)
+        u = self.streams.uniform("brokers", max(p.n_brokers, 1), p.n_parties)[:, :p.n_brokers]
+        s.pressure = brokers.update_pressure(s.pressure, s.violated, p.leverage_eff,
+                                             p.pressure_decay, p_det, u)
+
+    def _talks(self, events) -> None:
+        p, s = self.params, self.state
+        hostile_today = s.perceived.sum(axis=2)
+        s.hostile_ring = np.roll(s.hostile_ring, -1, axis=0)
+        s.hostile_ring[-1] = hostile_today
+        u = self.streams.uniform("talks", p.n_parties)
+        was_in = s.in_talks
+        in_talks, left = talks.walkouts(was_in, s.hostile_ring.sum(axis=0), p.walkout_threshold,
+                                        p.p_walkout, p.p_return, self._mean_trust, u)
+        in_talks &= ~self._forced(events, EventAction.WALKOUT, p.n_parties)[None, :]
+        in_talks |= self._forced(events, EventAction.RETURN, p.n_parties)[None, :]
+        in_talks &= ~s.withdrawn
+        left = was_in & ~in_talks
+        s.in_talks = in_talks
+        s.n_walkouts += left.any(axis=1)
+        first = left.any(axis=1) & (s.day_first_walkout < 0)
+        s.day_first_walkout[first] = self.day
+        if self.day >= p.talks_start:
+            s.talks_progress = talks.advance(s.talks_progress, in_talks.all(axis=1),
+                                             self.mean_trust_all, p.talks_rate,
+                                             p.mediator_legitimacy, p.position_gap)
+
+    def _status(self, events) -> None:
+        p, s = self.params, self.state
+        s.withdrawn |= self._forced(events, EventAction.WITHDRAW, p.n_parties)[None, :]
+        n_viol = s.violated.sum(axis=1)
+        s.violent_ring = np.roll(s.violent_ring, -1, axis=0)
+        s.violent_ring[-1] = n_viol > 0
+        s.count_ring = np.roll(s.count_ring, -1, axis=0)
+        s.count_ring[-1] = n_viol
+        self._track_cause()
+        new, mode = status.classify(s.violent_ring.sum(axis=0), s.count_ring.sum(axis=0),
+                                    (~s.in_talks).any(axis=1), s.withdrawn.any(axis=1),
+                                    p.trouble_violations_7d, p.collapse_violent_days)
+        alive = s.status != TruceStatus.COLLAPSED
+        collapsing = alive & (new == TruceStatus.COLLAPSED)
+        s.day_collapse[collapsing] = self.day
+        s.collapse_mode[collapsing] = mode[collapsing]
+        withdrew = status.first_actor(s.withdrawn)
+        s.collapse_cause[collapsing] = np.where(mode == CollapseMode.WITHDRAWAL, withdrew,
+                                                s.spiral_cause)[collapsing]
+        trouble = alive & (new == TruceStatus.IN_TROUBLE)
+        s.days_in_trouble += trouble
+        s.day_first_trouble[trouble & (s.day_first_trouble < 0)] = self.day
+        s.status = np.where(alive, new, TruceStatus.COLLAPSED).astype(np.int8)
+
+    def _track_cause(self) -> None:
+        s = self.state
+        source = status.incident_source(self._attacks_on_parties(), s.violated,
+                                        self.params.n_parties)
+        fresh = (source >= 0) & (s.quiet_days >= self.params.quiet_days_reset)
+        s.spiral_cause = np.where(fresh, source, s.spiral_cause)
+        s.quiet_days = np.where(source >= 0, 0, s.quiet_days + 1)
+
+    def _attacks_on_parties(self) -> np.ndarray:
+        """Spoiler attacks that hit at least one party (all, unless a spoiler has no targets)."""
+        return self.state.attacked & self.params.targets.any(axis=1)[None, :]
+
+    # ------------------------------------------------------------------ views
+    def actor_id(self, code: int) -> str:
+        """Id of an actor code as used in ``collapse_cause`` (parties, then spoilers)."""
+        if code < 0:
+            return ""
+        P = self.params.n_parties
+        return self.params.party_ids[code] if code < P else self.params.spoiler_ids[code - P]

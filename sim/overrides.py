@@ -1,0 +1,82 @@
+"""``PATH=VALUE`` overrides of scenario fields, shared by ``--set`` and sweep files.
+
+A path is dotted: ``information.p_misattribution``, ``actors.government.stances.commitment``,
+``strategies.baseline.description``. In a list of items with an ``id`` (actors), a segment
+names the item by its id; a number indexes any list. Values are parsed as YAML scalars
+(``0.3``, ``true``, ``[a, b]``), safely. The result is validated like a file.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sim.scenario import Problem, ScenarioError, parse_yaml
+
+
+def _child(node: Any, seg: str) -> tuple[Any, Any]:
+    """Return (container key, child) for one path segment, or raise KeyError."""
+    if isinstance(node, dict):
+        if seg not in node:
+            raise KeyError(seg)
+        return seg, node[seg]
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            if isinstance(item, dict) and item.get("id") == seg:
+                return i, item
+        if seg.isdigit() and int(seg) < len(node):
+            return int(seg), node[int(seg)]
+    raise KeyError(seg)
+
+
+def set_path(data: dict, path: str, value: Any) -> dict:
+    """Return a copy of ``data`` with ``path`` set to ``value``.
+
+    The last segment may name a field that is absent (it takes its default otherwise); every
+    earlier segment must exist.
+
+    Raises:
+        KeyError: with the segment that does not exist.
+    """
+    out = copy.deepcopy(data)
+    segs = path.split(".")
+    node = out
+    for seg in segs[:-1]:
+        key, child = _child(node, seg)
+        if isinstance(node, dict) and child is None:
+            child = node[key] = {}
+        node = child
+    last = segs[-1]
+    if isinstance(node, dict):
+        node[last] = value
+    else:
+        key, _ = _child(node, last)
+        node[key] = value
+    return out
+
+
+def parse_override(text: str, file: str) -> tuple[str, Any]:
+    if "=" not in text:
+        raise ScenarioError([Problem("--set", None, text, None,
+                                     "expected PATH=VALUE, e.g. information.p_detect=0.9")])
+    path, raw = text.split("=", 1)
+    path = path.strip()
+    if not path or any(not s for s in path.split(".")):
+        raise ScenarioError([Problem("--set", None, path, None, "empty segment in the path")])
+    _, value = parse_yaml(raw if raw.strip() else "null", f"--set {path}")
+    return path, value
+
+
+def apply_overrides(data: dict, overrides: list[str], file: str) -> dict:
+    """Apply each ``PATH=VALUE`` in turn; unknown paths are reported together."""
+    problems = []
+    for text in overrides:
+        path, value = parse_override(text, file)
+        try:
+            data = set_path(data, path, value)
+        except KeyError as exc:
+            problems.append(Problem("--set", None, path, None,
+                                    f"no field '{exc.args[0]}' on this path in {file}"))
+    if problems:
+        raise ScenarioError(problems)
+    return data

@@ -1,0 +1,178 @@
+"""Scenario -> parameter arrays, one entry per actor, in the order the scenario lists them.
+
+Parties are indexed 0..P-1, brokers 0..B-1, spoilers 0..S-1 within their kind; ``actor_ids``
+maps the kind-local indices back to ids. Nothing here changes during a run, except the
+information parameters, which interventions switch on a given day (:meth:`Params.information`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.schema import ActorKind, BrokerRole, EventAction, Policy, Scenario
+
+POLICY_CODES = {p: i for i, p in enumerate(Policy)}
+
+
+@dataclass(frozen=True)
+class Params:
+    party_ids: list[str]
+    broker_ids: list[str]
+    spoiler_ids: list[str]
+    horizon: int
+    # parties (P,)
+    commitment0: np.ndarray
+    position: np.ndarray
+    gain: np.ndarray
+    cost: np.ndarray
+    settlement: np.ndarray
+    sensitivity: np.ndarray
+    policy: np.ndarray
+    reciprocity: np.ndarray
+    trust0: np.ndarray
+    trust_build: np.ndarray
+    trust_loss: np.ndarray
+    commitment_speed: np.ndarray
+    walkout_threshold: np.ndarray
+    p_walkout: np.ndarray
+    p_return: np.ndarray
+    withdrawal_commitment: np.ndarray
+    ties: np.ndarray  # (P, S)
+    # spoilers (S,)
+    p_attack: np.ndarray
+    provocation: np.ndarray
+    spoiler_capability: np.ndarray
+    targets: np.ndarray  # (S, P) bool
+    # brokers
+    leverage_eff: np.ndarray  # (B, P) pressure added per detected violation
+    mediator_legitimacy: float
+    # information and rules
+    p_detect: float
+    p_misattribution: float
+    p_false_alarm: float
+    noise: float
+    monitoring: tuple  # ((from_day, p_detect|None, p_misattribution|None), ...)
+    trouble_violations_7d: int
+    collapse_window: int
+    collapse_violent_days: int
+    quiet_days_reset: int
+    talks_rate: float
+    talks_start: int
+    pressure_decay: float
+    events: tuple  # ((day, kind-local index, EventAction), ...)
+
+    @property
+    def n_parties(self) -> int:
+        return len(self.party_ids)
+
+    @property
+    def n_brokers(self) -> int:
+        return len(self.broker_ids)
+
+    @property
+    def n_spoilers(self) -> int:
+        return len(self.spoiler_ids)
+
+    @property
+    def position_gap(self) -> float:
+        """Half the spread of positions, in [0, 1]."""
+        return float(np.ptp(self.position) / 2.0) if self.n_parties else 0.0
+
+    def information(self, day: int) -> tuple[float, float]:
+        """(p_detect, p_misattribution) in force on ``day``."""
+        p_det, p_mis = self.p_detect, self.p_misattribution
+        for from_day, det, mis in self.monitoring:
+            if day >= from_day:
+                p_det = det if det is not None else p_det
+                p_mis = mis if mis is not None else p_mis
+        return p_det, p_mis
+
+
+def _arr(actors, get) -> np.ndarray:
+    return np.array([float(get(a)) for a in actors], dtype=float)
+
+
+def _effective_leverage(scn: Scenario, brokers, party_ids: list[str]) -> np.ndarray:
+    """Pressure a broker adds per violation it sees: leverage x commitment x (1 - bias+),
+    reduced by the strongest shield any other patron of the party holds over it."""
+    shield = np.zeros((len(brokers), len(party_ids)))
+    for q, patron in enumerate(brokers):
+        for client in patron.relations.clients:
+            j = party_ids.index(client)
+            cover = patron.relations.support * patron.stances.commitment
+            others = np.arange(len(brokers)) != q
+            shield[others, j] = np.maximum(shield[others, j], cover)
+    lev = np.zeros((len(brokers), len(party_ids)))
+    for b, broker in enumerate(brokers):
+        for pid, strength in broker.relations.leverage.items():
+            j = party_ids.index(pid)
+            favour = max(0.0, broker.relations.bias.get(pid, 0.0))
+            lev[b, j] = strength * broker.stances.commitment * (1.0 - favour)
+    return lev * (1.0 - shield)
+
+
+def _events(scn: Scenario, ids_by_kind: dict[ActorKind, list[str]]) -> tuple:
+    kind_of = {a.id: a.kind for a in scn.actors}
+    out = []
+    for ev in sorted(scn.events, key=lambda e: e.day):
+        out.append((ev.day, ids_by_kind[kind_of[ev.actor]].index(ev.actor), EventAction(ev.action)))
+    return tuple(out)
+
+
+def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | None = None) -> Params:
+    """Turn a validated scenario and one of its strategies into parameter arrays.
+
+    Raises:
+        KeyError: if the strategy is not defined in the scenario.
+    """
+    if strategy not in scn.strategies:
+        raise KeyError(strategy)
+    by = {k: [a for a in scn.actors if a.kind is k] for k in ActorKind}
+    parties, brokers, spoilers = by[ActorKind.PARTY], by[ActorKind.BROKER], by[ActorKind.SPOILER]
+    pids, sids = [a.id for a in parties], [a.id for a in spoilers]
+    ids = {k: [a.id for a in v] for k, v in by.items()}
+    ties = np.array([[p.relations.spoiler_ties.get(s, 0.0) for s in sids] for p in parties])
+    targets = np.array([[not s.spoiler.targets or pid in s.spoiler.targets for pid in pids]
+                        for s in spoilers], dtype=bool).reshape(len(spoilers), len(pids))
+    mediators = [b.legitimacy for b in brokers if b.role is BrokerRole.MEDIATOR]
+    info, rules = scn.information, scn.truce
+    return Params(
+        party_ids=pids, broker_ids=ids[ActorKind.BROKER], spoiler_ids=sids,
+        horizon=horizon or scn.meta.horizon_days,
+        commitment0=_arr(parties, lambda a: a.stances.commitment),
+        position=_arr(parties, lambda a: a.stances.position),
+        gain=_arr(parties, lambda a: a.incentives.gain_from_fighting),
+        cost=_arr(parties, lambda a: a.incentives.cost_of_fighting),
+        settlement=_arr(parties, lambda a: a.incentives.value_of_settlement),
+        sensitivity=_arr(parties, lambda a: a.incentives.sensitivity_to_pressure),
+        policy=np.array([POLICY_CODES[a.behaviour.policy] for a in parties], dtype=np.int8),
+        reciprocity=_arr(parties, lambda a: a.behaviour.reciprocity),
+        trust0=_arr(parties, lambda a: a.behaviour.initial_trust),
+        trust_build=_arr(parties, lambda a: a.behaviour.trust_build),
+        trust_loss=_arr(parties, lambda a: a.behaviour.trust_loss),
+        commitment_speed=_arr(parties, lambda a: a.behaviour.commitment_speed),
+        walkout_threshold=_arr(parties, lambda a: a.behaviour.walkout_threshold),
+        p_walkout=_arr(parties, lambda a: a.behaviour.p_walkout),
+        p_return=_arr(parties, lambda a: a.behaviour.p_return),
+        withdrawal_commitment=_arr(parties, lambda a: a.behaviour.withdrawal_commitment),
+        ties=ties.reshape(len(pids), len(sids)),
+        p_attack=_arr(spoilers, lambda a: a.spoiler.p_attack),
+        provocation=_arr(spoilers, lambda a: a.spoiler.provocation),
+        spoiler_capability=_arr(spoilers, lambda a: a.capability),
+        targets=targets,
+        leverage_eff=_effective_leverage(scn, brokers, pids),
+        mediator_legitimacy=max(mediators) if mediators else 0.5,
+        p_detect=info.p_detect, p_misattribution=info.p_misattribution,
+        p_false_alarm=info.p_false_alarm, noise=info.noise,
+        monitoring=tuple((iv.from_day, iv.p_detect, iv.p_misattribution)
+                         for iv in scn.strategies[strategy].interventions),
+        trouble_violations_7d=rules.trouble_violations_7d,
+        collapse_window=rules.collapse_window_days,
+        collapse_violent_days=rules.collapse_violent_days,
+        quiet_days_reset=rules.quiet_days_reset,
+        talks_rate=scn.talks.base_rate, talks_start=scn.talks.start_day,
+        pressure_decay=scn.pressure.decay,
+        events=_events(scn, ids),
+    )

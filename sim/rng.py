@@ -1,0 +1,50 @@
+"""Named random streams, seeded by fixed-size blocks of worlds.
+
+One integer seed per run. World ``w`` belongs to block ``w // BLOCK``; block ``b`` has one
+generator per mechanism, seeded from ``SeedSequence(seed, spawn_key=(b, k))`` where ``k`` is
+the stream's index in :data:`STREAMS`. Every draw takes a full block's worth of numbers and
+keeps the slice it needs, so a world's numbers do not depend on how many worlds run beside it,
+and a draw in one mechanism never shifts another's stream (common random numbers across
+strategies).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+BLOCK = 1024
+STREAMS = ("spoilers", "decisions", "observation", "brokers", "talks")
+
+
+def block_sizes(first_world: int, n_worlds: int) -> list[tuple[int, int, int]]:
+    """(block index, offset within block, count) covering worlds [first, first + n)."""
+    out, w, end = [], first_world, first_world + n_worlds
+    while w < end:
+        b, off = divmod(w, BLOCK)
+        n = min(BLOCK - off, end - w)
+        out.append((b, off, n))
+        w += n
+    return out
+
+
+class Streams:
+    """Per-mechanism uniform draws for a contiguous range of worlds."""
+
+    def __init__(self, seed: int, first_world: int, n_worlds: int):
+        self.seed = int(seed)
+        self.blocks = block_sizes(first_world, n_worlds)
+        self.n_worlds = n_worlds
+        self._gens = {
+            name: [np.random.Generator(np.random.PCG64(
+                np.random.SeedSequence(self.seed, spawn_key=(b, k)))) for b, _, _ in self.blocks]
+            for k, name in enumerate(STREAMS)
+        }
+
+    def uniform(self, stream: str, *tail: int) -> np.ndarray:
+        """Uniform [0, 1) draws of shape ``(n_worlds, *tail)`` from one named stream."""
+        gens = self._gens[stream]
+        if len(self.blocks) == 1 and self.blocks[0][2] == BLOCK:
+            return gens[0].random((BLOCK, *tail))
+        parts = [g.random((BLOCK, *tail))[off:off + n] for g, (_, off, n) in zip(gens, self.blocks)]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+

@@ -1,0 +1,18 @@
+"""Brokers press violators they see; patrons shield their clients (Beardsley 2011).
+
+    pressure_j <- (1 - decay) * pressure_j + sum_b seen_bj * L_bj,   clipped to [0, 1]
+where L_bj = leverage_bj * commitment_b * (1 - max(0, bias_bj)) * (1 - shield_bj) is computed
+once from the scenario (sim.params) and seen_bj is a violation by j that broker b detected.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def update_pressure(pressure, violated, leverage_eff, decay: float, p_detect: float,
+                    u: np.ndarray) -> np.ndarray:
+    """``u`` is (W, B, P); returns the (W, P) pressure for tomorrow."""
+    seen = violated[:, None, :] & (u < p_detect)
+    added = (seen * leverage_eff[None, :, :]).sum(axis=1)
+    return np.clip((1.0 - decay) * pressure + added, 0.0, 1.0)

@@ -1,0 +1,58 @@
+"""Parties decide, simultaneously, whether to violate the truce today.
+
+Adaptive parties (docs/model.md, "Decision"):
+    m_i    = gain_i - cost_i - settlement_i * progress * in_talks_i - sensitivity_i * pressure_i
+    p_opp  = (1 - C_i) * clip(m_i, 0, 1)                      opportunistic violation
+    p_ret  = reciprocity_i * [i perceived a hostile act yesterday]   retaliation
+    violate_i = (u1 < p_opp) or (u2 < p_ret)
+The iterated-prisoner's-dilemma policies follow their standard definitions, with "the other
+side defected" read as "a hostile act was perceived yesterday". Every intended move is then
+flipped with probability ``noise`` (execution error). A party that has withdrawn from the
+truce fights every day.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.schema import Policy
+from sim.params import POLICY_CODES
+
+GTFT_FORGIVE = 1.0 / 3.0  # generous tit-for-tat forgives a defection with probability 1/3
+
+ADAPTIVE = POLICY_CODES[Policy.ADAPTIVE]
+ALWAYS_COMPLY = POLICY_CODES[Policy.ALWAYS_COMPLY]
+ALWAYS_VIOLATE = POLICY_CODES[Policy.ALWAYS_VIOLATE]
+TFT = POLICY_CODES[Policy.TIT_FOR_TAT]
+GTFT = POLICY_CODES[Policy.GENEROUS_TIT_FOR_TAT]
+GRIM = POLICY_CODES[Policy.GRIM_TRIGGER]
+
+
+def motive(gain, cost, settlement, sensitivity, progress, in_talks, pressure) -> np.ndarray:
+    """(W, P) net daily motive to fight."""
+    talks_value = settlement[None, :] * progress[:, None] * in_talks
+    return gain[None, :] - cost[None, :] - talks_value - sensitivity[None, :] * pressure
+
+
+def adaptive_probabilities(commitment, m, reciprocity, provoked) -> tuple[np.ndarray, np.ndarray]:
+    """(p_opp, p_ret), each (W, P)."""
+    p_opp = (1.0 - commitment) * np.clip(m, 0.0, 1.0)
+    p_ret = reciprocity[None, :] * provoked
+    return p_opp, p_ret
+
+
+def intend(policy, p_opp, p_ret, provoked, triggered, u_opp, u_ret) -> np.ndarray:
+    """(W, P) bool intended violations, before execution noise."""
+    adaptive = (u_opp < p_opp) | (u_ret < p_ret)
+    gtft = provoked & (u_ret >= GTFT_FORGIVE)
+    out = np.where(policy == ADAPTIVE, adaptive, False)
+    out = np.where(policy == ALWAYS_VIOLATE, True, out)
+    out = np.where(policy == TFT, provoked, out)
+    out = np.where(policy == GTFT, gtft, out)
+    out = np.where(policy == GRIM, triggered | provoked, out)
+    return out
+
+
+def with_noise(intended: np.ndarray, noise: float, u: np.ndarray) -> np.ndarray:
+    """Flip each intended move with probability ``noise``."""
+    return intended ^ (u < noise)

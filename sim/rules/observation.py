@@ -1,0 +1,45 @@
+"""What each party perceives, with detection noise, false alarms and misattribution.
+
+perceived[w, i, j] = detected violations of j by i      (prob p_detect each)
+                   + false alarms about j               (prob p_false_alarm each day)
+                   + spoiler attacks on i blamed on j   (prob p_misattribution * tie[j, s])
+Monitoring raises p_detect and lowers p_misattribution (Clayton & Sticher 2021; Fortna 2008).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def detected(violated: np.ndarray, p_detect: float, u: np.ndarray) -> np.ndarray:
+    """(W, P, P) bool: observer i (axis 1) detects a violation by j (axis 2)."""
+    seen = violated[:, None, :] & (u < p_detect)
+    return _off_diagonal(seen)
+
+
+def false_alarms(p_false_alarm: float, u: np.ndarray) -> np.ndarray:
+    """(W, P, P) bool: i believes j violated when j did not (caller masks real ones)."""
+    return _off_diagonal(u < p_false_alarm)
+
+
+def blamed(attacked, targets, ties, p_misattribution: float, u: np.ndarray) -> np.ndarray:
+    """(W, P, P) int: attacks on victim i (axis 1) blamed on party j (axis 2).
+
+    ``attacked`` is (W, S); ``targets`` (S, P) marks victims; ``ties`` (P, S) entanglement;
+    ``u`` is (W, P, P, S).
+    """
+    hit = attacked[:, None, None, :] & targets.T[None, :, None, :]          # victim i, spoiler s
+    p_blame = p_misattribution * ties[None, None, :, :]                        # culprit j, spoiler s
+    blame = hit & (u < p_blame)
+    return _off_diagonal(blame.sum(axis=3))
+
+
+def _off_diagonal(x: np.ndarray) -> np.ndarray:
+    P = x.shape[1]
+    if P > 1:
+        x = x.copy()
+        idx = np.arange(P)
+        x[:, idx, idx] = 0
+    else:
+        x = np.zeros_like(x)
+    return x

@@ -1,0 +1,28 @@
+"""Spoiler attacks (Stedman 1997; Kydd & Walter 2002).
+
+Spoilers stand outside the truce and strike more as peace gains momentum:
+    p_s(t) = min(1, p_attack_s * capability_s * (1 + provocation_s * M(t)))
+where the momentum M(t) = (talks_progress + quiet7) / 2 and quiet7 is the share of the last
+seven days without a party violation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def momentum(talks_progress: np.ndarray, violent_last7: np.ndarray) -> np.ndarray:
+    """Peace momentum in [0, 1] per world; ``violent_last7`` counts violent days (0..7)."""
+    quiet7 = 1.0 - violent_last7 / 7.0
+    return (talks_progress + quiet7) / 2.0
+
+
+def attack_probability(p_attack, capability, provocation, mom: np.ndarray) -> np.ndarray:
+    """(W, S) daily attack probability."""
+    base = (p_attack * capability)[None, :]
+    return np.minimum(1.0, base * (1.0 + provocation[None, :] * mom[:, None]))
+
+
+def attacks(prob: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """(W, S) bool: which spoilers attack today."""
+    return u < prob

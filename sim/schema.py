@@ -1,0 +1,366 @@
+"""Scenario schema: the pydantic v2 models that define what a scenario file may say.
+
+Every parameter of the model lives here once, with its bounds and meaning; CLI help, ``--set``
+overrides, sweeps and dashboard controls are derived from these fields. No I/O and no numpy
+state in this module. Cross-references between actors are checked by
+:func:`reference_problems`, which the ``Scenario`` validator calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+Prob = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+Signed = Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False)]
+ActorId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors, numbers are never NaN or infinite."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=False)
+
+
+class ActorKind(StrEnum):
+    PARTY = "party"
+    BROKER = "broker"
+    SPOILER = "spoiler"
+
+
+class BrokerRole(StrEnum):
+    MEDIATOR = "mediator"
+    GUARANTOR = "guarantor"
+    PATRON = "patron"
+
+
+class Policy(StrEnum):
+    """How a party chooses to comply or violate each day.
+
+    ``adaptive`` is the behavioural model of ``docs/model.md``; the others are the classic
+    iterated-prisoner's-dilemma strategies, so that the two-party reduction of the model can be
+    checked against the standard definitions.
+    """
+
+    ADAPTIVE = "adaptive"
+    ALWAYS_COMPLY = "always_comply"
+    ALWAYS_VIOLATE = "always_violate"
+    TIT_FOR_TAT = "tit_for_tat"
+    GENEROUS_TIT_FOR_TAT = "generous_tit_for_tat"
+    GRIM_TRIGGER = "grim_trigger"
+
+
+class SpoilerType(StrEnum):
+    """Stedman (1997): limited spoilers can be induced, total ones cannot."""
+
+    LIMITED = "limited"
+    GREEDY = "greedy"
+    TOTAL = "total"
+
+
+class Meta(Strict):
+    name: str = Field(min_length=1, max_length=200, description="Short name of the scenario.")
+    description: str = Field("", max_length=5000, description="What the scenario represents.")
+    start_date: dt.date = Field(description="Calendar date of day 0, when the truce takes effect.")
+    horizon_days: int = Field(365, ge=1, le=3650, description="Days simulated per world.")
+    seed_digest: str | None = Field(
+        None, max_length=300, description="Path of the seed digest the scenario derives from."
+    )
+
+
+class Stances(Strict):
+    commitment: Unit = Field(
+        description="Initial commitment to the truce (0 = none, 1 = complete)."
+    )
+    position: Signed = Field(
+        0.0, description="Position on the political issue (-1 .. 1); the gap between parties slows talks."
+    )
+
+
+class Incentives(Strict):
+    """Daily incentives, on a common scale where 1 is the most a party can gain or lose per day."""
+
+    gain_from_fighting: Unit = Field(0.0, description="Expected daily gain from fighting.")
+    cost_of_fighting: Unit = Field(0.0, description="Daily cost of fighting.")
+    value_of_settlement: Unit = Field(
+        0.0, description="Value of a settlement; weighs in as talks progress."
+    )
+    sensitivity_to_pressure: Unit = Field(
+        0.0, description="How much outside pressure lowers the motive to fight."
+    )
+
+
+class Behaviour(Strict):
+    """How a party reads the other side and reacts (reciprocity, trust, talks)."""
+
+    policy: Policy = Field(Policy.ADAPTIVE, description="Decision rule; see Policy.")
+    reciprocity: Prob = Field(
+        0.5, description="Probability of retaliating the day after perceiving a hostile act."
+    )
+    initial_trust: Unit = Field(0.5, description="Initial trust in each other party.")
+    trust_build: Unit = Field(
+        0.02, description="Share of the gap to full trust closed per quiet day."
+    )
+    trust_loss: Unit = Field(
+        0.2, description="Share of trust lost per hostile act perceived from a party."
+    )
+    commitment_speed: Unit = Field(
+        0.02, description="Share of the gap between commitment and trust closed per day."
+    )
+    walkout_threshold: int = Field(
+        3, ge=1, le=100, description="Hostile acts perceived in 7 days that can make it walk out."
+    )
+    p_walkout: Prob = Field(0.2, description="Daily probability of walking out past the threshold.")
+    p_return: Prob = Field(0.05, description="Daily probability of returning, scaled by trust.")
+    withdrawal_commitment: Unit = Field(
+        0.0, description="Commitment below which the party formally withdraws from the truce."
+    )
+
+
+class SpoilerTraits(Strict):
+    type: SpoilerType = Field(SpoilerType.TOTAL, description="Stedman's spoiler type.")
+    p_attack: Prob = Field(description="Daily probability of an attack at full capability.")
+    provocation: float = Field(
+        1.0, ge=0.0, le=10.0, description="How much attacks rise as the truce and talks progress."
+    )
+    targets: list[ActorId] = Field(
+        default_factory=list, description="Parties its attacks hit; empty means all parties."
+    )
+
+
+class Relations(Strict):
+    clients: list[ActorId] = Field(
+        default_factory=list, description="Parties this actor backs as patron."
+    )
+    support: Unit = Field(0.0, description="How strongly a patron shields its clients from others' pressure.")
+    leverage: dict[ActorId, Unit] = Field(
+        default_factory=dict, description="Party id -> how hard this broker can press it."
+    )
+    bias: dict[ActorId, Signed] = Field(
+        default_factory=dict,
+        description="Party id -> broker's bias (+1 favours it: never presses it; -1 against it).",
+    )
+    spoiler_ties: dict[ActorId, Unit] = Field(
+        default_factory=dict, description="Spoiler id -> how entangled this party is with it."
+    )
+
+
+class Actor(Strict):
+    id: ActorId = Field(description="Unique id, referenced by relations and events.")
+    name: str = Field(min_length=1, max_length=200, description="Display name.")
+    kind: ActorKind
+    role: BrokerRole | None = Field(None, description="Broker's role (brokers only).")
+    capability: Unit = Field(0.5, description="Military or political capability.")
+    legitimacy: Unit = Field(0.5, description="Standing as a mediator (brokers).")
+    stances: Stances
+    incentives: Incentives = Field(default_factory=Incentives)
+    behaviour: Behaviour = Field(default_factory=Behaviour)
+    relations: Relations = Field(default_factory=Relations)
+    spoiler: SpoilerTraits | None = Field(None, description="Spoiler traits (spoilers only).")
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> Actor:
+        if self.kind is ActorKind.SPOILER and self.spoiler is None:
+            raise PydanticCustomError("missing_spoiler", "a spoiler needs a 'spoiler:' block")
+        if self.kind is not ActorKind.SPOILER and self.spoiler is not None:
+            raise PydanticCustomError("extra_spoiler", "only spoilers have a 'spoiler:' block")
+        if self.kind is ActorKind.BROKER and self.role is None:
+            raise PydanticCustomError(
+                "missing_role", "a broker needs a role: mediator, guarantor or patron"
+            )
+        if self.kind is not ActorKind.BROKER and self.role is not None:
+            raise PydanticCustomError("extra_role", "only brokers have a role")
+        return self
+
+
+class Information(Strict):
+    p_detect: Prob = Field(0.7, description="Probability a party's violation is seen by another.")
+    p_misattribution: Prob = Field(
+        0.3,
+        description="Probability a spoiler's attack is blamed on a party fully tied to it "
+        "(scaled by the tie).",
+    )
+    p_false_alarm: Prob = Field(
+        0.0, description="Daily probability a party perceives a violation that did not happen."
+    )
+    noise: Prob = Field(
+        0.0, description="Probability a party's intended move is flipped (execution error)."
+    )
+
+
+class TruceRules(Strict):
+    trouble_violations_7d: int = Field(
+        4, ge=1, le=1000, description="Party violations in 7 days that put the truce in trouble."
+    )
+    collapse_window_days: int = Field(
+        14, ge=1, le=365, description="Window over which sustained violence is measured."
+    )
+    collapse_violent_days: int = Field(
+        10, ge=1, le=365, description="Days with party violations in the window that mean collapse."
+    )
+    quiet_days_reset: int = Field(
+        7, ge=1, le=365, description="Quiet days after which a new escalation has a new cause."
+    )
+
+    @model_validator(mode="after")
+    def _window(self) -> TruceRules:
+        if self.collapse_violent_days > self.collapse_window_days:
+            raise PydanticCustomError(
+                "window",
+                "collapse_violent_days ({days}) cannot exceed collapse_window_days ({window})",
+                {"days": self.collapse_violent_days, "window": self.collapse_window_days},
+            )
+        return self
+
+
+class Talks(Strict):
+    base_rate: Unit = Field(
+        0.01, description="Daily talks progress with full trust, a neutral mediator and no gap."
+    )
+    start_day: int = Field(0, ge=0, le=3650, description="Day the political talks open.")
+
+
+class Pressure(Strict):
+    decay: Unit = Field(0.1, description="Share of accumulated pressure that fades per day.")
+
+
+class EventAction(StrEnum):
+    VIOLATE = "violate"
+    ATTACK = "attack"
+    WALKOUT = "walkout"
+    RETURN = "return"
+    WITHDRAW = "withdraw"
+
+
+class ScriptedEvent(Strict):
+    day: int = Field(ge=0, le=3650, description="Day of the event (0 = start date).")
+    actor: ActorId
+    action: EventAction
+    note: str = Field("", max_length=500, description="What happened, for the record.")
+
+
+class Intervention(Strict):
+    """A monitoring mission from a given day (the full vocabulary comes with `compare`)."""
+
+    kind: Literal["monitoring"] = Field(description="Kind of intervention.")
+    from_day: int = Field(0, ge=0, le=3650)
+    p_detect: Prob | None = Field(None, description="Detection probability while active.")
+    p_misattribution: Prob | None = Field(None, description="Attribution error while active.")
+
+
+class Strategy(Strict):
+    description: str = Field("", max_length=2000)
+    interventions: list[Intervention] = Field(default_factory=list)
+
+
+class Scenario(Strict):
+    meta: Meta
+    actors: list[Actor] = Field(min_length=1, max_length=500)
+    information: Information = Field(default_factory=Information)
+    truce: TruceRules = Field(default_factory=TruceRules)
+    talks: Talks = Field(default_factory=Talks)
+    pressure: Pressure = Field(default_factory=Pressure)
+    strategies: dict[str, Strategy] = Field(
+        default_factory=lambda: {"baseline": Strategy(description="No new intervention.")}
+    )
+    events: list[ScriptedEvent] = Field(default_factory=list)
+    sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="Field path (with * wildcards) -> where its value comes from.",
+    )
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        problems = reference_problems(self)
+        if problems:
+            raise PydanticCustomError(
+                "invalid_reference",
+                "{summary}",
+                {"summary": "; ".join(p[2] for p in problems), "problems": problems},
+            )
+        return self
+
+    def actor_ids(self, kind: ActorKind | None = None) -> list[str]:
+        return [a.id for a in self.actors if kind is None or a.kind is kind]
+
+
+def _check_ids(loc: tuple, ids: dict, valid: set[str], what: str) -> list[tuple]:
+    return [
+        (loc + (key,), key, f"'{key}' is not {what} (known: {', '.join(sorted(valid)) or 'none'})")
+        for key in ids
+        if key not in valid
+    ]
+
+
+def _actor_problems(i: int, actor: Actor, parties: set[str], spoilers: set[str]) -> list[tuple]:
+    base = ("actors", i, "relations")
+    rel = actor.relations
+    out = _check_ids(base + ("leverage",), rel.leverage, parties, "a party")
+    out += _check_ids(base + ("bias",), rel.bias, parties, "a party")
+    out += _check_ids(base + ("spoiler_ties",), rel.spoiler_ties, spoilers, "a spoiler")
+    out += [
+        (base + ("clients", j), c, f"'{c}' is not a party (a patron backs parties)")
+        for j, c in enumerate(rel.clients)
+        if c not in parties
+    ]
+    if rel.clients and actor.kind is not ActorKind.BROKER:
+        out.append((base + ("clients",), actor.id, "only brokers can be patrons of parties"))
+    if (rel.leverage or rel.bias) and actor.kind is not ActorKind.BROKER:
+        out.append((base, actor.id, "only brokers have leverage or bias"))
+    if rel.spoiler_ties and actor.kind is not ActorKind.PARTY:
+        out.append((base + ("spoiler_ties",), actor.id, "only parties have ties to spoilers"))
+    if actor.spoiler is not None:
+        out += [
+            (("actors", i, "spoiler", "targets", j), t, f"'{t}' is not a party")
+            for j, t in enumerate(actor.spoiler.targets)
+            if t not in parties
+        ]
+    return out
+
+
+def _patron_cycle(scn: Scenario) -> list[tuple]:
+    graph = {a.id: set(a.relations.clients) for a in scn.actors}
+    for start in graph:
+        seen, stack = set(), list(graph[start])
+        while stack:
+            node = stack.pop()
+            if node == start:
+                i = scn.actor_ids().index(start)
+                return [(("actors", i, "relations", "clients"), start,
+                         f"patron cycle: '{start}' is, through its clients, its own patron")]
+            if node not in seen:
+                seen.add(node)
+                stack.extend(graph.get(node, ()))
+    return []
+
+
+def reference_problems(scn: Scenario) -> list[tuple]:
+    """Cross-reference problems as ``(loc, bad value, what is expected)`` tuples."""
+    ids = scn.actor_ids()
+    out = [
+        (("actors", i, "id"), aid, f"duplicate actor id '{aid}'")
+        for i, aid in enumerate(ids)
+        if aid in ids[:i]
+    ]
+    parties = set(scn.actor_ids(ActorKind.PARTY))
+    spoilers = set(scn.actor_ids(ActorKind.SPOILER))
+    if not parties:
+        out.append((("actors",), None, "a scenario needs at least one actor of kind 'party'"))
+    for i, actor in enumerate(scn.actors):
+        out += _actor_problems(i, actor, parties, spoilers)
+    for i, ev in enumerate(scn.events):
+        if ev.actor not in ids:
+            out.append((("events", i, "actor"), ev.actor, f"'{ev.actor}' is not an actor"))
+        elif ev.actor not in (spoilers if ev.action is EventAction.ATTACK else parties):
+            want = "a spoiler" if ev.action is EventAction.ATTACK else "a party"
+            out.append((("events", i, "actor"), ev.actor, f"'{ev.action}' needs {want}"))
+        elif ev.day >= scn.meta.horizon_days:
+            out.append((("events", i, "day"), ev.day, "an event day must be before horizon_days"))
+    if "baseline" not in scn.strategies:
+        out.append((("strategies",), None, "the strategies map must define 'baseline'"))
+    return out + _patron_cycle(scn)
