@@ -125,7 +125,8 @@ class TruceModel(mesa.Model):
         s.triggered |= provoked
         m = decisions.motive(p.gain, p.cost, p.settlement, p.sensitivity, s.talks_progress,
                              s.in_talks, s.pressure)
-        p_opp, p_ret = decisions.adaptive_probabilities(s.commitment, m, p.reciprocity, provoked)
+        p_opp, p_ret = decisions.adaptive_probabilities(s.commitment, m, p.choice_spread,
+                                                         p.reciprocity, provoked)
         u = self.streams.uniform("decisions", 3, p.n_parties)
         intended = decisions.intend(p.policy[None, :], p_opp, p_ret, provoked, s.triggered,
                                     u[:, 0], u[:, 1])

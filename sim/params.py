@@ -31,6 +31,7 @@ class Params:
     sensitivity: np.ndarray
     policy: np.ndarray
     reciprocity: np.ndarray
+    choice_spread: np.ndarray
     trust0: np.ndarray
     trust_build: np.ndarray
     trust_loss: np.ndarray
@@ -149,6 +150,7 @@ def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | Non
         sensitivity=_arr(parties, lambda a: a.incentives.sensitivity_to_pressure),
         policy=np.array([POLICY_CODES[a.behaviour.policy] for a in parties], dtype=np.int8),
         reciprocity=_arr(parties, lambda a: a.behaviour.reciprocity),
+        choice_spread=_arr(parties, lambda a: a.behaviour.choice_spread),
         trust0=_arr(parties, lambda a: a.behaviour.initial_trust),
         trust_build=_arr(parties, lambda a: a.behaviour.trust_build),
         trust_loss=_arr(parties, lambda a: a.behaviour.trust_loss),

@@ -102,6 +102,10 @@ class Behaviour(Strict):
     reciprocity: Prob = Field(
         0.5, description="Probability of retaliating the day after perceiving a hostile act."
     )
+    choice_spread: float = Field(
+        0.1, gt=0.0, le=10.0, allow_inf_nan=False,
+        description="Logit spread of the daily choice: small = motive vs commitment decides sharply.",
+    )
     initial_trust: Unit = Field(0.5, description="Initial trust in each other party.")
     trust_build: Unit = Field(
         0.02, description="Share of the gap to full trust closed per quiet day."

@@ -1,8 +1,9 @@
 """Parties decide, simultaneously, whether to violate the truce today.
 
-Adaptive parties (docs/model.md, "Decision"):
+Adaptive parties (docs/model.md, "Decision") violate when their motive to fight outweighs their
+commitment, as a logit choice with spread ``choice_spread`` (McFadden's random utility):
     m_i    = gain_i - cost_i - settlement_i * progress * in_talks_i - sensitivity_i * pressure_i
-    p_opp  = (1 - C_i) * clip(m_i, 0, 1)                      opportunistic violation
+    p_opp  = 1 / (1 + exp(-(m_i - C_i) / spread_i))           opportunistic violation
     p_ret  = reciprocity_i * [i perceived a hostile act yesterday]   retaliation
     violate_i = (u1 < p_opp) or (u2 < p_ret)
 The iterated-prisoner's-dilemma policies follow their standard definitions, with "the other
@@ -34,9 +35,10 @@ def motive(gain, cost, settlement, sensitivity, progress, in_talks, pressure) ->
     return gain[None, :] - cost[None, :] - talks_value - sensitivity[None, :] * pressure
 
 
-def adaptive_probabilities(commitment, m, reciprocity, provoked) -> tuple[np.ndarray, np.ndarray]:
-    """(p_opp, p_ret), each (W, P)."""
-    p_opp = (1.0 - commitment) * np.clip(m, 0.0, 1.0)
+def adaptive_probabilities(commitment, m, spread, reciprocity,
+                           provoked) -> tuple[np.ndarray, np.ndarray]:
+    """(p_opp, p_ret), each (W, P): a logit choice between the motive and the commitment."""
+    p_opp = 1.0 / (1.0 + np.exp(-(m - commitment) / spread[None, :]))
     p_ret = reciprocity[None, :] * provoked
     return p_opp, p_ret
 
