@@ -123,8 +123,9 @@ class TruceModel(mesa.Model):
         p, s = self.params, self.state
         provoked = s.perceived.sum(axis=2) > 0
         s.triggered |= provoked
+        p_verify = p.information(self.day).p_verify
         m = decisions.motive(p.gain, p.cost, p.settlement, p.sensitivity, s.talks_progress,
-                             s.in_talks, s.pressure)
+                             s.in_talks, s.pressure, p_verify * p.leverage_eff.sum(axis=0))
         p_opp, p_ret = decisions.adaptive_probabilities(s.commitment, m, p.choice_spread,
                                                          p.reciprocity, provoked)
         u = self.streams.uniform("decisions", 3, p.n_parties)
@@ -136,14 +137,14 @@ class TruceModel(mesa.Model):
 
     def _observe(self) -> None:
         p, s = self.params, self.state
-        p_det, p_mis = p.information(self.day)
+        info = p.information(self.day)
         P, S = p.n_parties, p.n_spoilers
         u = self.streams.uniform("observation", 2, P, P)
-        det = observation.detected(s.violated, p_det, u[:, 0])
-        false = observation.false_alarms(p.p_false_alarm, u[:, 1])
+        det = observation.detected(s.violated, info.p_detect, u[:, 0])
+        false = observation.false_alarms(info.p_false_alarm, u[:, 1])
         false &= ~s.violated[:, None, :]
         u_blame = self.streams.uniform("observation", P, P, max(S, 1))[..., :S]
-        blame = observation.blamed(s.attacked, p.targets, p.ties, p_mis, u_blame)
+        blame = observation.blamed(s.attacked, p.targets, p.ties, info.p_misattribution, u_blame)
         s.perceived = (det.astype(np.int16) + false + blame).astype(np.int16)
         self.today_misattributed = int(blame.sum())
         s.n_misattributed += blame.sum(axis=(1, 2)).astype(np.int32)
@@ -159,10 +160,10 @@ class TruceModel(mesa.Model):
 
     def _brokers(self) -> None:
         p, s = self.params, self.state
-        p_det, _ = p.information(self.day)
+        p_verify = p.information(self.day).p_verify
         u = self.streams.uniform("brokers", max(p.n_brokers, 1), p.n_parties)[:, :p.n_brokers]
         s.pressure = brokers.update_pressure(s.pressure, s.violated, p.leverage_eff,
-                                             p.pressure_decay, p_det, u)
+                                             p.pressure_decay, p_verify, u)
 
     def _talks(self, events) -> None:
         p, s = self.params, self.state

@@ -8,12 +8,22 @@ information parameters, which interventions switch on a given day (:meth:`Params
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from sim.schema import ActorKind, BrokerRole, EventAction, Policy, Scenario
 
 POLICY_CODES = {p: i for i, p in enumerate(Policy)}
+
+
+class Info(NamedTuple):
+    """Information parameters in force on one day."""
+
+    p_detect: float
+    p_verify: float
+    p_misattribution: float
+    p_false_alarm: float
 
 
 @dataclass(frozen=True)
@@ -50,11 +60,9 @@ class Params:
     leverage_eff: np.ndarray  # (B, P) pressure added per detected violation
     mediator_legitimacy: float
     # information and rules
-    p_detect: float
-    p_misattribution: float
-    p_false_alarm: float
+    info: Info
     noise: float
-    monitoring: tuple  # ((from_day, p_detect|None, p_misattribution|None), ...)
+    monitoring: tuple  # ((from_day, {field: value}), ...) sorted by day
     trouble_violations_7d: int
     collapse_window: int
     collapse_violent_days: int
@@ -81,14 +89,13 @@ class Params:
         """Half the spread of positions, in [0, 1]."""
         return float(np.ptp(self.position) / 2.0) if self.n_parties else 0.0
 
-    def information(self, day: int) -> tuple[float, float]:
-        """(p_detect, p_misattribution) in force on ``day``."""
-        p_det, p_mis = self.p_detect, self.p_misattribution
-        for from_day, det, mis in self.monitoring:
+    def information(self, day: int) -> Info:
+        """The information parameters in force on ``day`` (monitoring missions change them)."""
+        info = self.info
+        for from_day, changes in self.monitoring:
             if day >= from_day:
-                p_det = det if det is not None else p_det
-                p_mis = mis if mis is not None else p_mis
-        return p_det, p_mis
+                info = info._replace(**changes)
+        return info
 
 
 def _arr(actors, get) -> np.ndarray:
@@ -120,6 +127,13 @@ def _events(scn: Scenario, ids_by_kind: dict[ActorKind, list[str]]) -> tuple:
     for ev in sorted(scn.events, key=lambda e: e.day):
         out.append((ev.day, ids_by_kind[kind_of[ev.actor]].index(ev.actor), EventAction(ev.action)))
     return tuple(out)
+
+
+def _monitoring(interventions) -> tuple:
+    fields = ("p_verify", "p_misattribution", "p_false_alarm")
+    return tuple(sorted(
+        ((iv.from_day, {f: getattr(iv, f) for f in fields if getattr(iv, f) is not None})
+         for iv in interventions), key=lambda x: x[0]))
 
 
 def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | None = None) -> Params:
@@ -166,10 +180,9 @@ def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | Non
         targets=targets,
         leverage_eff=_effective_leverage(scn, brokers, pids),
         mediator_legitimacy=max(mediators) if mediators else 0.5,
-        p_detect=info.p_detect, p_misattribution=info.p_misattribution,
-        p_false_alarm=info.p_false_alarm, noise=info.noise,
-        monitoring=tuple((iv.from_day, iv.p_detect, iv.p_misattribution)
-                         for iv in scn.strategies[strategy].interventions),
+        info=Info(info.p_detect, info.p_verify, info.p_misattribution, info.p_false_alarm),
+        noise=info.noise,
+        monitoring=_monitoring(scn.strategies[strategy].interventions),
         trouble_violations_7d=rules.trouble_violations_7d,
         collapse_window=rules.collapse_window_days,
         collapse_violent_days=rules.collapse_violent_days,

@@ -184,6 +184,11 @@ class Actor(Strict):
 
 class Information(Strict):
     p_detect: Prob = Field(0.7, description="Probability a party's violation is seen by another.")
+    p_verify: Prob = Field(
+        0.3,
+        description="Probability a violation is verified and attributed by brokers or monitors "
+        "(drives their pressure and the sanction parties expect).",
+    )
     p_misattribution: Prob = Field(
         0.3,
         description="Probability a spoiler's attack is blamed on a party fully tied to it "
@@ -252,9 +257,10 @@ class Intervention(Strict):
     """A monitoring mission from a given day (the full vocabulary comes with `compare`)."""
 
     kind: Literal["monitoring"] = Field(description="Kind of intervention.")
-    from_day: int = Field(0, ge=0, le=3650)
-    p_detect: Prob | None = Field(None, description="Detection probability while active.")
+    from_day: int = Field(0, ge=0, le=3650, description="Day the mission starts.")
+    p_verify: Prob | None = Field(None, description="Verification probability while active.")
     p_misattribution: Prob | None = Field(None, description="Attribution error while active.")
+    p_false_alarm: Prob | None = Field(None, description="False-alarm probability while active.")
 
 
 class Strategy(Strict):

@@ -2,7 +2,8 @@
 
     pressure_j <- (1 - decay) * pressure_j + sum_b seen_bj * L_bj,   clipped to [0, 1]
 where L_bj = leverage_bj * commitment_b * (1 - max(0, bias_bj)) * (1 - shield_bj) is computed
-once from the scenario (sim.params) and seen_bj is a violation by j that broker b detected.
+once from the scenario (sim.params) and seen_bj is a violation by j that broker b verified
+(probability p_verify).
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def update_pressure(pressure, violated, leverage_eff, decay: float, p_detect: float,
+def update_pressure(pressure, violated, leverage_eff, decay: float, p_verify: float,
                     u: np.ndarray) -> np.ndarray:
     """``u`` is (W, B, P); returns the (W, P) pressure for tomorrow."""
-    seen = violated[:, None, :] & (u < p_detect)
+    seen = violated[:, None, :] & (u < p_verify)
     added = (seen * leverage_eff[None, :, :]).sum(axis=1)
     return np.clip((1.0 - decay) * pressure + added, 0.0, 1.0)

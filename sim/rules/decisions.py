@@ -2,7 +2,8 @@
 
 Adaptive parties (docs/model.md, "Decision") violate when their motive to fight outweighs their
 commitment, as a logit choice with spread ``choice_spread`` (McFadden's random utility):
-    m_i    = gain_i - cost_i - settlement_i * progress * in_talks_i - sensitivity_i * pressure_i
+    m_i    = gain_i - cost_i - settlement_i * progress * in_talks_i
+             - sensitivity_i * (pressure_i + p_detect * sum_b L_bi)
     p_opp  = 1 / (1 + exp(-(m_i - C_i) / spread_i))           opportunistic violation
     p_ret  = reciprocity_i * [i perceived a hostile act yesterday]   retaliation
     violate_i = (u1 < p_opp) or (u2 < p_ret)
@@ -29,10 +30,18 @@ GTFT = POLICY_CODES[Policy.GENEROUS_TIT_FOR_TAT]
 GRIM = POLICY_CODES[Policy.GRIM_TRIGGER]
 
 
-def motive(gain, cost, settlement, sensitivity, progress, in_talks, pressure) -> np.ndarray:
-    """(W, P) net daily motive to fight."""
+def motive(gain, cost, settlement, sensitivity, progress, in_talks, pressure,
+           expected_sanction=0.0) -> np.ndarray:
+    """(W, P) net daily motive to fight.
+
+    ``expected_sanction`` (P,) is the pressure a party expects to draw if it violates:
+    p_detect times the brokers' effective leverage over it. Monitoring deters through it
+    (Fortna 2008: attributing violations raises their cost).
+    """
     talks_value = settlement[None, :] * progress[:, None] * in_talks
-    return gain[None, :] - cost[None, :] - talks_value - sensitivity[None, :] * pressure
+    felt = pressure + np.asarray(expected_sanction)[None, ...] if np.ndim(expected_sanction) \
+        else pressure + expected_sanction
+    return gain[None, :] - cost[None, :] - talks_value - sensitivity[None, :] * felt
 
 
 def adaptive_probabilities(commitment, m, spread, reciprocity,

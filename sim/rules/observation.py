@@ -3,7 +3,8 @@
 perceived[w, i, j] = detected violations of j by i      (prob p_detect each)
                    + false alarms about j               (prob p_false_alarm each day)
                    + spoiler attacks on i blamed on j   (prob p_misattribution * tie[j, s])
-Monitoring raises p_detect and lowers p_misattribution (Clayton & Sticher 2021; Fortna 2008).
+A monitoring mission lowers p_misattribution and p_false_alarm, and raises p_verify, the chance
+that brokers verify a violation (sim.rules.brokers) (Clayton & Sticher 2021; Fortna 2008).
 """
 
 from __future__ import annotations
