@@ -109,8 +109,8 @@ def run(
     except ScenarioError as exc:
         _fail([str(p) for p in exc.problems])
     if strategy not in scn.strategies:
-        _fail([f"{scenario}: strategies: no strategy '{strategy}'; "
-               f"expected one of: {', '.join(scn.strategies)}"])
+        known = ", ".join(scn.strategies)
+        _fail([f"{scenario}: strategies: no strategy '{strategy}'; expected one of: {known}"])
     horizon = days or scn.meta.horizon_days
     with _progress(worlds * horizon) as bar:
         task = bar.add_task("run", total=worlds * horizon)

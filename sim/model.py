@@ -16,7 +16,7 @@ from sim.params import Params, compile_params
 from sim.rng import Streams
 from sim.rules import beliefs, brokers, decisions, observation, spoilers, status, talks
 from sim.schema import ActorKind, EventAction, Scenario
-from sim.state import WEEK, CollapseMode, State, TruceStatus
+from sim.state import CollapseMode, State, TruceStatus
 
 
 def _series_reporters() -> dict:

@@ -107,7 +107,7 @@ def _effective_leverage(scn: Scenario, brokers, party_ids: list[str]) -> np.ndar
     reduced by the strongest shield any other patron of the party holds over it."""
     shield = np.zeros((len(brokers), len(party_ids)))
     for q, patron in enumerate(brokers):
-        for client in patron.relations.clients:
+        for client in (c for c in patron.relations.clients if c in party_ids):
             j = party_ids.index(client)
             cover = patron.relations.support * patron.stances.commitment
             others = np.arange(len(brokers)) != q

@@ -115,7 +115,7 @@ def summarise(worlds: pd.DataFrame, horizon: int, seed: int, strategy: str,
 def median_survival(t: np.ndarray, collapsed: np.ndarray) -> int | None:
     """First day d with survival S(d) = P(T > d) <= 0.5, or None if beyond the horizon."""
     days = np.sort(t[collapsed])
-    need = int(math.ceil(len(t) / 2))
+    need = math.ceil(len(t) / 2)
     return int(days[need - 1]) if len(days) >= need else None
 
 

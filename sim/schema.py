@@ -139,7 +139,8 @@ class SpoilerTraits(Strict):
 
 class Relations(Strict):
     clients: list[ActorId] = Field(
-        default_factory=list, description="Parties this actor backs as patron."
+        default_factory=list,
+        description="Parties (or other brokers) this broker backs as patron; no cycles.",
     )
     support: Unit = Field(0.0, description="How strongly a patron shields its clients from others' pressure.")
     leverage: dict[ActorId, Unit] = Field(
@@ -307,16 +308,17 @@ def _check_ids(loc: tuple, ids: dict, valid: set[str], what: str) -> list[tuple]
     ]
 
 
-def _actor_problems(i: int, actor: Actor, parties: set[str], spoilers: set[str]) -> list[tuple]:
+def _actor_problems(i: int, actor: Actor, parties: set[str], brokers: set[str],
+                    spoilers: set[str]) -> list[tuple]:
     base = ("actors", i, "relations")
     rel = actor.relations
     out = _check_ids(base + ("leverage",), rel.leverage, parties, "a party")
     out += _check_ids(base + ("bias",), rel.bias, parties, "a party")
     out += _check_ids(base + ("spoiler_ties",), rel.spoiler_ties, spoilers, "a spoiler")
     out += [
-        (base + ("clients", j), c, f"'{c}' is not a party (a patron backs parties)")
+        (base + ("clients", j), c, f"'{c}' is not a party or a broker (a patron backs those)")
         for j, c in enumerate(rel.clients)
-        if c not in parties
+        if c not in parties | brokers
     ]
     if rel.clients and actor.kind is not ActorKind.BROKER:
         out.append((base + ("clients",), actor.id, "only brokers can be patrons of parties"))
@@ -335,8 +337,8 @@ def _actor_problems(i: int, actor: Actor, parties: set[str], spoilers: set[str])
 
 def _patron_cycle(scn: Scenario) -> list[tuple]:
     graph = {a.id: set(a.relations.clients) for a in scn.actors}
-    for start in graph:
-        seen, stack = set(), list(graph[start])
+    for start, clients in graph.items():
+        seen, stack = set(), list(clients)
         while stack:
             node = stack.pop()
             if node == start:
@@ -359,10 +361,11 @@ def reference_problems(scn: Scenario) -> list[tuple]:
     ]
     parties = set(scn.actor_ids(ActorKind.PARTY))
     spoilers = set(scn.actor_ids(ActorKind.SPOILER))
+    brokers = set(scn.actor_ids(ActorKind.BROKER))
     if not parties:
         out.append((("actors",), None, "a scenario needs at least one actor of kind 'party'"))
     for i, actor in enumerate(scn.actors):
-        out += _actor_problems(i, actor, parties, spoilers)
+        out += _actor_problems(i, actor, parties, brokers, spoilers)
     for i, ev in enumerate(scn.events):
         if ev.actor not in ids:
             out.append((("events", i, "actor"), ev.actor, f"'{ev.actor}' is not an actor"))

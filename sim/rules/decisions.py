@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.schema import Policy
 from sim.params import POLICY_CODES
+from sim.schema import Policy
 
 GTFT_FORGIVE = 1.0 / 3.0  # generous tit-for-tat forgives a defection with probability 1/3
 
