@@ -179,7 +179,7 @@ class TruceModel(mesa.Model):
         in_talks &= ~s.withdrawn
         left = was_in & ~in_talks
         s.in_talks = in_talks
-        s.n_walkouts += left.any(axis=1)
+        s.n_walkouts += left.sum(axis=1, dtype=np.int32)
         first = left.any(axis=1) & (s.day_first_walkout < 0)
         s.day_first_walkout[first] = self.day
         if self.day >= p.talks_start:

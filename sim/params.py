@@ -57,7 +57,7 @@ class Params:
     spoiler_capability: np.ndarray
     targets: np.ndarray  # (S, P) bool
     # brokers
-    leverage_eff: np.ndarray  # (B, P) pressure added per detected violation
+    leverage_eff: np.ndarray  # (B, P) pressure added per verified violation
     mediator_legitimacy: float
     # information and rules
     info: Info

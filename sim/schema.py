@@ -122,7 +122,7 @@ class Behaviour(Strict):
     p_walkout: Prob = Field(0.2, description="Daily probability of walking out past the threshold.")
     p_return: Prob = Field(0.05, description="Daily probability of returning, scaled by trust.")
     withdrawal_commitment: Unit = Field(
-        0.0, description="Commitment below which the party formally withdraws from the truce."
+        0.0, description="Commitment below which the party formally withdraws (0 = never)."
     )
 
 
@@ -148,7 +148,8 @@ class Relations(Strict):
     )
     bias: dict[ActorId, Signed] = Field(
         default_factory=dict,
-        description="Party id -> broker's bias (+1 favours it: never presses it; -1 against it).",
+        description="Party id -> broker's bias: +1 favours it and never presses it; "
+        "0 or less presses it with full leverage.",
     )
     spoiler_ties: dict[ActorId, Unit] = Field(
         default_factory=dict, description="Spoiler id -> how entangled this party is with it."
@@ -196,7 +197,8 @@ class Information(Strict):
         "(scaled by the tie).",
     )
     p_false_alarm: Prob = Field(
-        0.0, description="Daily probability a party perceives a violation that did not happen."
+        0.0, description="Daily probability, per other party that did not violate that day, "
+        "that a party believes it did (false accusation)."
     )
     noise: Prob = Field(
         0.0, description="Probability a party's intended move is flipped (execution error)."
