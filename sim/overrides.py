@@ -9,9 +9,37 @@ names the item by its id; a number indexes any list. Values are parsed as YAML s
 from __future__ import annotations
 
 import copy
-from typing import Any
+import types
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
 
 from sim.scenario import Problem, ScenarioError, parse_yaml
+from sim.schema import Scenario
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X | None`` -> X; other annotations unchanged."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
+
+
+def schema_has(segs: list[str], model: type[BaseModel] = Scenario) -> bool:
+    """Whether a dotted path names a field of the scenario schema (list items by id)."""
+    node: Any = model
+    for seg in segs:
+        node = _unwrap(node)
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            if seg not in node.model_fields:
+                return False
+            node = node.model_fields[seg].annotation
+        elif get_origin(node) in (list, dict):
+            node = get_args(node)[-1]
+        else:
+            return False
+    return True
 
 
 def _child(node: Any, seg: str) -> tuple[Any, Any]:
@@ -32,8 +60,8 @@ def _child(node: Any, seg: str) -> tuple[Any, Any]:
 def set_path(data: dict, path: str, value: Any) -> dict:
     """Return a copy of ``data`` with ``path`` set to ``value``.
 
-    The last segment may name a field that is absent (it takes its default otherwise); every
-    earlier segment must exist.
+    A section of the schema that the file leaves out (it takes its defaults) is created on the
+    way; any other segment before the last must exist, and list items must exist.
 
     Raises:
         KeyError: with the segment that does not exist.
@@ -41,10 +69,10 @@ def set_path(data: dict, path: str, value: Any) -> dict:
     out = copy.deepcopy(data)
     segs = path.split(".")
     node = out
-    for seg in segs[:-1]:
+    for k, seg in enumerate(segs[:-1]):
+        if isinstance(node, dict) and node.get(seg) is None and schema_has(segs[:k + 1]):
+            node[seg] = {}
         key, child = _child(node, seg)
-        if isinstance(node, dict) and child is None:
-            child = node[key] = {}
         node = child
     last = segs[-1]
     if isinstance(node, dict):

@@ -8,6 +8,7 @@ are Wilson score intervals for a binomial proportion.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import os
@@ -67,7 +68,8 @@ def daily_table(sums: pd.DataFrame, start_date) -> pd.DataFrame:
     """Turn summed daily reporters (all batches added) into shares and means per world."""
     n = sums["n_worlds"]
     out = pd.DataFrame({"day": np.arange(len(sums))})
-    out["date"] = pd.to_datetime(start_date) + pd.to_timedelta(out["day"], unit="D")
+    # plain dates, not nanosecond timestamps: any start date the schema accepts must work
+    out["date"] = [start_date + dt.timedelta(days=int(d)) for d in out["day"]]
     out["share_holding"] = sums["n_holding"] / n
     out["share_in_trouble"] = sums["n_in_trouble"] / n
     out["share_collapsed"] = sums["n_collapsed"] / n

@@ -59,6 +59,8 @@ def run(scenario: Scenario | str | Path, strategy: str = "baseline", worlds: int
         sim.scenario.ScenarioError: for a bad file or override.
         KeyError: for an unknown strategy.
     """
+    if worlds < 1:
+        raise ValueError(f"worlds must be at least 1, got {worlds}")
     scn = scenario if isinstance(scenario, Scenario) else load(scenario, overrides)
     if strategy not in scn.strategies:
         raise KeyError(strategy)

@@ -58,18 +58,40 @@ def _show(value: Any) -> str | None:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _plain(node: Any, budget: list[int]) -> Any:
-    """Copy ruamel containers into plain dicts/lists, counting nodes against a budget."""
+SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
+             ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+
+
+class _Refused(ValueError):
+    def __init__(self, message: str, loc: tuple):
+        super().__init__(message)
+        self.loc = loc
+
+
+def _tag_of(node: Any) -> str | None:
+    tag = getattr(node, "tag", None)
+    value = getattr(tag, "value", tag)
+    return value if isinstance(value, str) and value not in SAFE_TAGS else None
+
+
+def _plain(node: Any, budget: list[int], loc: tuple = ()) -> Any:
+    """Copy ruamel containers into plain dicts/lists, counting nodes against a budget.
+
+    Raises:
+        _Refused: for a non-standard YAML tag (which could name a Python object) or when
+            aliases expand beyond MAX_NODES values.
+    """
     budget[0] -= 1
     if budget[0] < 0:
-        raise ValueError("too many values after expanding YAML aliases")
+        raise _Refused(f"more than {MAX_NODES} values after expanding YAML aliases", loc)
+    tag = _tag_of(node)
+    if tag is not None:
+        raise _Refused(f"YAML tag {tag} is not allowed (scenario files hold plain data)", loc)
     if isinstance(node, dict):
-        return {str(k) if not isinstance(k, (int, float, bool)) else k: _plain(v, budget)
+        return {k if isinstance(k, (int, float, bool)) else str(k): _plain(v, budget, loc + (k,))
                 for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v, budget) for v in node]
-    if hasattr(node, "tag") and hasattr(node, "value"):  # tagged scalar from an unknown tag
-        raise ValueError(f"YAML tag {getattr(node.tag, 'value', node.tag)!s} is not allowed")
+        return [_plain(v, budget, loc + (i,)) for i, v in enumerate(node)]
     return node
 
 
@@ -120,8 +142,11 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Any]:
         raise ScenarioError([Problem(file, None, "", None, f"YAML error: {first}")]) from None
     try:
         data = _plain(doc, [MAX_NODES])
-    except (ValueError, RecursionError) as exc:
-        raise ScenarioError([Problem(file, None, "", None, str(exc))]) from None
+    except _Refused as exc:
+        where = _dotted(exc.loc, doc)
+        raise ScenarioError([Problem(file, _line_of(doc, exc.loc), where, None, str(exc))]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(file, None, "", None, "YAML nested too deeply")]) from None
     return doc, data
 
 

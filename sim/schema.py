@@ -15,9 +15,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-Prob = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-Signed = Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False)]
+# strict: a YAML `true` is not a number; ints are still accepted where floats are expected.
+Prob = Annotated[float, Field(strict=True, ge=0.0, le=1.0, allow_inf_nan=False)]
+Unit = Annotated[float, Field(strict=True, ge=0.0, le=1.0, allow_inf_nan=False)]
+Signed = Annotated[float, Field(strict=True, ge=-1.0, le=1.0, allow_inf_nan=False)]
 ActorId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
 
@@ -67,7 +68,9 @@ class Meta(Strict):
     name: str = Field(min_length=1, max_length=200, description="Short name of the scenario.")
     description: str = Field("", max_length=5000, description="What the scenario represents.")
     start_date: dt.date = Field(description="Calendar date of day 0, when the truce takes effect.")
-    horizon_days: int = Field(365, ge=1, le=3650, description="Days simulated per world.")
+    horizon_days: int = Field(
+        365, strict=True, ge=1, le=3650, description="Days simulated per world."
+    )
     seed_digest: str | None = Field(
         None, max_length=300, description="Path of the seed digest the scenario derives from."
     )
@@ -78,7 +81,8 @@ class Stances(Strict):
         description="Initial commitment to the truce (0 = none, 1 = complete)."
     )
     position: Signed = Field(
-        0.0, description="Position on the political issue (-1 .. 1); the gap between parties slows talks."
+        0.0,
+        description="Position on the political issue (-1 .. 1); the gap between parties slows talks.",
     )
 
 
@@ -103,7 +107,11 @@ class Behaviour(Strict):
         0.5, description="Probability of retaliating the day after perceiving a hostile act."
     )
     choice_spread: float = Field(
-        0.1, gt=0.0, le=10.0, allow_inf_nan=False,
+        0.1,
+        strict=True,
+        gt=0.0,
+        le=10.0,
+        allow_inf_nan=False,
         description="Logit spread of the daily choice: small = motive vs commitment decides sharply.",
     )
     initial_trust: Unit = Field(0.5, description="Initial trust in each other party.")
@@ -117,7 +125,11 @@ class Behaviour(Strict):
         0.02, description="Share of the gap between commitment and trust closed per day."
     )
     walkout_threshold: int = Field(
-        3, ge=1, le=100, description="Hostile acts perceived in 7 days that can make it walk out."
+        3,
+        strict=True,
+        ge=1,
+        le=100,
+        description="Hostile acts perceived in 7 days that can make it walk out.",
     )
     p_walkout: Prob = Field(0.2, description="Daily probability of walking out past the threshold.")
     p_return: Prob = Field(0.05, description="Daily probability of returning, scaled by trust.")
@@ -130,7 +142,11 @@ class SpoilerTraits(Strict):
     type: SpoilerType = Field(SpoilerType.TOTAL, description="Stedman's spoiler type.")
     p_attack: Prob = Field(description="Daily probability of an attack at full capability.")
     provocation: float = Field(
-        1.0, ge=0.0, le=10.0, description="How much attacks rise as the truce and talks progress."
+        1.0,
+        strict=True,
+        ge=0.0,
+        le=10.0,
+        description="How much attacks rise as the truce and talks progress.",
     )
     targets: list[ActorId] = Field(
         default_factory=list, description="Parties its attacks hit; empty means all parties."
@@ -142,7 +158,9 @@ class Relations(Strict):
         default_factory=list,
         description="Parties (or other brokers) this broker backs as patron; no cycles.",
     )
-    support: Unit = Field(0.0, description="How strongly a patron shields its clients from others' pressure.")
+    support: Unit = Field(
+        0.0, description="How strongly a patron shields its clients from others' pressure."
+    )
     leverage: dict[ActorId, Unit] = Field(
         default_factory=dict, description="Party id -> how hard this broker can press it."
     )
@@ -197,8 +215,9 @@ class Information(Strict):
         "(scaled by the tie).",
     )
     p_false_alarm: Prob = Field(
-        0.0, description="Daily probability, per other party that did not violate that day, "
-        "that a party believes it did (false accusation)."
+        0.0,
+        description="Daily probability, per other party that did not violate that day, "
+        "that a party believes it did (false accusation).",
     )
     noise: Prob = Field(
         0.0, description="Probability a party's intended move is flipped (execution error)."
@@ -207,16 +226,32 @@ class Information(Strict):
 
 class TruceRules(Strict):
     trouble_violations_7d: int = Field(
-        4, ge=1, le=1000, description="Party violations in 7 days that put the truce in trouble."
+        4,
+        strict=True,
+        ge=1,
+        le=1000,
+        description="Party violations in 7 days that put the truce in trouble.",
     )
     collapse_window_days: int = Field(
-        14, ge=1, le=365, description="Window over which sustained violence is measured."
+        14,
+        strict=True,
+        ge=1,
+        le=365,
+        description="Window over which sustained violence is measured.",
     )
     collapse_violent_days: int = Field(
-        10, ge=1, le=365, description="Days with party violations in the window that mean collapse."
+        10,
+        strict=True,
+        ge=1,
+        le=365,
+        description="Days with party violations in the window that mean collapse.",
     )
     quiet_days_reset: int = Field(
-        7, ge=1, le=365, description="Quiet days after which a new escalation has a new cause."
+        7,
+        strict=True,
+        ge=1,
+        le=365,
+        description="Quiet days after which a new escalation has a new cause.",
     )
 
     @model_validator(mode="after")
@@ -234,7 +269,9 @@ class Talks(Strict):
     base_rate: Unit = Field(
         0.01, description="Daily talks progress with full trust, a neutral mediator and no gap."
     )
-    start_day: int = Field(0, ge=0, le=3650, description="Day the political talks open.")
+    start_day: int = Field(
+        0, strict=True, ge=0, le=3650, description="Day the political talks open."
+    )
 
 
 class Pressure(Strict):
@@ -250,7 +287,7 @@ class EventAction(StrEnum):
 
 
 class ScriptedEvent(Strict):
-    day: int = Field(ge=0, le=3650, description="Day of the event (0 = start date).")
+    day: int = Field(strict=True, ge=0, le=3650, description="Day of the event (0 = start date).")
     actor: ActorId
     action: EventAction
     note: str = Field("", max_length=500, description="What happened, for the record.")
@@ -260,7 +297,7 @@ class Intervention(Strict):
     """A monitoring mission from a given day (the full vocabulary comes with `compare`)."""
 
     kind: Literal["monitoring"] = Field(description="Kind of intervention.")
-    from_day: int = Field(0, ge=0, le=3650, description="Day the mission starts.")
+    from_day: int = Field(0, strict=True, ge=0, le=3650, description="Day the mission starts.")
     p_verify: Prob | None = Field(None, description="Verification probability while active.")
     p_misattribution: Prob | None = Field(None, description="Attribution error while active.")
     p_false_alarm: Prob | None = Field(None, description="False-alarm probability while active.")
@@ -310,8 +347,9 @@ def _check_ids(loc: tuple, ids: dict, valid: set[str], what: str) -> list[tuple]
     ]
 
 
-def _actor_problems(i: int, actor: Actor, parties: set[str], brokers: set[str],
-                    spoilers: set[str]) -> list[tuple]:
+def _actor_problems(
+    i: int, actor: Actor, parties: set[str], brokers: set[str], spoilers: set[str]
+) -> list[tuple]:
     base = ("actors", i, "relations")
     rel = actor.relations
     out = _check_ids(base + ("leverage",), rel.leverage, parties, "a party")
@@ -345,8 +383,13 @@ def _patron_cycle(scn: Scenario) -> list[tuple]:
             node = stack.pop()
             if node == start:
                 i = scn.actor_ids().index(start)
-                return [(("actors", i, "relations", "clients"), start,
-                         f"patron cycle: '{start}' is, through its clients, its own patron")]
+                return [
+                    (
+                        ("actors", i, "relations", "clients"),
+                        start,
+                        f"patron cycle: '{start}' is, through its clients, its own patron",
+                    )
+                ]
             if node not in seen:
                 seen.add(node)
                 stack.extend(graph.get(node, ()))

@@ -47,7 +47,9 @@ def motive(gain, cost, settlement, sensitivity, progress, in_talks, pressure,
 def adaptive_probabilities(commitment, m, spread, reciprocity,
                            provoked) -> tuple[np.ndarray, np.ndarray]:
     """(p_opp, p_ret), each (W, P): a logit choice between the motive and the commitment."""
-    p_opp = 1.0 / (1.0 + np.exp(-(m - commitment) / spread[None, :]))
+    with np.errstate(over="ignore", divide="ignore"):  # a tiny spread saturates at 0 or 1
+        z = np.clip((m - commitment) / spread[None, :], -700.0, 700.0)
+    p_opp = 1.0 / (1.0 + np.exp(-z))
     p_ret = reciprocity[None, :] * provoked
     return p_opp, p_ret
 

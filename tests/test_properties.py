@@ -1,0 +1,118 @@
+"""Invariants over generated scenarios (tests/strategies.py): no NaN, probabilities and shares
+in [0, 1], survival never rises, trust and commitment stay in [0, 1], and a scenario survives a
+round trip through YAML. Derandomised by the ``ci`` profile (tests/conftest.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim import schema as S
+from sim.model import TruceModel
+from sim.rules import decisions, spoilers
+from sim.runner import run
+from sim.scenario import parse_yaml, validate
+from sim.state import TruceStatus
+from tests.factories import dump_yaml
+from tests.strategies import SEEDS, field, scenarios, section
+
+WORLDS = 64
+
+
+def in_unit(x) -> bool:
+    x = np.asarray(x, dtype=float)
+    return bool(np.all((x >= 0.0) & (x <= 1.0)))
+
+
+def assert_no_nan(df: pd.DataFrame) -> None:
+    floats = df.select_dtypes("floating")
+    assert not floats.isna().any(axis=None), floats.columns[floats.isna().any()].tolist()
+
+
+def assert_state_in_range(model: TruceModel) -> None:
+    s = model.state
+    for name in ("trust", "commitment", "pressure", "talks_progress"):
+        value = getattr(s, name)
+        assert not np.isnan(value).any(), name
+        assert in_unit(value), (name, value.min(), value.max())
+    assert in_unit(model.mean_trust_all)
+    assert set(np.unique(s.status)) <= {int(t) for t in TruceStatus}
+
+
+@given(scenarios(), SEEDS)
+@settings(max_examples=60)
+def test_state_stays_in_range_every_day(scn, seed):
+    model = TruceModel(scn, n_worlds=WORLDS, seed=seed)
+    collapsed = np.zeros(WORLDS, dtype=bool)
+    while model.running:
+        model.step()
+        assert_state_in_range(model)
+        now = model.state.status == TruceStatus.COLLAPSED
+        assert not (collapsed & ~now).any(), "a collapse is absorbing"
+        collapsed = now
+
+
+@given(scenarios(), SEEDS)
+@settings(max_examples=60)
+def test_results_are_finite_shares_and_survival_never_rises(scn, seed):
+    result = run(scn, worlds=WORLDS, seed=seed)
+    worlds, daily = result.worlds, result.daily
+    assert len(worlds) == WORLDS and len(daily) == scn.meta.horizon_days
+    assert_no_nan(worlds)
+    assert_no_nan(daily)
+    unit_columns = [c for c in daily if c.startswith(("share_", "mean_"))]
+    assert in_unit(daily[unit_columns])
+    assert in_unit(worlds["talks_progress"])
+    survival = 1.0 - daily["share_collapsed"].to_numpy()
+    assert np.all(np.diff(survival) <= 0)
+    for share in [result.summary["collapsed"], result.summary["walked_out"],
+                  *filter(None, result.summary["survival"].values())]:
+        assert in_unit([share["share"], *share["ci95"]])
+        assert share["ci95"][0] <= share["share"] <= share["ci95"][1]
+
+
+@given(scenarios(), SEEDS)
+@settings(max_examples=40)
+def test_each_world_row_is_consistent(scn, seed):
+    w = run(scn, worlds=WORLDS, seed=seed).worlds
+    horizon = scn.meta.horizon_days
+    collapsed = w["is_collapsed"]
+    assert (w["survival_days"] == np.where(collapsed, w["day_collapse"], horizon)).all()
+    assert ((w["collapse_mode"] == "none") == ~collapsed).all()
+    assert ((w["collapse_cause"] != "") == collapsed).all()
+    assert (w["day_collapse"] < horizon).all()
+    assert (w["days_in_trouble"] <= w["survival_days"]).all()
+
+
+@given(section(S.SpoilerTraits), field(S.Actor, "capability"), st.floats(0, 1),
+       st.integers(0, 7))
+def test_attack_probability_is_a_probability(traits, capability, progress, violent_days):
+    s = S.SpoilerTraits(**traits)
+    mom = spoilers.momentum(np.array([progress]), np.array([violent_days]))
+    p = spoilers.attack_probability(np.array([s.p_attack]), np.array([capability]),
+                                    np.array([s.provocation]), mom)
+    assert in_unit(mom) and in_unit(p)
+
+
+@given(section(S.Behaviour), section(S.Incentives), field(S.Stances, "commitment"),
+       st.floats(0, 1), st.floats(0, 1), st.booleans())
+def test_decision_probabilities_are_probabilities(behaviour, incentives, commitment, progress,
+                                                  pressure, provoked):
+    b, i = S.Behaviour(**behaviour), S.Incentives(**incentives)
+    m = decisions.motive(np.array([i.gain_from_fighting]), np.array([i.cost_of_fighting]),
+                         np.array([i.value_of_settlement]), np.array([i.sensitivity_to_pressure]),
+                         np.array([progress]), np.array([[True]]), np.array([[pressure]]))
+    p_opp, p_ret = decisions.adaptive_probabilities(
+        np.array([[commitment]]), m, np.array([b.choice_spread]), np.array([b.reciprocity]),
+        np.array([[provoked]]))
+    assert in_unit(p_opp) and in_unit(p_ret)
+
+
+@given(scenarios())
+@settings(max_examples=60)
+def test_yaml_round_trip(scn):
+    text = dump_yaml(scn.model_dump(mode="json"))
+    doc, data = parse_yaml(text, "<round-trip>")
+    assert validate(data, "<round-trip>", doc) == scn
