@@ -34,6 +34,42 @@ class RunResult:
         return write_outputs(out_dir, self.worlds, self.daily, self.summary)
 
 
+@dataclass
+class CompareResult:
+    """Several strategies run on the same worlds (common random numbers)."""
+
+    runs: dict[str, RunResult]
+    horizon: int
+    scenario: str
+
+    @property
+    def worlds(self) -> pd.DataFrame:
+        """All strategies' world rows, one table (column ``strategy``)."""
+        return pd.concat([r.worlds for r in self.runs.values()], ignore_index=True)
+
+
+def compare(scenario: Scenario | str | Path, strategies: list[str] | None = None,
+            worlds: int = 1000, seed: int = 0, days: int | None = None,
+            overrides: list[str] | None = None,
+            progress: Callable[[int], None] | None = None) -> CompareResult:
+    """Run several strategies on the same worlds: same seed, so the same random numbers.
+
+    Args:
+        strategies: names from the scenario (default: all of them, baseline first).
+
+    Raises:
+        KeyError: for an unknown strategy name.
+    """
+    scn = scenario if isinstance(scenario, Scenario) else load(scenario, overrides)
+    names = strategies or list(scn.strategies)
+    unknown = [s for s in names if s not in scn.strategies]
+    if unknown:
+        raise KeyError(unknown[0])
+    runs = {name: run(scn, name, worlds, seed, days, progress=progress) for name in names}
+    horizon = next(iter(runs.values())).summary["horizon_days"]
+    return CompareResult(runs, horizon, scn.meta.name)
+
+
 def batches(n_worlds: int, batch: int = DEFAULT_BATCH) -> list[tuple[int, int]]:
     """(first world, count) batches aligned on seed blocks."""
     batch = max(BLOCK, batch - batch % BLOCK)
