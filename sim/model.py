@@ -17,6 +17,7 @@ from sim.rng import Streams
 from sim.rules import beliefs, brokers, decisions, observation, spoilers, status, talks
 from sim.schema import ActorKind, EventAction, Scenario
 from sim.state import CollapseMode, State, TruceStatus
+from sim.strategies.engine import InterventionEngine
 
 
 def _series_reporters() -> dict:
@@ -60,6 +61,8 @@ class TruceModel(mesa.Model):
         self.today_misattributed = 0
         self.mean_trust_all = np.full(n_worlds, float(self.params.trust0.mean()) if
                                       self.params.n_parties > 1 else 1.0)
+        self.engine = InterventionEngine(list(self.params.interventions), scenario,
+                                         self.params, n_worlds)
         self._make_agents(scenario)
         self.datacollector = mesa.DataCollector(model_reporters=_series_reporters())
 
@@ -74,6 +77,7 @@ class TruceModel(mesa.Model):
     def step(self) -> None:
         """One day, in simultaneous phases (the order is the model; see docs/model.md):
 
+        0. ``_intervene`` the strategy's triggers fire on yesterday's state; today's modifiers;
         1. ``_spoilers``  spoilers attack, more as the truce and the talks progress;
         2. ``_decide``    parties decide from what they perceived yesterday;
         3. ``_observe``   each party perceives violations, false alarms and blamed attacks;
@@ -84,6 +88,7 @@ class TruceModel(mesa.Model):
         Scripted events of the day are applied inside the phase they belong to.
         """
         events = [(i, act) for d, i, act in self.params.events if d == self.day]
+        self.mods = self.engine.begin_day(self.day, self.state, self.mean_trust_all)
         self._spoilers(events)
         self._decide(events)
         self._observe()
@@ -113,7 +118,8 @@ class TruceModel(mesa.Model):
         p, s = self.params, self.state
         violent7 = (s.count_ring > 0).sum(axis=0)
         mom = spoilers.momentum(s.talks_progress, violent7)
-        prob = spoilers.attack_probability(p.p_attack, p.spoiler_capability, p.provocation, mom)
+        provocation = p.provocation[None, :] * self.mods.provocation_multiplier[:, None]
+        prob = spoilers.attack_probability(p.p_attack, self.engine.capability, provocation, mom)
         u = self.streams.uniform("spoilers", p.n_spoilers)
         s.attacked = spoilers.attacks(prob, u) | self._forced(events, EventAction.ATTACK,
                                                                p.n_spoilers)[None, :]
@@ -123,10 +129,12 @@ class TruceModel(mesa.Model):
         p, s = self.params, self.state
         provoked = s.perceived.sum(axis=2) > 0
         s.triggered |= provoked
-        p_verify = p.information(self.day).p_verify
+        mods = self.mods
+        expected = mods.p_verify[:, None] * mods.leverage.sum(axis=1)
         m = decisions.motive(p.gain, p.cost, p.settlement, p.sensitivity, s.talks_progress,
-                             s.in_talks, s.pressure, p_verify * p.leverage_eff.sum(axis=0))
-        p_opp, p_ret = decisions.adaptive_probabilities(s.commitment, m, p.choice_spread,
+                             s.in_talks, s.pressure, expected, mods.inducement)
+        commitment = np.minimum(1.0, s.commitment + self.engine.commitment_bonus())
+        p_opp, p_ret = decisions.adaptive_probabilities(commitment, m, p.choice_spread,
                                                          p.reciprocity, provoked)
         u = self.streams.uniform("decisions", 3, p.n_parties)
         intended = decisions.intend(p.policy[None, :], p_opp, p_ret, provoked, s.triggered,
@@ -137,15 +145,18 @@ class TruceModel(mesa.Model):
 
     def _observe(self) -> None:
         p, s = self.params, self.state
-        info = p.information(self.day)
+        info, mods = p.information(self.day), self.mods
         P, S = p.n_parties, p.n_spoilers
         u = self.streams.uniform("observation", 2, P, P)
         det = observation.detected(s.violated, info.p_detect, u[:, 0])
-        false = observation.false_alarms(info.p_false_alarm, u[:, 1])
+        false = observation.false_alarms(mods.p_false_alarm, u[:, 1])
         false &= ~s.violated[:, None, :]
         u_blame = self.streams.uniform("observation", P, P, max(S, 1))[..., :S]
-        blame = observation.blamed(s.attacked, p.targets, p.ties, info.p_misattribution, u_blame)
-        s.perceived = (det.astype(np.int16) + false + blame).astype(np.int16)
+        blame = observation.blamed(s.attacked, p.targets, self.engine.ties,
+                                   mods.p_misattribution, u_blame)
+        hit = self.streams.uniform("interventions", P) < mods.collateral
+        s.perceived = (det.astype(np.int16) + false + blame
+                       + observation.collateral(hit)).astype(np.int16)
         self.today_misattributed = int(blame.sum())
         s.n_misattributed += blame.sum(axis=(1, 2)).astype(np.int32)
 
@@ -160,10 +171,9 @@ class TruceModel(mesa.Model):
 
     def _brokers(self) -> None:
         p, s = self.params, self.state
-        p_verify = p.information(self.day).p_verify
         u = self.streams.uniform("brokers", max(p.n_brokers, 1), p.n_parties)[:, :p.n_brokers]
-        s.pressure = brokers.update_pressure(s.pressure, s.violated, p.leverage_eff,
-                                             p.pressure_decay, p_verify, u)
+        s.pressure = brokers.update_pressure(s.pressure, s.violated, self.mods.leverage,
+                                             p.pressure_decay, self.mods.p_verify, u)
 
     def _talks(self, events) -> None:
         p, s = self.params, self.state
@@ -184,7 +194,8 @@ class TruceModel(mesa.Model):
         s.day_first_walkout[first] = self.day
         if self.day >= p.talks_start:
             s.talks_progress = talks.advance(s.talks_progress, in_talks.all(axis=1),
-                                             self.mean_trust_all, p.talks_rate,
+                                             self.mean_trust_all,
+                                             p.talks_rate * self.mods.talks_multiplier,
                                              p.mediator_legitimacy, p.position_gap)
 
     def _status(self, events) -> None:

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from sim.schema import ActorKind, BrokerRole, EventAction, Policy, Scenario
+from sim.strategies import resolve
 
 POLICY_CODES = {p: i for i, p in enumerate(Policy)}
 
@@ -62,7 +63,7 @@ class Params:
     # information and rules
     info: Info
     noise: float
-    monitoring: tuple  # ((from_day, {field: value}), ...) sorted by day
+    interventions: tuple  # the strategy's interventions (sim.strategies.engine runs them)
     trouble_violations_7d: int
     collapse_window: int
     collapse_violent_days: int
@@ -90,12 +91,8 @@ class Params:
         return float(np.ptp(self.position) / 2.0) if self.n_parties else 0.0
 
     def information(self, day: int) -> Info:
-        """The information parameters in force on ``day`` (monitoring missions change them)."""
-        info = self.info
-        for from_day, changes in self.monitoring:
-            if day >= from_day:
-                info = info._replace(**changes)
-        return info
+        """The scenario's information parameters (interventions modify them per world)."""
+        return self.info
 
 
 def _arr(actors, get) -> np.ndarray:
@@ -121,19 +118,12 @@ def _effective_leverage(scn: Scenario, brokers, party_ids: list[str]) -> np.ndar
     return lev * (1.0 - shield)
 
 
-def _events(scn: Scenario, ids_by_kind: dict[ActorKind, list[str]]) -> tuple:
+def _events(events: list, scn: Scenario, ids_by_kind: dict[ActorKind, list[str]]) -> tuple:
     kind_of = {a.id: a.kind for a in scn.actors}
     out = []
-    for ev in sorted(scn.events, key=lambda e: e.day):
+    for ev in sorted(events, key=lambda e: e.day):
         out.append((ev.day, ids_by_kind[kind_of[ev.actor]].index(ev.actor), EventAction(ev.action)))
     return tuple(out)
-
-
-def _monitoring(interventions) -> tuple:
-    fields = ("p_verify", "p_misattribution", "p_false_alarm")
-    return tuple(sorted(
-        ((iv.from_day, {f: getattr(iv, f) for f in fields if getattr(iv, f) is not None})
-         for iv in interventions), key=lambda x: x[0]))
 
 
 def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | None = None) -> Params:
@@ -142,8 +132,7 @@ def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | Non
     Raises:
         KeyError: if the strategy is not defined in the scenario.
     """
-    if strategy not in scn.strategies:
-        raise KeyError(strategy)
+    chosen = resolve(scn, strategy)
     by = {k: [a for a in scn.actors if a.kind is k] for k in ActorKind}
     parties, brokers, spoilers = by[ActorKind.PARTY], by[ActorKind.BROKER], by[ActorKind.SPOILER]
     pids, sids = [a.id for a in parties], [a.id for a in spoilers]
@@ -182,12 +171,12 @@ def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | Non
         mediator_legitimacy=max(mediators) if mediators else 0.5,
         info=Info(info.p_detect, info.p_verify, info.p_misattribution, info.p_false_alarm),
         noise=info.noise,
-        monitoring=_monitoring(scn.strategies[strategy].interventions),
+        interventions=tuple(chosen.interventions),
         trouble_violations_7d=rules.trouble_violations_7d,
         collapse_window=rules.collapse_window_days,
         collapse_violent_days=rules.collapse_violent_days,
         quiet_days_reset=rules.quiet_days_reset,
         talks_rate=scn.talks.base_rate, talks_start=scn.talks.start_day,
         pressure_decay=scn.pressure.decay,
-        events=_events(scn, ids),
+        events=_events(list(scn.events) + list(chosen.events), scn, ids),
     )

@@ -56,6 +56,8 @@ def world_table(model, first_world: int, seed: int, scn_hash: str, strategy: str
         "n_walkouts": s.n_walkouts,
         "n_misattributed": s.n_misattributed,
         "talks_progress": s.talks_progress,
+        "intervention_cost": model.engine.cost,
+        "n_activations": model.engine.activations.uses.sum(axis=0),
     }
     for i, pid in enumerate(p.party_ids):
         cols[f"violations_{pid}"] = s.n_violations[:, i]
@@ -111,6 +113,7 @@ def summarise(worlds: pd.DataFrame, horizon: int, seed: int, strategy: str,
         "median_day_first_walkout": (float(worlds.loc[walked, "day_first_walkout"].median())
                                      if walked.any() else None),
         "mean_misattributed": float(worlds["n_misattributed"].mean()),
+        "mean_intervention_cost": float(worlds["intervention_cost"].mean()),
     }
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 BLOCK = 1024
-STREAMS = ("spoilers", "decisions", "observation", "brokers", "talks")
+# New streams go at the end: a stream's seed depends on its index here.
+STREAMS = ("spoilers", "decisions", "observation", "brokers", "talks", "interventions")
 
 
 def block_sizes(first_world: int, n_worlds: int) -> list[tuple[int, int, int]]:

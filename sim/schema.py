@@ -10,22 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-# strict: a YAML `true` is not a number; ints are still accepted where floats are expected.
-Prob = Annotated[float, Field(strict=True, ge=0.0, le=1.0, allow_inf_nan=False)]
-Unit = Annotated[float, Field(strict=True, ge=0.0, le=1.0, allow_inf_nan=False)]
-Signed = Annotated[float, Field(strict=True, ge=-1.0, le=1.0, allow_inf_nan=False)]
-ActorId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-
-
-class Strict(BaseModel):
-    """Base: unknown keys are errors, numbers are never NaN or infinite."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=False)
+from sim.fields import ActorId, Prob, Signed, Strict, Unit
+from sim.interventions_schema import Intervention, actor_refs
 
 
 class ActorKind(StrEnum):
@@ -293,19 +283,14 @@ class ScriptedEvent(Strict):
     note: str = Field("", max_length=500, description="What happened, for the record.")
 
 
-class Intervention(Strict):
-    """A monitoring mission from a given day (the full vocabulary comes with `compare`)."""
-
-    kind: Literal["monitoring"] = Field(description="Kind of intervention.")
-    from_day: int = Field(0, strict=True, ge=0, le=3650, description="Day the mission starts.")
-    p_verify: Prob | None = Field(None, description="Verification probability while active.")
-    p_misattribution: Prob | None = Field(None, description="Attribution error while active.")
-    p_false_alarm: Prob | None = Field(None, description="False-alarm probability while active.")
-
-
 class Strategy(Strict):
+    """A named list of interventions, plus scripted events that only this strategy replays."""
+
     description: str = Field("", max_length=2000)
-    interventions: list[Intervention] = Field(default_factory=list)
+    interventions: list[Intervention] = Field(default_factory=list, max_length=100)
+    events: list[ScriptedEvent] = Field(
+        default_factory=list, description="Scripted events of this strategy (e.g. as_happened)."
+    )
 
 
 class Scenario(Strict):
@@ -396,6 +381,19 @@ def _patron_cycle(scn: Scenario) -> list[tuple]:
     return []
 
 
+def _event_problems(loc: tuple, events: list[ScriptedEvent], kinds: dict, horizon: int) -> list:
+    out = []
+    for i, ev in enumerate(events):
+        need = "spoiler" if ev.action is EventAction.ATTACK else "party"
+        if not any(ev.actor in ids for ids in kinds.values()):
+            out.append((loc + (i, "actor"), ev.actor, f"'{ev.actor}' is not an actor"))
+        elif ev.actor not in kinds[need]:
+            out.append((loc + (i, "actor"), ev.actor, f"'{ev.action}' needs a {need}"))
+        elif ev.day >= horizon:
+            out.append((loc + (i, "day"), ev.day, "an event day must be before horizon_days"))
+    return out
+
+
 def reference_problems(scn: Scenario) -> list[tuple]:
     """Cross-reference problems as ``(loc, bad value, what is expected)`` tuples."""
     ids = scn.actor_ids()
@@ -411,14 +409,14 @@ def reference_problems(scn: Scenario) -> list[tuple]:
         out.append((("actors",), None, "a scenario needs at least one actor of kind 'party'"))
     for i, actor in enumerate(scn.actors):
         out += _actor_problems(i, actor, parties, brokers, spoilers)
-    for i, ev in enumerate(scn.events):
-        if ev.actor not in ids:
-            out.append((("events", i, "actor"), ev.actor, f"'{ev.actor}' is not an actor"))
-        elif ev.actor not in (spoilers if ev.action is EventAction.ATTACK else parties):
-            want = "a spoiler" if ev.action is EventAction.ATTACK else "a party"
-            out.append((("events", i, "actor"), ev.actor, f"'{ev.action}' needs {want}"))
-        elif ev.day >= scn.meta.horizon_days:
-            out.append((("events", i, "day"), ev.day, "an event day must be before horizon_days"))
+    kinds = {"party": parties, "broker": brokers, "spoiler": spoilers}
+    out += _event_problems(("events",), scn.events, kinds, scn.meta.horizon_days)
+    for name, strategy in scn.strategies.items():
+        base = ("strategies", name)
+        out += _event_problems(base + ("events",), strategy.events, kinds, scn.meta.horizon_days)
+        for k, iv in enumerate(strategy.interventions):
+            out += [(base + ("interventions", k, field), value, f"'{value}' is not a {kind}")
+                    for field, value, kind in actor_refs(iv) if value not in kinds[kind]]
     if "baseline" not in scn.strategies:
         out.append((("strategies",), None, "the strategies map must define 'baseline'"))
     return out + _patron_cycle(scn)

@@ -72,7 +72,7 @@ def make_busy_scenario(horizon: int = 60) -> Scenario:
         horizon=horizon,
         information={"p_detect": 0.7, "p_false_alarm": 0.05, "noise": 0.02},
         strategies={"baseline": {}, "monitoring": {"interventions": [
-            {"kind": "monitoring", "from_day": 10, "p_misattribution": 0.05}]}},
+            {"kind": "monitoring", "trigger": {"from_day": 10}, "p_misattribution": 0.05}]}},
     )
 
 

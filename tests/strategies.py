@@ -19,6 +19,7 @@ import annotated_types as at
 from hypothesis import strategies as st
 
 from sim import schema as S
+from sim.interventions_schema import Trigger
 from sim.scenario import validate
 
 MAX_HORIZON = 60  # days; keeps a run of 64 worlds to a few milliseconds per day
@@ -148,6 +149,23 @@ def events(draw, horizon: int, parties: list[str], spoilers: list[str]) -> list[
     return out
 
 
+INTERVENTION_KINDS = get_args(get_args(S.Intervention)[0])  # members of the tagged union
+
+
+def _ordered_trigger(trigger: dict) -> dict:
+    start, end = trigger.get("from_day", 0), trigger.get("until_day")
+    if end is not None and end < start:
+        trigger = {**trigger, "from_day": end, "until_day": start}
+    return trigger
+
+
+def intervention() -> st.SearchStrategy[dict]:
+    """Any kind of intervention, its numbers and trigger within their declared bounds."""
+    trigger = section(Trigger).map(_ordered_trigger)
+    return st.sampled_from(INTERVENTION_KINDS).flatmap(
+        lambda kind: st.tuples(section(kind), trigger).map(lambda t: {**t[0], "trigger": t[1]}))
+
+
 @st.composite
 def scenario_data(draw, max_parties: int = 4, max_brokers: int = 3,
                   max_spoilers: int = 2) -> dict:
@@ -161,7 +179,7 @@ def scenario_data(draw, max_parties: int = 4, max_brokers: int = 3,
     actors += [draw(actor(b, "broker", parties, spoilers, parties + brokers[:i]))
                for i, b in enumerate(brokers)]
     actors += [draw(actor(s, "spoiler", parties, spoilers)) for s in spoilers]
-    monitoring = st.lists(section(S.Intervention), max_size=2)
+    monitoring = st.lists(intervention(), max_size=3)
     return {
         "meta": {"name": draw(NAMES), "description": draw(TEXT), "start_date": draw(DATES),
                  "horizon_days": horizon},

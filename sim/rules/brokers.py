@@ -13,7 +13,10 @@ import numpy as np
 
 def update_pressure(pressure, violated, leverage_eff, decay: float, p_verify: float,
                     u: np.ndarray) -> np.ndarray:
-    """``u`` is (W, B, P); returns the (W, P) pressure for tomorrow."""
-    seen = violated[:, None, :] & (u < p_verify)
-    added = (seen * leverage_eff[None, :, :]).sum(axis=1)
+    """``u`` is (W, B, P); ``leverage_eff`` (B, P) or per world (W, B, P); ``p_verify`` a
+    scalar or (W,). Returns the (W, P) pressure for tomorrow."""
+    p = np.asarray(p_verify)
+    seen = violated[:, None, :] & (u < (p if p.ndim == 0 else p[:, None, None]))
+    lev = leverage_eff if leverage_eff.ndim == 3 else leverage_eff[None, :, :]
+    added = (seen * lev).sum(axis=1)
     return np.clip((1.0 - decay) * pressure + added, 0.0, 1.0)

@@ -3,7 +3,7 @@
 Adaptive parties (docs/model.md, "Decision") violate when their motive to fight outweighs their
 commitment, as a logit choice with spread ``choice_spread`` (McFadden's random utility):
     m_i    = gain_i - cost_i - settlement_i * progress * in_talks_i
-             - sensitivity_i * (pressure_i + p_verify * sum_b L_bi)
+             - sensitivity_i * (pressure_i + p_verify * sum_b L_bi) - inducement_i
     p_opp  = 1 / (1 + exp(-(m_i - C_i) / spread_i))           opportunistic violation
     p_ret  = reciprocity_i * [i perceived a hostile act yesterday]   retaliation
     violate_i = (u1 < p_opp) or (u2 < p_ret)
@@ -31,17 +31,17 @@ GRIM = POLICY_CODES[Policy.GRIM_TRIGGER]
 
 
 def motive(gain, cost, settlement, sensitivity, progress, in_talks, pressure,
-           expected_sanction=0.0) -> np.ndarray:
+           expected_sanction=0.0, inducement=0.0) -> np.ndarray:
     """(W, P) net daily motive to fight.
 
-    ``expected_sanction`` (P,) is the pressure a party expects to draw if it violates:
-    p_verify times the brokers' effective leverage over it. Monitoring deters through it
-    (Fortna 2008: attributing violations raises their cost).
+    ``expected_sanction`` (broadcastable to (W, P)) is the pressure a party expects to draw if
+    it violates: p_verify times the brokers' effective leverage over it. Monitoring deters
+    through it (Fortna 2008: attributing violations raises their cost). ``inducement`` is aid
+    or sanctions relief that compliance earns.
     """
     talks_value = settlement[None, :] * progress[:, None] * in_talks
-    felt = pressure + np.asarray(expected_sanction)[None, ...] if np.ndim(expected_sanction) \
-        else pressure + expected_sanction
-    return gain[None, :] - cost[None, :] - talks_value - sensitivity[None, :] * felt
+    felt = pressure + expected_sanction
+    return gain[None, :] - cost[None, :] - talks_value - sensitivity[None, :] * felt - inducement
 
 
 def adaptive_probabilities(commitment, m, spread, reciprocity,

@@ -18,21 +18,36 @@ def detected(violated: np.ndarray, p_detect: float, u: np.ndarray) -> np.ndarray
     return _off_diagonal(seen)
 
 
-def false_alarms(p_false_alarm: float, u: np.ndarray) -> np.ndarray:
-    """(W, P, P) bool: i believes j violated when j did not (caller masks real ones)."""
-    return _off_diagonal(u < p_false_alarm)
+def per_world(p, extra_dims: int):
+    """A scalar as is; a (W,) array reshaped to broadcast against (W, ...) with extra_dims."""
+    p = np.asarray(p)
+    return p if p.ndim == 0 else p.reshape(p.shape + (1,) * extra_dims)
+
+
+def false_alarms(p_false_alarm, u: np.ndarray) -> np.ndarray:
+    """(W, P, P) bool: i believes j violated when j did not (caller masks real ones).
+
+    ``p_false_alarm`` is a scalar or one value per world."""
+    return _off_diagonal(u < per_world(p_false_alarm, 2))
 
 
 def blamed(attacked, targets, ties, p_misattribution: float, u: np.ndarray) -> np.ndarray:
     """(W, P, P) int: attacks on victim i (axis 1) blamed on party j (axis 2).
 
-    ``attacked`` is (W, S); ``targets`` (S, P) marks victims; ``ties`` (P, S) entanglement;
-    ``u`` is (W, P, P, S).
+    ``attacked`` is (W, S); ``targets`` (S, P) marks victims; ``ties`` (P, S) entanglement, or
+    per world (W, P, S); ``p_misattribution`` a scalar or (W,); ``u`` is (W, P, P, S).
     """
     hit = attacked[:, None, None, :] & targets.T[None, :, None, :]          # victim i, spoiler s
-    p_blame = p_misattribution * ties[None, None, :, :]                        # culprit j, spoiler s
+    ties4 = ties[:, None, :, :] if ties.ndim == 3 else ties[None, None, :, :]
+    p_blame = per_world(p_misattribution, 3) * ties4                           # culprit j, spoiler s
     blame = hit & (u < p_blame)
     return _off_diagonal(blame.sum(axis=3))
+
+
+def collateral(hit: np.ndarray) -> np.ndarray:
+    """(W, P, P) int: a party hit by collateral damage (W, P) blames every other party."""
+    P = hit.shape[1]
+    return _off_diagonal(np.broadcast_to(hit[:, :, None], (hit.shape[0], P, P)).astype(np.int16))
 
 
 def _off_diagonal(x: np.ndarray) -> np.ndarray:

@@ -18,9 +18,9 @@ def momentum(talks_progress: np.ndarray, violent_last7: np.ndarray) -> np.ndarra
 
 
 def attack_probability(p_attack, capability, provocation, mom: np.ndarray) -> np.ndarray:
-    """(W, S) daily attack probability."""
-    base = (p_attack * capability)[None, :]
-    return np.minimum(1.0, base * (1.0 + provocation[None, :] * mom[:, None]))
+    """(W, S) daily attack probability; capability and provocation are (S,) or per world (W, S)."""
+    base = np.atleast_2d(p_attack * capability)
+    return np.minimum(1.0, base * (1.0 + np.atleast_2d(provocation) * mom[:, None]))
 
 
 def attacks(prob: np.ndarray, u: np.ndarray) -> np.ndarray:
