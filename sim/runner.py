@@ -18,6 +18,7 @@ from sim.results import daily_table, summarise, world_table, write_outputs
 from sim.rng import BLOCK
 from sim.scenario import load, scenario_hash
 from sim.schema import Scenario
+from sim.strategies import available, resolve
 
 DEFAULT_BATCH = 8 * BLOCK
 
@@ -62,7 +63,7 @@ def compare(scenario: Scenario | str | Path, strategies: list[str] | None = None
     """
     scn = scenario if isinstance(scenario, Scenario) else load(scenario, overrides)
     names = strategies or list(scn.strategies)
-    unknown = [s for s in names if s not in scn.strategies]
+    unknown = [s for s in names if s not in available(scn)]
     if unknown:
         raise KeyError(unknown[0])
     runs = {name: run(scn, name, worlds, seed, days, progress=progress) for name in names}
@@ -98,8 +99,7 @@ def run(scenario: Scenario | str | Path, strategy: str = "baseline", worlds: int
     if worlds < 1:
         raise ValueError(f"worlds must be at least 1, got {worlds}")
     scn = scenario if isinstance(scenario, Scenario) else load(scenario, overrides)
-    if strategy not in scn.strategies:
-        raise KeyError(strategy)
+    resolve(scn, strategy)  # KeyError if neither the scenario nor the library defines it
     h = scenario_hash(scn)
     tables, sums = [], None
     for first, n in batches(worlds, batch):
