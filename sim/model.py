@@ -130,7 +130,7 @@ class TruceModel(mesa.Model):
         provoked = s.perceived.sum(axis=2) > 0
         s.triggered |= provoked
         mods = self.mods
-        expected = mods.p_verify[:, None] * mods.leverage.sum(axis=1)
+        expected = mods.p_verify[:, None] * mods.leverage.sum(axis=-2)
         m = decisions.motive(p.gain, p.cost, p.settlement, p.sensitivity, s.talks_progress,
                              s.in_talks, s.pressure, expected, mods.inducement)
         commitment = np.minimum(1.0, s.commitment + self.engine.commitment_bonus())

@@ -18,5 +18,7 @@ def update_pressure(pressure, violated, leverage_eff, decay: float, p_verify: fl
     p = np.asarray(p_verify)
     seen = violated[:, None, :] & (u < (p if p.ndim == 0 else p[:, None, None]))
     lev = leverage_eff if leverage_eff.ndim == 3 else leverage_eff[None, :, :]
-    added = (seen * lev).sum(axis=1)
+    added = np.zeros(pressure.shape)
+    for b in range(lev.shape[1]):  # a loop over brokers: faster than a reduction over a short axis
+        added += seen[:, b, :] * lev[:, b, :]
     return np.clip((1.0 - decay) * pressure + added, 0.0, 1.0)

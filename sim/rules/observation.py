@@ -40,8 +40,10 @@ def blamed(attacked, targets, ties, p_misattribution: float, u: np.ndarray) -> n
     hit = attacked[:, None, None, :] & targets.T[None, :, None, :]          # victim i, spoiler s
     ties4 = ties[:, None, :, :] if ties.ndim == 3 else ties[None, None, :, :]
     p_blame = per_world(p_misattribution, 3) * ties4                           # culprit j, spoiler s
-    blame = hit & (u < p_blame)
-    return _off_diagonal(blame.sum(axis=3))
+    count = np.zeros(u.shape[:3], dtype=np.int16)
+    for s in range(u.shape[3]):  # a loop over spoilers: faster than a reduction over a short axis
+        count += hit[..., s] & (u[..., s] < p_blame[..., s])
+    return _off_diagonal(count)
 
 
 def collateral(hit: np.ndarray) -> np.ndarray:

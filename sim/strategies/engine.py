@@ -36,7 +36,7 @@ class Modifiers:
     p_verify: np.ndarray  # (W,)
     p_misattribution: np.ndarray  # (W,)
     p_false_alarm: np.ndarray  # (W,)
-    leverage: np.ndarray  # (W, B, P)
+    leverage: np.ndarray  # (B, P), or per world (W, B, P) once an intervention changes it
     inducement: np.ndarray  # (W, P)
     talks_multiplier: np.ndarray  # (W,)
     provocation_multiplier: np.ndarray  # (W,)
@@ -95,7 +95,7 @@ class InterventionEngine:
         m = Modifiers(
             p_verify=np.full(n, info.p_verify), p_misattribution=np.full(n, info.p_misattribution),
             p_false_alarm=np.full(n, info.p_false_alarm),
-            leverage=np.broadcast_to(p.leverage_eff, (n, *p.leverage_eff.shape)).copy(),
+            leverage=p.leverage_eff,
             inducement=np.zeros((n, p.n_parties)), talks_multiplier=np.ones(n),
             provocation_multiplier=np.ones(n), collateral=np.zeros((n, p.n_parties)),
         )
@@ -108,6 +108,8 @@ class InterventionEngine:
 def _apply(c: Compiled, on: np.ndarray, m: Modifiers, engine: InterventionEngine) -> None:
     """Add one active intervention's running effect to the modifiers."""
     iv, onf = c.iv, on.astype(float)
+    if isinstance(iv, (LeaderDiplomacy, CoercivePressure, Guarantee)) and m.leverage.ndim == 2:
+        m.leverage = np.broadcast_to(m.leverage, (len(on), *m.leverage.shape)).copy()
     if isinstance(iv, Monitoring):
         for field in ("p_verify", "p_misattribution", "p_false_alarm"):
             value = getattr(iv, field)
