@@ -35,7 +35,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/trucesim run scenarios/syria_2016.yaml --worlds 2000 --seed 2016
+	$(VENV)/bin/trucesim compare scenarios/syria_2016.yaml --strategies all --worlds 2000 --seed 2016 --out out/demo
 
 test: $(STAMP)
 	$(VPY) -m pytest -q -p no:cacheprovider
