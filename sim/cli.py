@@ -109,8 +109,10 @@ def run(
         scn = load(scenario, set_ or [])
     except ScenarioError as exc:
         _fail([str(p) for p in exc.problems])
-    if strategy not in scn.strategies:
-        known = ", ".join(scn.strategies)
+    from sim.strategies import available
+
+    if strategy not in available(scn):
+        known = ", ".join(available(scn))
         _fail([f"{scenario}: strategies: no strategy '{strategy}'; expected one of: {known}"])
     horizon = days or scn.meta.horizon_days
     with _progress(worlds * horizon) as bar:
@@ -164,10 +166,14 @@ def print_summary(summary: dict) -> None:
         out.print(c)
 
 
-def _strategy_list(spec: str, known: list[str], scenario: Path) -> list[str]:
-    """Names from ``a,b,...`` or ``all``; baseline always first; exits 2 on an unknown name."""
-    if spec.strip().lower() == "all":
-        names = list(known)
+def _strategy_list(spec: str, scn, scenario: Path) -> list[str]:
+    """Names from ``a,b,...``, ``all`` (the scenario's own) or ``standard`` (the library's);
+    baseline always first; exits 2 on an unknown name."""
+    from sim.strategies import STANDARD, available
+
+    known = available(scn)
+    if spec.strip().lower() in ("all", "standard"):
+        names = list(scn.strategies) if spec.strip().lower() == "all" else list(STANDARD)
     else:
         names = list(dict.fromkeys(s.strip() for s in spec.split(",") if s.strip()))
         if not names:
@@ -175,7 +181,7 @@ def _strategy_list(spec: str, known: list[str], scenario: Path) -> list[str]:
         unknown = [s for s in names if s not in known]
         if unknown:
             _fail([f"{scenario}: strategies: no strategy '{s}'; expected one of: "
-                   f"{', '.join(known)} (or 'all')" for s in unknown])
+                   f"{', '.join(known)} (or 'all', 'standard')" for s in unknown])
     return ["baseline"] + [s for s in names if s != "baseline"]
 
 
@@ -183,7 +189,8 @@ def _strategy_list(spec: str, known: list[str], scenario: Path) -> list[str]:
 def compare(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
     strategies: Annotated[str, typer.Option(
-        help="Comma-separated strategy names, or 'all'. The baseline is always included.")
+        help="Comma-separated strategy names; 'all' (the scenario's own) or 'standard' (the "
+             "library's, usable with any scenario). The baseline is always included.")
     ] = "all",
     worlds: Annotated[int, typer.Option(min=1, max=10_000_000,
                                         help="Worlds per strategy.")] = 1000,
@@ -195,6 +202,8 @@ def compare(
     out_dir: Annotated[Path | None, typer.Option(
         "--out", help="Write summary.csv/json, survival.png, report.md and report.html here.")
     ] = None,
+    workers: Annotated[int, typer.Option(
+        min=0, max=256, help="Processes (0 = one per core); results do not depend on it.")] = 0,
 ):
     """Compare strategies on the same worlds (common random numbers) against the baseline.
 
@@ -216,12 +225,12 @@ def compare(
         scn = load(scenario, set_ or [])
     except ScenarioError as exc:
         _fail([str(p) for p in exc.problems])
-    names = _strategy_list(strategies, list(scn.strategies), scenario)
+    names = _strategy_list(strategies, scn, scenario)
     total = worlds * (days or scn.meta.horizon_days) * len(names)
     with _progress(total) as bar:
         task = bar.add_task("compare", total=total)
         result = compare_worlds(scn, names, worlds, seed, days,
-                                progress=lambda n: bar.advance(task, n))
+                                progress=lambda n: bar.advance(task, n), workers=workers)
     cmp = analyse(result, scn)
     if out_dir is not None:
         try:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from sim.analysis.survival import GAIN_DAYS, compare_table, table_records
 from sim.results import _atomic_write
+from sim.strategies import resolve
 from sim.viz.plots import survival_plot
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def analyse(result: CompareResult, scenario: Scenario) -> Comparison:
         "scenario": result.scenario, "scenario_hash": first.get("scenario_hash"),
         "seed": first["seed"], "worlds": first["worlds"], "horizon_days": result.horizon,
         "baseline": str(table.loc[table["is_baseline"], "strategy"].iloc[0]),
-        "strategies": {s: scenario.strategies[s].description.strip() for s in result.runs},
+        "strategies": {s: resolve(scenario, s).description.strip() for s in result.runs},
         "method": METHOD_NOTES,
         "results": table_records(table),
     }

@@ -7,7 +7,10 @@ so memory stays bounded by one batch.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,11 +55,16 @@ class CompareResult:
 def compare(scenario: Scenario | str | Path, strategies: list[str] | None = None,
             worlds: int = 1000, seed: int = 0, days: int | None = None,
             overrides: list[str] | None = None,
-            progress: Callable[[int], None] | None = None) -> CompareResult:
+            progress: Callable[[int], None] | None = None,
+            workers: int = 1) -> CompareResult:
     """Run several strategies on the same worlds: same seed, so the same random numbers.
 
     Args:
-        strategies: names from the scenario (default: all of them, baseline first).
+        strategies: names from the scenario or the standard library (default: the scenario's).
+        workers: processes to use (0: one per core); results do not depend on it. Processes
+            are started with "spawn", so a script that asks for more than one must guard its
+            top level with ``if __name__ == "__main__":``.
+        progress: called with world-days done as each batch of worlds finishes.
 
     Raises:
         KeyError: for an unknown strategy name.
@@ -66,9 +74,59 @@ def compare(scenario: Scenario | str | Path, strategies: list[str] | None = None
     unknown = [s for s in names if s not in available(scn)]
     if unknown:
         raise KeyError(unknown[0])
-    runs = {name: run(scn, name, worlds, seed, days, progress=progress) for name in names}
+    tasks = [(scn, name, seed, days, first, n) for name in names for first, n in batches(worlds)]
+    done = _map(tasks, workers, progress)
+    runs = {}
+    for name in names:
+        parts = [out for task, out in zip(tasks, done) if task[1] == name]
+        runs[name] = _assemble(scn, name, seed, parts)
     horizon = next(iter(runs.values())).summary["horizon_days"]
     return CompareResult(runs, horizon, scn.meta.name)
+
+
+def _map(tasks: list, workers: int | None, progress) -> list:
+    """Run batch tasks, in processes when there is more than one; results in task order."""
+    workers = min(workers or os.cpu_count() or 1, len(tasks))  # 0 means one per core
+    if workers <= 1:
+        out = []
+        for task in tasks:
+            out.append(_run_batch(*task))
+            if progress:
+                progress(_world_days(task))
+        return out
+    ctx = multiprocessing.get_context("spawn")  # no fork: the caller may run threads
+    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        futures = {pool.submit(_run_batch, *task): task for task in tasks}
+        for future in as_completed(futures):
+            if progress:
+                progress(_world_days(futures[future]))
+        return [f.result() for f in futures]
+
+
+def _world_days(task: tuple) -> int:
+    scn, _, _, days, _, n = task
+    return n * (days or scn.meta.horizon_days)
+
+
+def _run_batch(scn: Scenario, strategy: str, seed: int, days: int | None, first: int, n: int,
+               progress: Callable[[int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One batch of worlds: (world rows, summed daily series)."""
+    model = TruceModel(scn, n, seed, strategy, first_world=first, days=days)
+    while model.running:
+        model.step()
+        if progress:
+            progress(n)
+    return (world_table(model, first, seed, scenario_hash(scn), strategy),
+            model.datacollector.get_model_vars_dataframe())
+
+
+def _assemble(scn: Scenario, strategy: str, seed: int, parts: list) -> RunResult:
+    table = pd.concat([t for t, _ in parts], ignore_index=True)
+    sums = sum((d for _, d in parts[1:]), parts[0][1])
+    horizon = len(sums)
+    summary = summarise(table, horizon, seed, strategy, scn.meta.name)
+    summary["scenario_hash"] = scenario_hash(scn)
+    return RunResult(table, daily_table(sums, scn.meta.start_date), summary)
 
 
 def batches(n_worlds: int, batch: int = DEFAULT_BATCH) -> list[tuple[int, int]]:
@@ -100,19 +158,6 @@ def run(scenario: Scenario | str | Path, strategy: str = "baseline", worlds: int
         raise ValueError(f"worlds must be at least 1, got {worlds}")
     scn = scenario if isinstance(scenario, Scenario) else load(scenario, overrides)
     resolve(scn, strategy)  # KeyError if neither the scenario nor the library defines it
-    h = scenario_hash(scn)
-    tables, sums = [], None
-    for first, n in batches(worlds, batch):
-        model = TruceModel(scn, n, seed, strategy, first_world=first, days=days)
-        while model.running:
-            model.step()
-            if progress:
-                progress(n)
-        tables.append(world_table(model, first, seed, h, strategy))
-        df = model.datacollector.get_model_vars_dataframe()
-        sums = df if sums is None else sums + df
-    table = pd.concat(tables, ignore_index=True)
-    horizon = model.params.horizon
-    summary = summarise(table, horizon, seed, strategy, scn.meta.name)
-    summary["scenario_hash"] = h
-    return RunResult(table, daily_table(sums, scn.meta.start_date), summary)
+    parts = [_run_batch(scn, strategy, seed, days, first, n, progress)
+             for first, n in batches(worlds, batch)]
+    return _assemble(scn, strategy, seed, parts)

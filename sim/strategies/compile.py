@@ -76,6 +76,19 @@ def _extra_leverage(iv, chosen, params, broker_ids) -> np.ndarray:
     return out
 
 
+def applicable(c: Compiled) -> bool:
+    """Whether an intervention has anyone to act on in this scenario (else it is dropped: it
+    would cost without any effect, e.g. pressure where there is no broker)."""
+    kind = c.iv.kind
+    if kind in ("pressure", "guarantee", "leader_diplomacy", "mediation_meeting"):
+        return bool(c.broker_mask.any())
+    if kind == "separation":
+        return bool(c.party_mask.any())
+    if kind == "action_against_spoilers":
+        return bool(c.spoiler_mask.any())
+    return True
+
+
 def compile_interventions(interventions: list, scn, params) -> list[Compiled]:
     brokers = [a for a in scn.actors if a.kind is ActorKind.BROKER]
     by_id = {a.id: a for a in scn.actors}
@@ -94,4 +107,4 @@ def compile_interventions(interventions: list, scn, params) -> list[Compiled]:
             amount=_meeting_amount(iv, brokers, by_id) if isinstance(iv, MediationMeeting)
             else 0.0,
         ))
-    return out
+    return [c for c in out if applicable(c)]

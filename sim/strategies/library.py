@@ -33,8 +33,9 @@ STANDARD: dict[str, Strategy] = {
                                         cost_per_activation=5.0)],
     ),
     "monitoring": Strategy(
-        description="A monitoring and verification mission from day 0.",
-        interventions=[Monitoring(kind="monitoring", p_verify=0.9, p_misattribution=0.1,
+        description="A monitoring and verification mission from day 0: it verifies most "
+        "violations and cuts misattribution and false accusations.",
+        interventions=[Monitoring(kind="monitoring", p_verify=0.8, p_misattribution=0.1,
                                   p_false_alarm=0.01, cost_per_day=1.0)],
     ),
     "pressure": Strategy(
