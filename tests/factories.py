@@ -89,3 +89,46 @@ def write_scenario(directory: Path, data: dict | str, name: str = "scenario.yaml
     path = Path(directory) / name
     path.write_text(data if isinstance(data, str) else dump_yaml(data), encoding="utf-8")
     return path
+
+
+def make_fragile_scenario_data(horizon: int = 150, **strategies) -> dict:
+    """A fragile two-party truce with every kind of broker and a spoiler tied to one party.
+
+    ``north`` is tied to the spoiler ``raiders``, whose attacks hit ``south`` (so they can be
+    blamed on north); ``envoy`` mediates, ``guarantor`` presses both sides, ``patron`` backs
+    north and presses south. Misattribution, false alarms and execution noise are all on, so
+    every mechanism an intervention acts through is exercised. ``strategies`` are added to
+    ``baseline`` by name (each a strategy dict).
+    """
+    north = make_party(
+        "north", 0.6, relations={"spoiler_ties": {"raiders": 0.8}},
+        incentives={"gain_from_fighting": 0.35, "cost_of_fighting": 0.05,
+                    "value_of_settlement": 0.3, "sensitivity_to_pressure": 0.6},
+        behaviour={"reciprocity": 0.6, "walkout_threshold": 3, "p_walkout": 0.3,
+                   "p_return": 0.1})
+    south = make_party(
+        "south", 0.6,
+        incentives={"gain_from_fighting": 0.3, "cost_of_fighting": 0.05,
+                    "value_of_settlement": 0.3, "sensitivity_to_pressure": 0.6},
+        behaviour={"reciprocity": 0.6, "walkout_threshold": 3, "p_walkout": 0.3,
+                   "p_return": 0.1})
+    envoy = make_broker("envoy", leverage={"north": 0.1, "south": 0.1})
+    envoy["legitimacy"] = 0.7
+    guarantor = make_broker("guarantor", role="guarantor", leverage={"north": 0.4, "south": 0.4})
+    guarantor["capability"] = 0.8
+    patron = make_broker("patron", role="patron", clients=["north"], support=0.3,
+                         leverage={"south": 0.3}, bias={"north": 0.8})
+    raiders = make_spoiler("raiders", p_attack=0.2, provocation=1.5, targets=["south"])
+    raiders["capability"] = 0.8
+    return make_scenario_data(
+        north, south, envoy, guarantor, patron, raiders, horizon=horizon,
+        information={"p_detect": 0.7, "p_verify": 0.3, "p_misattribution": 0.5,
+                     "p_false_alarm": 0.03, "noise": 0.01},
+        talks={"base_rate": 0.02},
+        strategies={"baseline": {}, **copy.deepcopy(strategies)},
+    )
+
+
+def make_fragile_scenario(horizon: int = 150, **strategies) -> Scenario:
+    """:func:`make_fragile_scenario_data`, validated."""
+    return validate(make_fragile_scenario_data(horizon, **strategies), "<test>")

@@ -99,9 +99,13 @@ class InterventionEngine:
             inducement=np.zeros((n, p.n_parties)), talks_multiplier=np.ones(n),
             provocation_multiplier=np.ones(n), collateral=np.zeros((n, p.n_parties)),
         )
-        for k, c in enumerate(self.items):
+        # multiplicative boosts (leader diplomacy) come after every additive term, so the
+        # result does not depend on the order in which a strategy lists its interventions
+        order = sorted(range(len(self.items)),
+                       key=lambda k: isinstance(self.items[k].iv, LeaderDiplomacy))
+        for k in order:
             if active[k].any():
-                _apply(c, active[k], m, self)
+                _apply(self.items[k], active[k], m, self)
         return m
 
 
