@@ -16,7 +16,7 @@ from sim.params import Params, compile_params
 from sim.rng import Streams
 from sim.rules import beliefs, brokers, decisions, observation, spoilers, status, talks
 from sim.schema import ActorKind, EventAction, Scenario
-from sim.state import CollapseMode, State, TruceStatus
+from sim.state import WEEK, CollapseMode, State, TruceStatus, push
 from sim.strategies.engine import InterventionEngine
 
 
@@ -116,8 +116,7 @@ class TruceModel(mesa.Model):
 
     def _spoilers(self, events) -> None:
         p, s = self.params, self.state
-        violent7 = (s.count_ring > 0).sum(axis=0)
-        mom = spoilers.momentum(s.talks_progress, violent7)
+        mom = spoilers.momentum(s.talks_progress, s.violent7)
         provocation = p.provocation[None, :] * self.mods.provocation_multiplier[:, None]
         prob = spoilers.attack_probability(p.p_attack, self.engine.capability, provocation, mom)
         u = self.streams.uniform("spoilers", p.n_spoilers)
@@ -127,7 +126,7 @@ class TruceModel(mesa.Model):
 
     def _decide(self, events) -> None:
         p, s = self.params, self.state
-        provoked = s.perceived.sum(axis=2) > 0
+        provoked = s.hostile_today > 0  # yesterday's perceptions: today's are not in yet
         s.triggered |= provoked
         mods = self.mods
         expected = mods.p_verify[:, None] * mods.leverage.sum(axis=-2)
@@ -157,6 +156,7 @@ class TruceModel(mesa.Model):
         hit = self.streams.uniform("interventions", P) < mods.collateral
         s.perceived = (det.astype(np.int16) + false + blame
                        + observation.collateral(hit)).astype(np.int16)
+        s.hostile_today = s.perceived.sum(axis=2, dtype=np.int16)
         self.today_misattributed = int(blame.sum())
         s.n_misattributed += blame.sum(axis=(1, 2)).astype(np.int32)
 
@@ -177,12 +177,10 @@ class TruceModel(mesa.Model):
 
     def _talks(self, events) -> None:
         p, s = self.params, self.state
-        hostile_today = s.perceived.sum(axis=2)
-        s.hostile_ring = np.roll(s.hostile_ring, -1, axis=0)
-        s.hostile_ring[-1] = hostile_today
+        push(s.hostile_ring, s.hostile7, self.day, s.hostile_today)
         u = self.streams.uniform("talks", p.n_parties)
         was_in = s.in_talks
-        in_talks, left = talks.walkouts(was_in, s.hostile_ring.sum(axis=0), p.walkout_threshold,
+        in_talks, left = talks.walkouts(was_in, s.hostile7, p.walkout_threshold,
                                         p.p_walkout, p.p_return, self._mean_trust, u)
         in_talks &= ~self._forced(events, EventAction.WALKOUT, p.n_parties)[None, :]
         in_talks |= self._forced(events, EventAction.RETURN, p.n_parties)[None, :]
@@ -201,13 +199,14 @@ class TruceModel(mesa.Model):
     def _status(self, events) -> None:
         p, s = self.params, self.state
         s.withdrawn |= self._forced(events, EventAction.WITHDRAW, p.n_parties)[None, :]
-        n_viol = s.violated.sum(axis=1)
-        s.violent_ring = np.roll(s.violent_ring, -1, axis=0)
-        s.violent_ring[-1] = n_viol > 0
-        s.count_ring = np.roll(s.count_ring, -1, axis=0)
-        s.count_ring[-1] = n_viol
+        n_viol = s.violated.sum(axis=1, dtype=np.int16)
+        violent = n_viol > 0
+        push(s.violent_ring, s.violent_window, self.day, violent)
+        s.violent7 += violent
+        s.violent7 -= s.count_ring[self.day % WEEK] > 0
+        push(s.count_ring, s.count7, self.day, n_viol)
         self._track_cause()
-        new, mode = status.classify(s.violent_ring.sum(axis=0), s.count_ring.sum(axis=0),
+        new, mode = status.classify(s.violent_window, s.count7,
                                     (~s.in_talks).any(axis=1), s.withdrawn.any(axis=1),
                                     p.trouble_violations_7d, p.collapse_violent_days)
         alive = s.status != TruceStatus.COLLAPSED

@@ -25,6 +25,15 @@ class CollapseMode(IntEnum):
 WEEK = 7
 
 
+def push(ring: np.ndarray, total: np.ndarray, day: int, today: np.ndarray) -> None:
+    """Put ``today`` in row ``day % len(ring)`` of a circular buffer, updating its running sum
+    (exact integer arithmetic, so the sum always equals ``ring.sum(axis=0)``)."""
+    row = day % len(ring)
+    total += today
+    total -= ring[row]
+    ring[row] = today
+
+
 @dataclass
 class State:
     """Everything that changes day to day, for ``n`` worlds.
@@ -42,9 +51,15 @@ class State:
     withdrawn: np.ndarray
     triggered: np.ndarray  # grim trigger memory
     perceived: np.ndarray
+    # circular buffers of the last days (row day % length), with their running sums
     hostile_ring: np.ndarray  # (WEEK, n, P) hostile acts perceived per party per day
     violent_ring: np.ndarray  # (window, n) any party violation that day
     count_ring: np.ndarray  # (WEEK, n) party violations that day
+    hostile7: np.ndarray  # (n, P) sum of hostile_ring
+    violent_window: np.ndarray  # (n,) sum of violent_ring
+    violent7: np.ndarray  # (n,) days with a party violation in the last 7
+    count7: np.ndarray  # (n,) sum of count_ring
+    hostile_today: np.ndarray  # (n, P) hostile acts each party perceived today
     talks_progress: np.ndarray
     status: np.ndarray
     quiet_days: np.ndarray
@@ -84,6 +99,11 @@ class State:
             hostile_ring=np.zeros((WEEK, n, P), dtype=np.int16),
             violent_ring=np.zeros((p.collapse_window, n), dtype=bool),
             count_ring=np.zeros((WEEK, n), dtype=np.int16),
+            hostile7=np.zeros((n, P), dtype=np.int32),
+            violent_window=np.zeros(n, dtype=np.int32),
+            violent7=np.zeros(n, dtype=np.int32),
+            count7=np.zeros(n, dtype=np.int32),
+            hostile_today=np.zeros((n, P), dtype=np.int16),
             talks_progress=np.zeros(n),
             status=np.zeros(n, dtype=np.int8),
             quiet_days=np.full(n, p.quiet_days_reset, dtype=np.int32),
