@@ -164,6 +164,39 @@ class Relations(Strict):
     )
 
 
+class Position(Strict):
+    """Where an actor stands on one negotiated issue (outcomes are points in [0, 1])."""
+
+    ideal: Unit = Field(description="Preferred outcome on the issue.")
+    salience: float = Field(
+        1.0, strict=True, ge=0.0, le=100.0, allow_inf_nan=False,
+        description="Weight of the issue (weights are normalised over the actor's issues).",
+    )
+
+
+class Bargaining(Strict):
+    """A party's stance at the table (docs/bargaining.md)."""
+
+    reservation: Unit = Field(
+        0.5, description="Utility of no agreement: what the party expects from fighting."
+    )
+    hardening: Unit = Field(
+        0.0, description="How much gains on the ground raise the reservation value."
+    )
+    discount: Unit = Field(0.95, description="Patience (per round discount factor).")
+    p_renege: Prob = Field(
+        0.0,
+        description="Daily probability of reneging on a deal worth less than fighting, "
+        "unless a guarantee is in force.",
+    )
+
+
+class NegotiatedIssue(Strict):
+    id: ActorId = Field(description="Unique id, referenced by positions.")
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=2000)
+
+
 class Actor(Strict):
     id: ActorId = Field(description="Unique id, referenced by relations and events.")
     name: str = Field(min_length=1, max_length=200, description="Display name.")
@@ -176,6 +209,10 @@ class Actor(Strict):
     behaviour: Behaviour = Field(default_factory=Behaviour)
     relations: Relations = Field(default_factory=Relations)
     spoiler: SpoilerTraits | None = Field(None, description="Spoiler traits (spoilers only).")
+    positions: dict[ActorId, Position] = Field(
+        default_factory=dict, description="Issue id -> position (parties; brokers' preferences)."
+    )
+    bargaining: Bargaining = Field(default_factory=Bargaining)
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Actor:
@@ -299,6 +336,10 @@ class Scenario(Strict):
     information: Information = Field(default_factory=Information)
     truce: TruceRules = Field(default_factory=TruceRules)
     talks: Talks = Field(default_factory=Talks)
+    issues: list[NegotiatedIssue] = Field(
+        default_factory=list, max_length=20,
+        description="Issues negotiated at the talks; none: talks are a progress variable.",
+    )
     pressure: Pressure = Field(default_factory=Pressure)
     strategies: dict[str, Strategy] = Field(
         default_factory=lambda: {"baseline": Strategy(description="No new intervention.")}
@@ -381,6 +422,23 @@ def _patron_cycle(scn: Scenario) -> list[tuple]:
     return []
 
 
+def _issue_problems(scn: Scenario) -> list[tuple]:
+    issue_ids = [i.id for i in scn.issues]
+    out = [(("issues", k, "id"), iid, f"duplicate issue id '{iid}'")
+           for k, iid in enumerate(issue_ids) if iid in issue_ids[:k]]
+    known = ", ".join(issue_ids) or "none declared under issues:"
+    for i, actor in enumerate(scn.actors):
+        out += [(("actors", i, "positions", iid), iid, f"'{iid}' is not an issue (known: {known})")
+                for iid in actor.positions if iid not in issue_ids]
+        if actor.positions and actor.kind is ActorKind.SPOILER:
+            out.append((("actors", i, "positions"), actor.id, "spoilers take no part in the talks"))
+        missing = [iid for iid in issue_ids if iid not in actor.positions]
+        if actor.kind is ActorKind.PARTY and missing:
+            out.append((("actors", i, "positions"), None,
+                        f"a party needs a position on every issue; missing: {', '.join(missing)}"))
+    return out
+
+
 def _event_problems(loc: tuple, events: list[ScriptedEvent], kinds: dict, horizon: int) -> list:
     out = []
     for i, ev in enumerate(events):
@@ -410,6 +468,7 @@ def reference_problems(scn: Scenario) -> list[tuple]:
     for i, actor in enumerate(scn.actors):
         out += _actor_problems(i, actor, parties, brokers, spoilers)
     kinds = {"party": parties, "broker": brokers, "spoiler": spoilers}
+    out += _issue_problems(scn)
     out += _event_problems(("events",), scn.events, kinds, scn.meta.horizon_days)
     for name, strategy in scn.strategies.items():
         base = ("strategies", name)
