@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.agents import Broker, Party, Spoiler
 from sim.params import Params, compile_params
+from sim.political import PoliticalTrack
 from sim.rng import Streams
 from sim.rules import beliefs, brokers, decisions, observation, spoilers, status, talks
 from sim.schema import ActorKind, EventAction, Scenario
@@ -63,6 +64,7 @@ class TruceModel(mesa.Model):
                                       self.params.n_parties > 1 else 1.0)
         self.engine = InterventionEngine(list(self.params.interventions), scenario,
                                          self.params, n_worlds)
+        self.politics = PoliticalTrack(self.params, n_worlds) if self.params.issue_ids else None
         self._make_agents(scenario)
         self.datacollector = mesa.DataCollector(model_reporters=_series_reporters())
 
@@ -188,9 +190,14 @@ class TruceModel(mesa.Model):
         left = was_in & ~in_talks
         s.in_talks = in_talks
         s.n_walkouts += left.sum(axis=1, dtype=np.int32)
+        s.n_returns += (~was_in & in_talks).sum(axis=1, dtype=np.int32)
         first = left.any(axis=1) & (s.day_first_walkout < 0)
         s.day_first_walkout[first] = self.day
-        if self.day >= p.talks_start:
+        u_renege = self.streams.uniform("renege", p.n_parties)  # drawn every day: CRN
+        if self.politics is not None:
+            s.talks_progress = self.politics.step(self.day, s, self.mods.guarantee, u_renege,
+                                                  self.mods.talks_multiplier)
+        elif self.day >= p.talks_start:
             s.talks_progress = talks.advance(s.talks_progress, in_talks.all(axis=1),
                                              self.mean_trust_all,
                                              p.talks_rate * self.mods.talks_multiplier,

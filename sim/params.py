@@ -72,6 +72,18 @@ class Params:
     talks_start: int
     pressure_decay: float
     events: tuple  # ((day, kind-local index, EventAction), ...)
+    # the political track as bargaining (empty arrays when the scenario declares no issues)
+    issue_ids: list[str]
+    ideals: np.ndarray  # (P, K)
+    salience: np.ndarray  # (P, K), rows sum to 1
+    reservation: np.ndarray  # (P,)
+    hardening: np.ndarray  # (P,)
+    discount: np.ndarray  # (P,)
+    p_renege: np.ndarray  # (P,)
+    bargaining_power: np.ndarray  # (P,) capability
+    mediator_pull: float
+    concession_rate: float
+    agreement_tolerance: float
 
     @property
     def n_parties(self) -> int:
@@ -124,6 +136,34 @@ def _events(events: list, scn: Scenario, ids_by_kind: dict[ActorKind, list[str]]
     for ev in sorted(events, key=lambda e: e.day):
         out.append((ev.day, ids_by_kind[kind_of[ev.actor]].index(ev.actor), EventAction(ev.action)))
     return tuple(out)
+
+
+def _bargaining(scn: Scenario, parties, brokers) -> dict:
+    """Issue arrays and the mediator's pull: legitimacy x (1 + guarantors' mean leverage)."""
+    issues = [i.id for i in scn.issues]
+    ideals = np.array([[a.positions[k].ideal for k in issues] for a in parties]).reshape(
+        len(parties), len(issues))
+    weights = np.array([[a.positions[k].salience for k in issues] for a in parties]).reshape(
+        ideals.shape)
+    totals = weights.sum(axis=1, keepdims=True)
+    salience = np.divide(weights, totals, out=np.full_like(weights, 1.0 / max(len(issues), 1)),
+                         where=totals > 0)
+    mediators = [b for b in brokers if b.role is BrokerRole.MEDIATOR]
+    legitimacy = max((b.legitimacy for b in mediators), default=0.5)
+    backers = [b for b in brokers if b.role is BrokerRole.GUARANTOR]
+    lev = np.mean([np.mean(list(b.relations.leverage.values()) or [0.0]) for b in backers]) \
+        if backers else 0.0
+    return {
+        "issue_ids": issues, "ideals": ideals, "salience": salience,
+        "reservation": _arr(parties, lambda a: a.bargaining.reservation),
+        "hardening": _arr(parties, lambda a: a.bargaining.hardening),
+        "discount": _arr(parties, lambda a: a.bargaining.discount),
+        "p_renege": _arr(parties, lambda a: a.bargaining.p_renege),
+        "bargaining_power": _arr(parties, lambda a: a.capability),
+        "mediator_pull": float(min(1.0, legitimacy * (1.0 + lev))),
+        "concession_rate": scn.talks.concession_rate,
+        "agreement_tolerance": scn.talks.agreement_tolerance,
+    }
 
 
 def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | None = None) -> Params:
@@ -179,4 +219,5 @@ def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | Non
         talks_rate=scn.talks.base_rate, talks_start=scn.talks.start_day,
         pressure_decay=scn.pressure.decay,
         events=_events(list(scn.events) + list(chosen.events), scn, ids),
+        **_bargaining(scn, parties, brokers),
     )

@@ -54,6 +54,7 @@ def world_table(model, first_world: int, seed: int, scn_hash: str, strategy: str
         "day_first_trouble": s.day_first_trouble,
         "day_first_walkout": s.day_first_walkout,
         "n_walkouts": s.n_walkouts,
+        "n_returns": s.n_returns,
         "n_misattributed": s.n_misattributed,
         "talks_progress": s.talks_progress,
         "intervention_cost": model.engine.cost,
@@ -61,9 +62,24 @@ def world_table(model, first_world: int, seed: int, scn_hash: str, strategy: str
     }
     for i, pid in enumerate(p.party_ids):
         cols[f"violations_{pid}"] = s.n_violations[:, i]
+    if model.politics is not None:
+        cols.update(_talks_columns(model))
     for i, sid in enumerate(p.spoiler_ids):
         cols[f"attacks_{sid}"] = s.n_attacks[:, i]
     return pd.DataFrame(cols)
+
+
+def _talks_columns(model) -> dict:
+    """Per-world outcomes of the bargaining: agreement day, terms, rounds, concessions."""
+    pol, p = model.politics, model.params
+    cols = {"day_agreement": pol.day_agreement, "talks_rounds": pol.rounds,
+            "reneged_by": [p.party_ids[i] if i >= 0 else "" for i in pol.reneged_by]}
+    for k, iid in enumerate(p.issue_ids):
+        cols[f"terms_{iid}"] = pol.terms[:, k]
+    concession = pol.concession()
+    for i, pid in enumerate(p.party_ids):
+        cols[f"concession_{pid}"] = concession[:, i]
+    return cols
 
 
 def daily_table(sums: pd.DataFrame, start_date) -> pd.DataFrame:
@@ -114,6 +130,22 @@ def summarise(worlds: pd.DataFrame, horizon: int, seed: int, strategy: str,
                                      if walked.any() else None),
         "mean_misattributed": float(worlds["n_misattributed"].mean()),
         "mean_intervention_cost": float(worlds["intervention_cost"].mean()),
+        **_talks_summary(worlds),
+    }
+
+
+def _talks_summary(worlds: pd.DataFrame) -> dict:
+    if "day_agreement" not in worlds:
+        return {}
+    agreed = worlds["day_agreement"] >= 0
+    terms = {c[len("terms_"):]: (float(worlds.loc[agreed, c].mean()) if agreed.any() else None)
+             for c in worlds.columns if c.startswith("terms_")}
+    return {
+        "agreement": _share(int(agreed.sum()), len(worlds)),
+        "median_day_agreement": float(worlds.loc[agreed, "day_agreement"].median())
+        if agreed.any() else None,
+        "mean_terms_if_agreed": terms,
+        "reneged": _share(int((worlds["reneged_by"] != "").sum()), len(worlds)),
     }
 
 

@@ -299,6 +299,13 @@ class Talks(Strict):
     start_day: int = Field(
         0, strict=True, ge=0, le=3650, description="Day the political talks open."
     )
+    concession_rate: Unit = Field(
+        0.05, description="Largest daily share of the way to the mediator's proposal (issues)."
+    )
+    agreement_tolerance: float = Field(
+        0.01, strict=True, gt=0.0, le=0.5, allow_inf_nan=False,
+        description="Issue agreed when all demands lie within this distance (issues).",
+    )
 
 
 class Pressure(Strict):

@@ -78,6 +78,7 @@ class State:
     n_attacks: np.ndarray
     n_misattributed: np.ndarray
     n_walkouts: np.ndarray
+    n_returns: np.ndarray
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -120,4 +121,5 @@ class State:
             n_attacks=np.zeros((n, S), dtype=np.int32),
             n_misattributed=np.zeros(n, dtype=np.int32),
             n_walkouts=np.zeros(n, dtype=np.int32),
+            n_returns=np.zeros(n, dtype=np.int32),
         )

@@ -37,6 +37,10 @@ def lakeland_2000(lakeland):
     return compare(lakeland, ["baseline", "monitors"], worlds=2000, seed=1)
 
 
+def lakeland_strategies() -> list[str]:
+    return list(sim.load(LAKELAND).strategies)
+
+
 @pytest.fixture(scope="module")
 def report_dir(lakeland, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report")
@@ -77,7 +81,7 @@ def test_summary_agrees_with_run_summaries(lakeland_2000, lakeland):
 def test_report_files_exist_and_parse(report_dir):
     assert all((report_dir / f).stat().st_size > 0 for f in REPORT_FILES)
     csv = pd.read_csv(report_dir / "summary.csv")
-    assert csv["strategy"].tolist() == ["baseline", "monitors"]
+    assert csv["strategy"].tolist() == list(lakeland_strategies())
     assert json.loads((report_dir / "summary.json").read_text())["horizon_days"] == 240
     assert (report_dir / "survival.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page = (report_dir / "report.html").read_text()
@@ -142,7 +146,7 @@ def test_cli_same_seed_gives_identical_summary_bytes(cli_runs):
 def test_cli_unknown_strategy_exits_2_listing_known_ones():
     done = trucesim("compare", LAKELAND, "--strategies", "monitors,drones", "--worlds", "10")
     assert done.returncode == 2
-    assert "no strategy 'drones'" in done.stderr and "baseline, monitors" in done.stderr
+    assert "no strategy 'drones'" in done.stderr and "baseline, monitors, guaranteed_deal" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
 
 

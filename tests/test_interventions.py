@@ -351,7 +351,7 @@ def test_standard_strategies_run_by_name_on_any_scenario(scn, name):
 
 
 def test_available_lists_the_scenarios_strategies_first():
-    assert available(LAKELAND) == ["baseline", "monitors", *STANDARD]
+    assert available(LAKELAND) == ["baseline", "monitors", "guaranteed_deal", *STANDARD]
 
 
 def test_a_scenario_strategy_overrides_the_standard_one_of_the_same_name():

@@ -41,6 +41,7 @@ class Modifiers:
     talks_multiplier: np.ndarray  # (W,)
     provocation_multiplier: np.ndarray  # (W,)
     collateral: np.ndarray  # (W, P) probability a party suffers a collateral incident
+    guarantee: np.ndarray  # (W,) 1 where a third-party guarantee is in force
 
 
 class InterventionEngine:
@@ -98,6 +99,7 @@ class InterventionEngine:
             leverage=p.leverage_eff,
             inducement=np.zeros((n, p.n_parties)), talks_multiplier=np.ones(n),
             provocation_multiplier=np.ones(n), collateral=np.zeros((n, p.n_parties)),
+            guarantee=np.zeros(n),
         )
         # multiplicative boosts (leader diplomacy) come after every additive term, so the
         # result does not depend on the order in which a strategy lists its interventions
@@ -123,6 +125,8 @@ def _apply(c: Compiled, on: np.ndarray, m: Modifiers, engine: InterventionEngine
         m.leverage *= 1.0 + iv.boost * onf[:, None, None] * c.broker_mask[None, :, None]
     elif isinstance(iv, (CoercivePressure, Guarantee)):
         m.leverage += onf[:, None, None] * c.extra_leverage[None, :, :]
+        if isinstance(iv, Guarantee):
+            m.guarantee = np.maximum(m.guarantee, onf)
     elif isinstance(iv, Inducements):
         m.inducement += onf[:, None] * c.party_mask[None, :] * iv.amount
     elif isinstance(iv, PoliticalPush):

@@ -1,0 +1,91 @@
+"""The political track as bargaining, for scenarios that declare ``issues:``.
+
+Each day, after walkouts and returns, the parties at the table bargain over the issues with the
+mediated protocol of :mod:`sim.bargaining` (docs/bargaining.md). The battlefield feeds in
+through each party's reservation value, what it expects from fighting:
+
+    r_i(t) = clip(reservation_i + hardening_i * adv_i(t), 0, 1)
+    adv_i  = (own violations - hostile acts suffered) over the last 7 days / 7
+
+so a side that gains on the ground hardens. The talks feed back through ``talks_progress``
+(1 on agreed issues, else the share of the opening gap closed), which raises the value of
+keeping the truce and spoilers' provocation. Once every issue is agreed, a party to whom the
+deal is worth less than fighting reneges with daily probability
+``p_renege_i * renege(...)`` unless a guarantee is in force (the commitment problem: Fearon
+1995; Walter 1997); reneging is a formal withdrawal from the truce.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.bargaining import initial_demands, mediator_proposal, renege, talks_step
+from sim.state import WEEK, push
+
+RENEGE_RATE = 20.0  # renege() saturates once the deal is ~0.1 utility below fighting
+
+
+class PoliticalTrack:
+    """Bargaining state of a batch of worlds."""
+
+    def __init__(self, params, n: int):
+        self.p = params
+        P, K = params.ideals.shape
+        self.demands = initial_demands(params.ideals, n)
+        self.agreed = np.zeros((n, K), dtype=bool)
+        self.terms = np.full((n, K), np.nan)
+        self.proposal = np.zeros((n, K))
+        self.own_ring = np.zeros((WEEK, n, P), dtype=np.int16)
+        self.own7 = np.zeros((n, P), dtype=np.int32)
+        self.day_agreement = np.full(n, -1, dtype=np.int32)
+        self.reneged_by = np.full(n, -1, dtype=np.int32)
+        self.rounds = np.zeros(n, dtype=np.int32)
+        spread = np.ptp(params.ideals, axis=0)
+        self.opening_gap = np.where(spread > 0, spread, 1.0)
+
+    def reservation(self, state) -> np.ndarray:
+        """(W, P) today's reservation values: base plus gains on the ground."""
+        p = self.p
+        adv = (self.own7 - state.hostile7) / WEEK
+        return np.clip(p.reservation + p.hardening * np.clip(adv, 0.0, 1.0), 0.0, 1.0)
+
+    def step(self, day: int, state, guarantee: np.ndarray, u_renege: np.ndarray,
+             speed: np.ndarray | float = 1.0) -> np.ndarray:
+        """Bargain one day; returns the new talks progress (W,). ``speed`` (W,) multiplies the
+        concession rate (a political push). Sets ``state.withdrawn`` for parties that renege on
+        a complete deal."""
+        p = self.p
+        push(self.own_ring, self.own7, day, state.violated)
+        at_table = state.in_talks & ~state.withdrawn
+        r = self.reservation(state)
+        if day >= p.talks_start:
+            self.rounds += at_table.all(axis=1) & ~self.agreed.all(axis=1)
+            self.proposal = mediator_proposal(p.ideals, p.salience, r, self.agreed, self.terms,
+                                              weight=p.bargaining_power)
+            rate = np.minimum(1.0, p.concession_rate * np.reshape(speed, (-1, 1)))
+            upd = talks_step(self.demands, p.ideals, p.salience, r, at_table, p.mediator_pull,
+                             rate, self.agreed, self.terms, self.proposal,
+                             discount=p.discount, eps=p.agreement_tolerance)
+            self.demands, self.agreed, self.terms = upd
+        done = self.agreed.all(axis=1)
+        self.day_agreement = np.where(done & (self.day_agreement < 0), day, self.day_agreement)
+        self._renege(state, r, done, guarantee, u_renege)
+        return self.progress()
+
+    def _renege(self, state, r, done, guarantee, u) -> None:
+        prob = self.p.p_renege[None, :] * renege(self.terms, self.p.ideals, self.p.salience, r,
+                                                 guarantee=guarantee, rate=RENEGE_RATE)
+        quits = done[:, None] & (u < prob) & ~state.withdrawn
+        first = quits.any(axis=1) & (self.reneged_by < 0)
+        self.reneged_by = np.where(first, quits.argmax(axis=1), self.reneged_by)
+        state.withdrawn |= quits
+
+    def progress(self) -> np.ndarray:
+        """(W,) 1 on agreed issues, else the share of the opening gap closed; mean over issues."""
+        gap = np.ptp(self.demands, axis=1) / self.opening_gap
+        return np.where(self.agreed, 1.0, np.clip(1.0 - gap, 0.0, 1.0)).mean(axis=1)
+
+    def concession(self) -> np.ndarray:
+        """(W, P) how far each party moved from its ideal, in utility: 1 - u_i(own demand)."""
+        gap = np.abs(self.demands - self.p.ideals[None])
+        return (self.p.salience[None] * gap).sum(axis=2)
