@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.bargaining import initial_demands, mediator_proposal, renege, talks_step
-from sim.state import WEEK, push
+from sim.state import WEEK, TruceStatus, push
 
 RENEGE_RATE = 20.0  # renege() saturates once the deal is ~0.1 utility below fighting
 
@@ -75,7 +75,8 @@ class PoliticalTrack:
     def _renege(self, state, r, done, guarantee, u) -> None:
         prob = self.p.p_renege[None, :] * renege(self.terms, self.p.ideals, self.p.salience, r,
                                                  guarantee=guarantee, rate=RENEGE_RATE)
-        quits = done[:, None] & (u < prob) & ~state.withdrawn
+        alive = state.status != TruceStatus.COLLAPSED
+        quits = (done & alive)[:, None] & (u < prob) & ~state.withdrawn
         first = quits.any(axis=1) & (self.reneged_by < 0)
         self.reneged_by = np.where(first, quits.argmax(axis=1), self.reneged_by)
         state.withdrawn |= quits

@@ -122,7 +122,8 @@ def test_outside_option_binds_only_when_it_beats_the_equilibrium_share():
 
 def test_finite_horizon_with_outside_options_matches_the_principle():
     rng = np.random.default_rng(0)
-    d1, d2, o1, o2 = rng.uniform(0.5, 0.95, (2, 400)).tolist() + rng.uniform(0, 0.7, (2, 400)).tolist()
+    d1, d2 = rng.uniform(0.5, 0.95, (2, 400))
+    o1, o2 = rng.uniform(0.0, 0.7, (2, 400))
     game = alternating_offers(d1, d2, o1, o2, rounds=1000)
     closed = outside_option_share(d1, d2, o1, o2)
     assert_array_equal(game.agreed, ~np.isnan(closed))

@@ -13,14 +13,15 @@ and u_2 = 1 - (a_2 - x), so the product is maximised at
 
     x^N = (a_1 + a_2 + d_2 - d_1) / 2     (clipped to [a_1, a_2]),
 
-the midpoint shifted toward the party with the worse outside option; it is feasible iff
+the midpoint shifted toward the party with the better outside option; it is feasible iff
 d_1 + d_2 <= 2 - |a_2 - a_1|. For ideals 0 and 1 party 1 gets (1 + d_1 - d_2) / 2.
 
 Two parties, many issues: exact, segment by segment along the Pareto frontier
 (:func:`sim.bargaining.frontier.nash_on_frontier`).
 
 P parties, K issues: cyclic coordinate ascent on sum_i b_i L(u_i(x) - d_i), each coordinate
-maximised exactly by bisection on its (monotone) one-sided derivative. L is log above a tiny
+maximised exactly by bisection on its (monotone) one-sided derivative, each sweep followed by
+an exact line search along the sweep's displacement. L is log above a tiny
 eta and its quadratic continuation below, so the objective is concave and finite on the whole
 box and equals the log Nash product wherever all gains exceed eta. Coordinate ascent finds the
 maximum: the kinks of u_i lie on the hyperplanes x_k = a_ik, so the directional derivative of

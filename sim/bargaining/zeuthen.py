@@ -77,7 +77,8 @@ def zeuthen(ideals, salience, disagreement, step: float = 1e-3, max_rounds: int 
     path = []
     for r in range(max_rounds):
         u = np.stack([fr_.utilities(fr, tau[:, 0]), fr_.utilities(fr, tau[:, 1])], axis=1)
-        path.append(u) if trace else None
+        if trace:
+            path.append(u)
         crossed, at = _crossing(u, tau)
         new = ~done & crossed
         deal, when, done = np.where(new, at, deal), np.where(new, r, when), done | crossed

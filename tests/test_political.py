@@ -1,0 +1,90 @@
+"""The political track inside the model: agreements, walkouts, hardening, reneging, guarantees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+import sim
+from sim.model import TruceModel
+
+ROOT = Path(__file__).resolve().parents[1]
+LAKELAND = ROOT / "scenarios/lakeland_teaching.yaml"
+
+
+def make_lakeland(*overrides: str):
+    return sim.load(LAKELAND, list(overrides))
+
+
+def test_agreements_are_reached_with_terms_in_range():
+    worlds = sim.run(make_lakeland(), worlds=500, seed=1).worlds
+    agreed = worlds["day_agreement"] >= 0
+    assert agreed.mean() > 0.5
+    assert (worlds.loc[agreed, "day_agreement"] >= 7).all()  # talks open on day 7
+    for col in ("terms_lake_districts", "terms_power_sharing"):
+        assert worlds.loc[agreed, col].between(0, 1).all()
+
+
+def test_logrolling_gives_each_side_its_salient_issue():
+    # Highland weighs the lake districts 2:1, the River Alliance power sharing 2:1; the Nash
+    # proposal with linear utilities trades them: each side wins the issue it cares most about.
+    worlds = sim.run(make_lakeland(), worlds=300, seed=2).worlds
+    agreed = worlds["day_agreement"] >= 0
+    assert worlds.loc[agreed, "terms_lake_districts"].mean() > 0.8
+    assert worlds.loc[agreed, "terms_power_sharing"].mean() > 0.8
+
+
+def test_no_agreement_while_a_party_is_away():
+    scn = make_lakeland("talks.start_day=0", "actors.river_alliance.behaviour.p_return=0",
+                        "events=[{day: 0, actor: river_alliance, action: walkout}]")
+    worlds = sim.run(scn, worlds=200, seed=3, days=150).worlds
+    assert (worlds["day_agreement"] < 0).all()
+    assert (worlds["talks_rounds"] == 0).all()
+
+
+def test_an_empty_zone_of_agreement_gives_no_agreement():
+    scn = make_lakeland("actors.highland.bargaining.reservation=0.95",
+                        "actors.river_alliance.bargaining.reservation=0.95")
+    worlds = sim.run(scn, worlds=200, seed=4).worlds
+    assert (worlds["day_agreement"] < 0).all()
+
+
+def test_hardening_raises_the_reservation_of_a_side_that_gains():
+    model = TruceModel(make_lakeland("actors.highland.bargaining.hardening=1"), 4, seed=5)
+    model.step()
+    model.politics.own7[:, 0] = 7  # Highland violated every day of the week, unanswered
+    model.state.hostile7[:, 0] = 0
+    r = model.politics.reservation(model.state)
+    assert np.allclose(r[:, 0], 1.0) and np.allclose(r[:, 1], 0.45)
+
+
+def test_a_guarantee_stops_reneging():
+    # Deals are reneged on when fighting pays more than the terms: make every party prone to it.
+    base = ["actors.highland.bargaining.p_renege=1", "actors.river_alliance.bargaining.p_renege=1",
+            "actors.highland.bargaining.hardening=1", "actors.river_alliance.bargaining.hardening=1",
+            "actors.highland.bargaining.reservation=0.6",
+            "actors.river_alliance.bargaining.reservation=0.6"]
+    scn = make_lakeland(*base)
+    plain = sim.run(scn, "baseline", worlds=1000, seed=6).worlds
+    guaranteed = sim.run(scn, "guaranteed_deal", worlds=1000, seed=6).worlds
+    reneged = (plain["reneged_by"] != "").mean()
+    # 1,000 paired worlds: the share reneging (about half at seed 6) has SE <= sqrt(0.25/1000)
+    # = 0.016, so > 0.3 is a margin of over 10 SE; the guarantee is in force from day 0, so
+    # reneging must vanish entirely, not just fall.
+    assert reneged > 0.3
+    assert (guaranteed["reneged_by"] == "").all()
+    assert (plain.loc[plain["reneged_by"] != "", "collapse_mode"] == "withdrawal").all()
+
+
+def test_concessions_are_utilities_given_up():
+    worlds = sim.run(make_lakeland(), worlds=100, seed=7).worlds
+    for party in ("highland", "river_alliance"):
+        assert worlds[f"concession_{party}"].between(0, 1).all()
+
+
+def test_run_summary_reports_the_talks():
+    summary = sim.run(make_lakeland(), worlds=200, seed=8).summary
+    assert 0 < summary["agreement"]["share"] <= 1
+    assert summary["median_day_agreement"] is not None
+    assert set(summary["mean_terms_if_agreed"]) == {"lake_districts", "power_sharing"}
