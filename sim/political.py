@@ -35,6 +35,8 @@ class PoliticalTrack:
         self.agreed = np.zeros((n, K), dtype=bool)
         self.terms = np.full((n, K), np.nan)
         self.proposal = np.zeros((n, K))
+        self._proposed_for = np.full((n, P), np.nan)  # reservation each proposal was made for
+        self._newly_agreed = np.zeros(n, dtype=bool)
         self.own_ring = np.zeros((WEEK, n, P), dtype=np.int16)
         self.own7 = np.zeros((n, P), dtype=np.int32)
         self.day_agreement = np.full(n, -1, dtype=np.int32)
@@ -56,30 +58,55 @@ class PoliticalTrack:
         a complete deal."""
         p = self.p
         push(self.own_ring, self.own7, day, state.violated)
-        at_table = state.in_talks & ~state.withdrawn
+        alive = state.status != TruceStatus.COLLAPSED
+        at_table = state.in_talks & ~state.withdrawn & alive[:, None]  # no talks after collapse
         r = self.reservation(state)
         if day >= p.talks_start:
             self.rounds += at_table.all(axis=1) & ~self.agreed.all(axis=1)
-            self.proposal = mediator_proposal(p.ideals, p.salience, r, self.agreed, self.terms,
-                                              weight=p.bargaining_power)
-            rate = np.minimum(1.0, p.concession_rate * np.reshape(speed, (-1, 1)))
-            upd = talks_step(self.demands, p.ideals, p.salience, r, at_table, p.mediator_pull,
-                             rate, self.agreed, self.terms, self.proposal,
-                             discount=p.discount, eps=p.agreement_tolerance)
-            self.demands, self.agreed, self.terms = upd
+            self._propose(r, alive)
+            self._bargain(np.flatnonzero(alive & ~self.agreed.all(axis=1)), r, at_table, speed)
         done = self.agreed.all(axis=1)
         self.day_agreement = np.where(done & (self.day_agreement < 0), day, self.day_agreement)
         self._renege(state, r, done, guarantee, u_renege)
         return self.progress()
 
+    def _bargain(self, rows: np.ndarray, r, at_table, speed) -> None:
+        """One round of talks in the given worlds (those still standing with open issues)."""
+        p = self.p
+        self._newly_agreed[:] = False
+        if not rows.size:
+            return
+        rate = np.minimum(1.0, p.concession_rate * np.broadcast_to(speed, r.shape[:1])[rows])
+        upd = talks_step(self.demands[rows], p.ideals, p.salience, r[rows], at_table[rows],
+                         p.mediator_pull, rate[:, None], self.agreed[rows], self.terms[rows],
+                         self.proposal[rows], discount=p.discount, eps=p.agreement_tolerance)
+        self._newly_agreed[rows] = (upd.agreed != self.agreed[rows]).any(axis=1)
+        self.demands[rows], self.agreed[rows], self.terms[rows] = upd
+
+    def _propose(self, r: np.ndarray, alive: np.ndarray) -> None:
+        """The mediator's proposal, recomputed only in the worlds whose reservation values or
+        agreed issues changed (the proposal is a function of these, world by world)."""
+        stale = alive & ~(r == self._proposed_for).all(axis=1) | self._newly_agreed
+        if stale.any():
+            rows = np.flatnonzero(stale)
+            self.proposal[rows] = mediator_proposal(
+                self.p.ideals, self.p.salience, r[rows], self.agreed[rows], self.terms[rows],
+                weight=self.p.bargaining_power)
+            self._proposed_for[rows] = r[rows]
+
     def _renege(self, state, r, done, guarantee, u) -> None:
-        prob = self.p.p_renege[None, :] * renege(self.terms, self.p.ideals, self.p.salience, r,
-                                                 guarantee=guarantee, rate=RENEGE_RATE)
-        alive = state.status != TruceStatus.COLLAPSED
-        quits = (done & alive)[:, None] & (u < prob) & ~state.withdrawn
-        first = quits.any(axis=1) & (self.reneged_by < 0)
-        self.reneged_by = np.where(first, quits.argmax(axis=1), self.reneged_by)
-        state.withdrawn |= quits
+        """Parties of a complete deal, in a truce still standing, may renege (withdraw)."""
+        rows = np.flatnonzero(done & (state.status != TruceStatus.COLLAPSED))
+        if not rows.size:
+            return
+        g = np.broadcast_to(guarantee, done.shape)[rows]
+        prob = self.p.p_renege[None, :] * renege(self.terms[rows], self.p.ideals,
+                                                 self.p.salience, r[rows], guarantee=g,
+                                                 rate=RENEGE_RATE)
+        quits = (u[rows] < prob) & ~state.withdrawn[rows]
+        first = quits.any(axis=1) & (self.reneged_by[rows] < 0)
+        self.reneged_by[rows] = np.where(first, quits.argmax(axis=1), self.reneged_by[rows])
+        state.withdrawn[rows] |= quits
 
     def progress(self) -> np.ndarray:
         """(W,) 1 on agreed issues, else the share of the opening gap closed; mean over issues."""
