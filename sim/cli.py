@@ -155,6 +155,13 @@ def print_summary(summary: dict) -> None:
               f" days;  collapsed: {_pct(summary['collapsed']).strip()}")
     out.print(f"walked out of talks: {_pct(summary['walked_out']).strip()};  mean days in trouble: "
               f"{summary['mean_days_in_trouble']:.1f}")
+    if "agreement" in summary:
+        day = summary["median_day_agreement"]
+        terms = ", ".join(f"{k} {v:.2f}" for k, v in summary["mean_terms_if_agreed"].items()
+                          if v is not None)
+        out.print(f"talks: agreement in {_pct(summary['agreement']).strip()}"
+                  + (f"; median day {day:.0f}; mean terms {terms}" if day is not None else "")
+                  + f"; reneged: {_pct(summary['reneged']).strip()}", highlight=False)
     if summary["causes"]:
         c = Table(title="Main collapse causes (who opened the final escalation)",
                   title_justify="left")
