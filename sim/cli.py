@@ -38,6 +38,21 @@ class Format(StrEnum):
     JSON = "json"
 
 
+# options shared by `run` and `compare`
+DaysOption = Annotated[int | None, typer.Option(min=1, max=3650, help="Horizon in days.")]
+SeedOption = Annotated[int, typer.Option(min=0, help="Random seed.")]
+SetOption = Annotated[list[str] | None, typer.Option(
+    "--set", help="Override a field: PATH=VALUE (repeatable).")]
+FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+
+
+def _load_or_fail(scenario: Path, overrides: list[str] | None):
+    try:
+        return load(scenario, overrides or [])
+    except ScenarioError as exc:
+        _fail([str(p) for p in exc.problems])
+
+
 def _fail(messages: list[str], code: int = 2) -> None:
     for m in messages:
         err.print(m, markup=False, highlight=False)
@@ -85,11 +100,10 @@ def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
     strategy: Annotated[str, typer.Option(help="Strategy name from the scenario.")] = "baseline",
     worlds: Annotated[int, typer.Option(min=1, max=10_000_000, help="Worlds to run.")] = 1000,
-    days: Annotated[int | None, typer.Option(min=1, max=3650, help="Horizon in days.")] = None,
-    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 0,
-    set_: Annotated[list[str] | None, typer.Option(
-        "--set", help="Override a field: PATH=VALUE (repeatable).")] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TABLE,
+    days: DaysOption = None,
+    seed: SeedOption = 0,
+    set_: SetOption = None,
+    fmt: FormatOption = Format.TABLE,
     out_dir: Annotated[Path | None, typer.Option(
         "--out", help="Write worlds.parquet, daily.parquet/csv and summary.json here.")] = None,
 ):
@@ -105,10 +119,7 @@ def run(
     """
     from sim.runner import run as run_worlds
 
-    try:
-        scn = load(scenario, set_ or [])
-    except ScenarioError as exc:
-        _fail([str(p) for p in exc.problems])
+    scn = _load_or_fail(scenario, set_)
     from sim.strategies import available
 
     if strategy not in available(scn):
@@ -201,11 +212,10 @@ def compare(
     ] = "all",
     worlds: Annotated[int, typer.Option(min=1, max=10_000_000,
                                         help="Worlds per strategy.")] = 1000,
-    days: Annotated[int | None, typer.Option(min=1, max=3650, help="Horizon in days.")] = None,
-    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 0,
-    set_: Annotated[list[str] | None, typer.Option(
-        "--set", help="Override a field: PATH=VALUE (repeatable).")] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TABLE,
+    days: DaysOption = None,
+    seed: SeedOption = 0,
+    set_: SetOption = None,
+    fmt: FormatOption = Format.TABLE,
     out_dir: Annotated[Path | None, typer.Option(
         "--out", help="Write summary.csv/json, survival.png, report.md and report.html here.")
     ] = None,
@@ -228,10 +238,7 @@ def compare(
     from sim.report import analyse, write_report
     from sim.runner import compare as compare_worlds
 
-    try:
-        scn = load(scenario, set_ or [])
-    except ScenarioError as exc:
-        _fail([str(p) for p in exc.problems])
+    scn = _load_or_fail(scenario, set_)
     names = _strategy_list(strategies, scn, scenario)
     total = worlds * (days or scn.meta.horizon_days) * len(names)
     with _progress(total) as bar:
