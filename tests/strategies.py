@@ -179,6 +179,13 @@ def scenario_data(draw, max_parties: int = 4, max_brokers: int = 3,
     actors += [draw(actor(b, "broker", parties, spoilers, parties + brokers[:i]))
                for i, b in enumerate(brokers)]
     actors += [draw(actor(s, "spoiler", parties, spoilers)) for s in spoilers]
+    issues = [f"i{k}" for k in range(draw(st.integers(0, 2)))]
+    for a in actors:
+        if a["kind"] == "party" and issues:  # every party states a position on every issue
+            a["positions"] = {i: draw(section(S.Position)) | {"ideal": draw(field(S.Position,
+                                                                                  "ideal"))}
+                              for i in issues}
+            a["bargaining"] = draw(section(S.Bargaining))
     monitoring = st.lists(intervention(), max_size=3)
     return {
         "meta": {"name": draw(NAMES), "description": draw(TEXT), "start_date": draw(DATES),
@@ -191,6 +198,7 @@ def scenario_data(draw, max_parties: int = 4, max_brokers: int = 3,
         "strategies": {"baseline": {"description": draw(TEXT),
                                     "interventions": draw(monitoring)}},
         "events": draw(events(horizon, parties, spoilers)),
+        "issues": [{"id": i, "name": i} for i in issues],
         "sources": draw(st.dictionaries(TEXT, TEXT, max_size=3)),
     }
 

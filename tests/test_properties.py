@@ -39,6 +39,9 @@ def assert_state_in_range(model: TruceModel) -> None:
         assert in_unit(value), (name, value.min(), value.max())
     assert in_unit(model.mean_trust_all)
     assert set(np.unique(s.status)) <= {int(t) for t in TruceStatus}
+    if model.politics is not None:  # bargaining: demands and proposals are outcomes in [0, 1]
+        assert in_unit(model.politics.demands) and in_unit(model.politics.proposal)
+        assert in_unit(model.politics.concession())
 
 
 @given(scenarios(), SEEDS)
@@ -60,8 +63,13 @@ def test_results_are_finite_shares_and_survival_never_rises(scn, seed):
     result = run(scn, worlds=WORLDS, seed=seed)
     worlds, daily = result.worlds, result.daily
     assert len(worlds) == WORLDS and len(daily) == scn.meta.horizon_days
-    assert_no_nan(worlds)
+    terms = [c for c in worlds if c.startswith("terms_")]
+    assert_no_nan(worlds.drop(columns=terms))
     assert_no_nan(daily)
+    agreed = worlds["day_agreement"].to_numpy() >= 0 if terms else None
+    for c in terms:  # terms are NaN exactly on issues not (yet) agreed, else an outcome in [0, 1]
+        settled = worlds[c].notna().to_numpy()
+        assert np.all(settled[agreed]) and in_unit(worlds.loc[settled, c])
     unit_columns = [c for c in daily if c.startswith(("share_", "mean_"))]
     assert in_unit(daily[unit_columns])
     assert in_unit(worlds["talks_progress"])
