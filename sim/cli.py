@@ -26,6 +26,7 @@ app = typer.Typer(
     help="**trucesim**: simulate how long a truce survives, and why it fails.\n\n"
          "Examples:\n\n"
          "    trucesim run scenarios/syria_2016.yaml --worlds 2000 --seed 1\n\n"
+         "    trucesim compare scenarios/syria_2016.yaml --strategies all --out out/cmp\n\n"
          "    trucesim check scenarios/*.yaml\n\n"
          "    trucesim schema > scenario.schema.json",
 )
