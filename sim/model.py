@@ -146,7 +146,7 @@ class TruceModel(mesa.Model):
 
     def _observe(self) -> None:
         p, s = self.params, self.state
-        info, mods = p.information(self.day), self.mods
+        info, mods = p.info, self.mods
         P, S = p.n_parties, p.n_spoilers
         u = self.streams.uniform("observation", 2, P, P)
         det = observation.detected(s.violated, info.p_detect, u[:, 0])

@@ -102,10 +102,6 @@ class Params:
         """Half the spread of positions, in [0, 1]."""
         return float(np.ptp(self.position) / 2.0) if self.n_parties else 0.0
 
-    def information(self, day: int) -> Info:
-        """The scenario's information parameters (interventions modify them per world)."""
-        return self.info
-
 
 def _arr(actors, get) -> np.ndarray:
     return np.array([float(get(a)) for a in actors], dtype=float)

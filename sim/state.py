@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
@@ -79,7 +79,6 @@ class State:
     n_misattributed: np.ndarray
     n_walkouts: np.ndarray
     n_returns: np.ndarray
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def initial(cls, p: Params, n: int) -> State:

@@ -70,7 +70,7 @@ class InterventionEngine:
             self.cost += (fired[k] * c.iv.cost_per_activation + active[k] * c.iv.cost_per_day) \
                 * alive
             self._one_off(c, k, fired[k], active[k], state)
-        return self._modifiers(day, active)
+        return self._modifiers(active)
 
     # ---------------------------------------------------------------- effects
     def _one_off(self, c: Compiled, k: int, fired, active, state) -> None:
@@ -90,9 +90,9 @@ class InterventionEngine:
         """(W, 1) commitment restored by meetings, added to every party's commitment."""
         return self.bonus.sum(axis=0)[:, None]
 
-    def _modifiers(self, day: int, active: np.ndarray) -> Modifiers:
+    def _modifiers(self, active: np.ndarray) -> Modifiers:
         p, n = self.params, self.n
-        info = p.information(day)
+        info = p.info
         m = Modifiers(
             p_verify=np.full(n, info.p_verify), p_misattribution=np.full(n, info.p_misattribution),
             p_false_alarm=np.full(n, info.p_false_alarm),
