@@ -147,6 +147,9 @@ class TruceModel(mesa.Model):
                                     u[:, 0], u[:, 1])
         forced = self._forced(events, EventAction.VIOLATE, p.n_parties)[None, :]
         s.violated = decisions.with_noise(intended, p.noise, u[:, 2]) | s.withdrawn | forced
+        if p.coerced_calm_discount.any():  # calm bought by leverage (docs/model.md); off by default
+            added = mods.p_verify[:, None] * (mods.leverage - p.leverage_eff).sum(axis=-2)
+            self._coerced = beliefs.coerced_share(p.gain, p.sensitivity * added + mods.inducement)
         s.n_violations += s.violated
 
     def _observe(self) -> None:
@@ -169,7 +172,10 @@ class TruceModel(mesa.Model):
 
     def _beliefs(self) -> None:
         p, s = self.params, self.state
-        s.trust = beliefs.update_trust(s.trust, s.perceived, p.trust_build, p.trust_loss)
+        build = p.trust_build
+        if p.coerced_calm_discount.any():
+            build = beliefs.discounted_build(build, p.coerced_calm_discount, self._coerced)
+        s.trust = beliefs.update_trust(s.trust, s.perceived, build, p.trust_loss)
         mt = beliefs.mean_trust_in_others(s.trust)
         s.commitment = beliefs.update_commitment(s.commitment, mt, p.commitment_speed)
         s.withdrawn |= s.commitment < p.withdrawal_commitment[None, :]

@@ -90,6 +90,7 @@ class Params:
     agreement_tolerance: float
     # validation mechanisms (docs/model.md "Frailty", "Truce design", "Spoiler types")
     commitment_range: np.ndarray  # (P,) half-width of the per-world initial commitment
+    coerced_calm_discount: np.ndarray  # (P,) trust discount for calm bought by leverage
     talks_initial: float = 0.0  # progress settled by the truce agreement itself
     spoiler_receptiveness: np.ndarray | None = None  # (S,) response to inducements
 
@@ -225,6 +226,7 @@ def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | Non
         events=_events(list(scn.events) + list(chosen.events), scn, ids),
         **_bargaining(scn, parties, brokers),
         commitment_range=_arr(parties, lambda a: a.stances.commitment_range),
+        coerced_calm_discount=_arr(parties, lambda a: a.behaviour.coerced_calm_discount),
         talks_initial=scn.talks.initial_progress,
         spoiler_receptiveness=_arr(spoilers, lambda a: SPOILER_RECEPTIVENESS[a.spoiler.type]),
     )

@@ -131,6 +131,12 @@ class Behaviour(Strict):
     withdrawal_commitment: Unit = Field(
         0.0, description="Commitment below which the party formally withdraws (0 = never)."
     )
+    coerced_calm_discount: Unit = Field(
+        0.0,
+        description="How much less a quiet day counts for trust when outside leverage "
+        "(inducements, coercive pressure) explains the other side's compliance: 0 = not at all, "
+        "1 = in proportion to the share of its motive to fight the leverage removes.",
+    )
 
 
 class SpoilerTraits(Strict):
