@@ -40,7 +40,8 @@ def coerced_share(gain: np.ndarray, removed: np.ndarray) -> np.ndarray:
     """(W, P) share of each party's gain from fighting that outside leverage removes today;
     ``removed`` (W, P) is the motive taken away by interventions (1 where there is no gain)."""
     g = np.broadcast_to(gain[None, :], removed.shape)
-    share = np.divide(removed, g, out=np.where(removed > 0, 1.0, 0.0), where=g > 0)
+    with np.errstate(over="ignore"):  # a tiny gain saturates the share at 1
+        share = np.divide(removed, g, out=np.where(removed > 0, 1.0, 0.0), where=g > 0)
     return np.clip(share, 0.0, 1.0)
 
 
