@@ -60,3 +60,17 @@ def test_without_the_coerced_calm_discount_there_is_no_mediation_dilemma(tmp_pat
     monkeypatch.setattr(checks, "CEASEFIRE", path)
     result = checks.mediation_dilemma(1000, 1)
     assert not result.passed and result.hi < 1
+
+
+@pytest.mark.slow
+def test_validate_command_runs_a_real_claim_and_writes_markdown(tmp_path):
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    out = tmp_path / "card.md"
+    res = CliRunner().invoke(app, ["validate", "--quick", "--claim", "reduced_game",
+                                   "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    text = out.read_text()
+    assert "1 of 1 claims pass" in text and "| **reduced_game**" in text and "| PASS |" in text
