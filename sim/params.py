@@ -91,8 +91,8 @@ class Params:
     # validation mechanisms (docs/model.md "Frailty", "Truce design", "Spoiler types")
     commitment_range: np.ndarray  # (P,) half-width of the per-world initial commitment
     coerced_calm_discount: np.ndarray  # (P,) trust discount for calm bought by leverage
-    talks_initial: float = 0.0  # progress settled by the truce agreement itself
-    spoiler_receptiveness: np.ndarray | None = None  # (S,) response to inducements
+    talks_initial: float  # progress settled by the truce agreement itself
+    spoiler_receptiveness: np.ndarray  # (S,) response to inducements
 
     @property
     def n_parties(self) -> int:

@@ -42,7 +42,7 @@ class Modifiers:
     provocation_multiplier: np.ndarray  # (W,)
     collateral: np.ndarray  # (W, P) probability a party suffers a collateral incident
     guarantee: np.ndarray  # (W,) 1 where a third-party guarantee is in force
-    spoiler_inducement: np.ndarray | None = None  # (W, S) inducements offered to spoilers
+    spoiler_inducement: np.ndarray  # (W, S) inducements offered to spoilers
 
 
 class InterventionEngine:
