@@ -289,6 +289,11 @@ def print_comparison(cmp) -> None:
               "which is conservative.", highlight=False)
 
 
+from sim import cli_valid  # commands defined in their own modules
+
+cli_valid.register(app)
+
+
 def main() -> None:
     """Entry point for `trucesim` and `python -m sim`."""
     try:

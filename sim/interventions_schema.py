@@ -112,6 +112,9 @@ class Inducements(Base):
     kind: Literal["inducements"]
     parties: list[ActorId] | None = Field(None, description="Recipients (default: all parties).")
     amount: Unit = Field(0.1, description="Reduction of the daily motive to fight.")
+    spoilers: list[ActorId] | None = Field(
+        None, description="Spoilers also offered inducements (default: none); limited ones "
+        "respond fully, greedy ones by half, total ones not at all (Stedman 1997).")
 
 
 class Separation(Base):

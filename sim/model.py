@@ -15,7 +15,7 @@ from sim.agents import Broker, Party, Spoiler
 from sim.params import Params, compile_params
 from sim.political import PoliticalTrack
 from sim.rng import Streams
-from sim.rules import beliefs, brokers, decisions, observation, spoilers, status, talks
+from sim.rules import beliefs, brokers, decisions, frailty, observation, spoilers, status, talks
 from sim.schema import ActorKind, EventAction, Scenario
 from sim.state import WEEK, CollapseMode, State, TruceStatus, push
 from sim.strategies.engine import InterventionEngine
@@ -58,6 +58,10 @@ class TruceModel(mesa.Model):
         self.params: Params = compile_params(scenario, strategy, days)
         self.streams = Streams(seed, first_world, n_worlds)
         self.state = State.initial(self.params, n_worlds)
+        if self.params.commitment_range.any():  # frailty (docs/model.md); off by default
+            self.state.commitment = frailty.initial_commitment(
+                self.params.commitment0, self.params.commitment_range,
+                self.streams.uniform("frailty"))
         self.day = 0
         self.today_misattributed = 0
         self.mean_trust_all = np.full(n_worlds, float(self.params.trust0.mean()) if
@@ -121,6 +125,7 @@ class TruceModel(mesa.Model):
         mom = spoilers.momentum(s.talks_progress, s.violent7)
         provocation = p.provocation[None, :] * self.mods.provocation_multiplier[:, None]
         prob = spoilers.attack_probability(p.p_attack, self.engine.capability, provocation, mom)
+        prob = spoilers.restrained(prob, p.spoiler_receptiveness, self.mods.spoiler_inducement)
         u = self.streams.uniform("spoilers", p.n_spoilers)
         s.attacked = spoilers.attacks(prob, u) | self._forced(events, EventAction.ATTACK,
                                                                p.n_spoilers)[None, :]
@@ -142,6 +147,9 @@ class TruceModel(mesa.Model):
                                     u[:, 0], u[:, 1])
         forced = self._forced(events, EventAction.VIOLATE, p.n_parties)[None, :]
         s.violated = decisions.with_noise(intended, p.noise, u[:, 2]) | s.withdrawn | forced
+        if p.coerced_calm_discount.any():  # calm bought by leverage (docs/model.md); off by default
+            added = mods.p_verify[:, None] * (mods.leverage - p.leverage_eff).sum(axis=-2)
+            self._coerced = beliefs.coerced_share(p.gain, p.sensitivity * added + mods.inducement)
         s.n_violations += s.violated
 
     def _observe(self) -> None:
@@ -164,7 +172,10 @@ class TruceModel(mesa.Model):
 
     def _beliefs(self) -> None:
         p, s = self.params, self.state
-        s.trust = beliefs.update_trust(s.trust, s.perceived, p.trust_build, p.trust_loss)
+        build = p.trust_build
+        if p.coerced_calm_discount.any():
+            build = beliefs.discounted_build(build, p.coerced_calm_discount, self._coerced)
+        s.trust = beliefs.update_trust(s.trust, s.perceived, build, p.trust_loss)
         mt = beliefs.mean_trust_in_others(s.trust)
         s.commitment = beliefs.update_commitment(s.commitment, mt, p.commitment_speed)
         s.withdrawn |= s.commitment < p.withdrawal_commitment[None, :]

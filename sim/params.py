@@ -12,10 +12,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.schema import ActorKind, BrokerRole, EventAction, Policy, Scenario
+from sim.schema import ActorKind, BrokerRole, EventAction, Policy, Scenario, SpoilerType
 from sim.strategies import resolve
 
 POLICY_CODES = {p: i for i, p in enumerate(Policy)}
+# How far inducements move each type of spoiler (Stedman 1997): limited spoilers can be
+# accommodated, greedy ones only partly (they also need coercion), total ones not at all.
+SPOILER_RECEPTIVENESS = {SpoilerType.LIMITED: 1.0, SpoilerType.GREEDY: 0.5,
+                         SpoilerType.TOTAL: 0.0}
 
 
 class Info(NamedTuple):
@@ -84,6 +88,11 @@ class Params:
     mediator_pull: float
     concession_rate: float
     agreement_tolerance: float
+    # validation mechanisms (docs/model.md "Frailty", "Truce design", "Spoiler types")
+    commitment_range: np.ndarray  # (P,) half-width of the per-world initial commitment
+    coerced_calm_discount: np.ndarray  # (P,) trust discount for calm bought by leverage
+    talks_initial: float  # progress settled by the truce agreement itself
+    spoiler_receptiveness: np.ndarray  # (S,) response to inducements
 
     @property
     def n_parties(self) -> int:
@@ -216,4 +225,8 @@ def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | Non
         pressure_decay=scn.pressure.decay,
         events=_events(list(scn.events) + list(chosen.events), scn, ids),
         **_bargaining(scn, parties, brokers),
+        commitment_range=_arr(parties, lambda a: a.stances.commitment_range),
+        coerced_calm_discount=_arr(parties, lambda a: a.behaviour.coerced_calm_discount),
+        talks_initial=scn.talks.initial_progress,
+        spoiler_receptiveness=_arr(spoilers, lambda a: SPOILER_RECEPTIVENESS[a.spoiler.type]),
     )

@@ -14,7 +14,8 @@ import numpy as np
 
 BLOCK = 1024
 # New streams go at the end: a stream's seed depends on its index here.
-STREAMS = ("spoilers", "decisions", "observation", "brokers", "talks", "interventions", "renege")
+STREAMS = ("spoilers", "decisions", "observation", "brokers", "talks", "interventions", "renege",
+           "frailty")
 
 
 def block_sizes(first_world: int, n_worlds: int) -> list[tuple[int, int, int]]:

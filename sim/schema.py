@@ -74,6 +74,11 @@ class Stances(Strict):
         0.0,
         description="Position on the political issue (-1 .. 1); the gap between parties slows talks.",
     )
+    commitment_range: Unit = Field(
+        0.0,
+        description="Frailty: each world's initial commitment is drawn uniformly within "
+        "+- this of 'commitment' (one draw per world, shared by its parties; 0 = all alike).",
+    )
 
 
 class Incentives(Strict):
@@ -125,6 +130,12 @@ class Behaviour(Strict):
     p_return: Prob = Field(0.05, description="Daily probability of returning, scaled by trust.")
     withdrawal_commitment: Unit = Field(
         0.0, description="Commitment below which the party formally withdraws (0 = never)."
+    )
+    coerced_calm_discount: Unit = Field(
+        0.0,
+        description="How much less a quiet day counts for trust when outside leverage "
+        "(inducements, coercive pressure) explains the other side's compliance: 0 = not at all, "
+        "1 = in proportion to the share of its motive to fight the leverage removes.",
     )
 
 
@@ -305,6 +316,11 @@ class Talks(Strict):
     agreement_tolerance: float = Field(
         0.01, strict=True, gt=0.0, le=0.5, allow_inf_nan=False,
         description="Issue agreed when all demands lie within this distance (issues).",
+    )
+    initial_progress: Unit = Field(
+        0.0,
+        description="Share of the political issues the truce agreement itself settles "
+        "(0 = bare cessation, 1 = definitive agreement); progress variable only, not issues.",
     )
 
 

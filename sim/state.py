@@ -104,7 +104,7 @@ class State:
             violent7=np.zeros(n, dtype=np.int32),
             count7=np.zeros(n, dtype=np.int32),
             hostile_today=np.zeros((n, P), dtype=np.int16),
-            talks_progress=np.zeros(n),
+            talks_progress=np.full(n, p.talks_initial),
             status=np.zeros(n, dtype=np.int8),
             quiet_days=np.full(n, p.quiet_days_reset, dtype=np.int32),
             spiral_cause=never.copy(),

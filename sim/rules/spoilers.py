@@ -3,7 +3,10 @@
 Spoilers stand outside the truce and strike more as peace gains momentum:
     p_s(t) = min(1, p_attack_s * capability_s * (1 + provocation_s * M(t)))
 where the momentum M(t) = (talks_progress + quiet7) / 2 and quiet7 is the share of the last
-seven days without a party violation.
+seven days without a party violation. Inducements offered to a spoiler restrain it as far as
+its type allows (Stedman 1997): with receptiveness rho_s (limited 1, greedy 1/2, total 0) and
+the amount a_s offered today,
+    p_s(t) <- p_s(t) * (1 - rho_s * min(1, a_s))
 """
 
 from __future__ import annotations
@@ -26,3 +29,9 @@ def attack_probability(p_attack, capability, provocation, mom: np.ndarray) -> np
 def attacks(prob: np.ndarray, u: np.ndarray) -> np.ndarray:
     """(W, S) bool: which spoilers attack today."""
     return u < prob
+
+
+def restrained(prob: np.ndarray, receptiveness: np.ndarray, offered: np.ndarray) -> np.ndarray:
+    """(W, S) attack probability after inducements; ``offered`` is (W, S), ``receptiveness``
+    (S,)."""
+    return prob * (1.0 - receptiveness[None, :] * np.minimum(1.0, offered))

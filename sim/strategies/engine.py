@@ -42,6 +42,7 @@ class Modifiers:
     provocation_multiplier: np.ndarray  # (W,)
     collateral: np.ndarray  # (W, P) probability a party suffers a collateral incident
     guarantee: np.ndarray  # (W,) 1 where a third-party guarantee is in force
+    spoiler_inducement: np.ndarray  # (W, S) inducements offered to spoilers
 
 
 class InterventionEngine:
@@ -99,7 +100,7 @@ class InterventionEngine:
             leverage=p.leverage_eff,
             inducement=np.zeros((n, p.n_parties)), talks_multiplier=np.ones(n),
             provocation_multiplier=np.ones(n), collateral=np.zeros((n, p.n_parties)),
-            guarantee=np.zeros(n),
+            guarantee=np.zeros(n), spoiler_inducement=np.zeros((n, p.n_spoilers)),
         )
         # multiplicative boosts (leader diplomacy) come after every additive term, so the
         # result does not depend on the order in which a strategy lists its interventions
@@ -129,6 +130,8 @@ def _apply(c: Compiled, on: np.ndarray, m: Modifiers, engine: InterventionEngine
             m.guarantee = np.maximum(m.guarantee, onf)
     elif isinstance(iv, Inducements):
         m.inducement += onf[:, None] * c.party_mask[None, :] * iv.amount
+        if iv.spoilers:  # the spoilers named, and only those (Stedman 1997)
+            m.spoiler_inducement += onf[:, None] * c.spoiler_mask[None, :] * iv.amount
     elif isinstance(iv, PoliticalPush):
         m.talks_multiplier *= np.where(on, iv.talks_multiplier, 1.0)
         m.provocation_multiplier *= np.where(on, iv.provocation_multiplier, 1.0)

@@ -1,0 +1,81 @@
+"""`trucesim validate`: the validation scorecard on the command line (docs/validation.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+
+def validate(
+    quick: Annotated[bool, typer.Option(
+        "--quick", help="Fewer worlds per claim (1,000; same rules, wider intervals).")] = False,
+    out_file: Annotated[Path | None, typer.Option(
+        "--out", help="Also write the scorecard as Markdown to this file.")] = None,
+    only: Annotated[list[str] | None, typer.Option(
+        "--claim", help="Check only this claim (repeatable); default: all.")] = None,
+):
+    """Check the model against the ceasefire literature and the 2016 record.
+
+    Each claim runs its scenario(s) at a fixed seed and reports its figure with a 95% interval
+    and pass or fail. Exit code 1 when any claim fails, 2 on bad input.
+
+    Examples:
+
+        trucesim validate --quick
+
+        trucesim validate --out validation.md
+
+        trucesim validate --claim early_hazard --claim guarantee
+    """
+    from sim.cli import _fail, err, out
+    from sim.validation import CLAIMS, run_claims, to_markdown
+
+    known = [c.id for c in CLAIMS]
+    unknown = [c for c in only or [] if c not in known]
+    if unknown:
+        _fail([f"--claim: no claim '{c}'; expected one of: {', '.join(known)}" for c in unknown])
+    if out_file is not None and not out_file.parent.is_dir():
+        where = out_file.parent
+        _fail([f"--out: {where} is not a directory; expected a .md file in an existing one"])
+    claims = tuple(c for c in CLAIMS if not only or c.id in only)
+    with Progress(TextColumn("[bold]validating"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total} claims"), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("validate", total=len(claims))
+        rows = run_claims(quick, claims, progress=lambda _: bar.advance(task))
+    out.print(_table(rows, quick))
+    if out_file is not None:
+        try:
+            out_file.write_text(to_markdown(rows, quick))
+        except OSError as exc:
+            _fail([f"{out_file}: cannot write the scorecard: {exc.strerror or exc}"])
+        out.print(f"scorecard written to {out_file}", highlight=False)
+    failed = [r.claim.id for r in rows if not r.result.passed]
+    if failed:
+        out.print(f"[red]{len(failed)} claim(s) fail:[/red] {', '.join(failed)} "
+                  "(docs/validation.md explains them)")
+        raise typer.Exit(1)
+
+
+def _table(rows, quick: bool) -> Table:
+    passed = sum(r.result.passed for r in rows)
+    t = Table(title=f"Validation scorecard ({'quick' if quick else 'full'}): {passed} of "
+                    f"{len(rows)} claims pass; figures with 95% intervals",
+              title_justify="left", box=box.SIMPLE_HEAD, show_lines=False)
+    for head in ("claim", "source", "n", "figure (95% CI)", "result"):
+        t.add_column(head, overflow="fold")
+    for r in rows:
+        style = "green" if r.result.passed else "bold red"
+        t.add_row(r.claim.id, r.claim.citation, f"{r.worlds:,}", r.figure(),
+                  f"[{style}]{r.verdict}[/{style}]")
+    return t
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `validate` command to the CLI."""
+    app.command()(validate)

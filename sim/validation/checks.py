@@ -1,0 +1,185 @@
+"""How each claim is measured: run the claim's arms, compute its figure and 95% interval, and
+apply its decision rule. One function per claim, ``check(worlds, seed) -> Measured``.
+
+Arms of one claim share the seed, so they are paired worlds (common random numbers); the
+intervals treat them as independent samples, which is conservative (sim.validation.stats).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sim import calibration
+from sim.analysis.survival import hazard_ratio
+from sim.runner import run
+from sim.scenario import load
+from sim.validation import ipd
+from sim.validation.stats import (
+    diff_of_diffs,
+    mean_diff,
+    period_hazard,
+    rate_ratio,
+    share_diff,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+CEASEFIRE = ROOT / "scenarios/validation/civil_war_ceasefire.yaml"
+SETTLEMENT = ROOT / "scenarios/validation/settlement_commitment.yaml"
+SPOILERS = ROOT / "scenarios/validation/spoilers.yaml"
+SYRIA = ROOT / "scenarios/syria_2016.yaml"
+SYRIA_MONITORED = ROOT / "scenarios/syria_2016_monitored.yaml"
+IPD = ROOT / "scenarios/ipd_reduction.yaml"
+
+# the design classes of Clayton & Sticher (2021), as arms of the generic ceasefire
+MONITORED = ["information.p_verify=0.8", "information.p_false_alarm=0.01"]
+DEFINITIVE = MONITORED + ["talks.initial_progress=1.0"]
+# spoiler damage: poor attribution and low trust against good attribution and high trust
+POOR = ["information.p_misattribution=0.8", "actors.government.behaviour.initial_trust=0.2",
+        "actors.rebels.behaviour.initial_trust=0.2"]
+GOOD = ["information.p_misattribution=0.0", "actors.government.behaviour.initial_trust=0.7",
+        "actors.rebels.behaviour.initial_trust=0.7"]
+NO_SPOILER = ["actors.extremists.spoiler.p_attack=0"]
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A claim's figure, its 95% interval (NaN where none applies) and the verdict."""
+
+    figure: float
+    lo: float
+    hi: float
+    passed: bool
+    detail: str
+
+
+def _times(path: Path, worlds: int, seed: int, strategy: str = "baseline",
+           overrides: list[str] | None = None):
+    table = run(load(path, overrides or []), strategy, worlds, seed).worlds
+    return table["survival_days"].to_numpy(), table["is_collapsed"].to_numpy(), table
+
+
+def _holding(t: np.ndarray, e: np.ndarray, day: int) -> tuple[int, int]:
+    """(worlds holding at the end of ``day``, worlds)."""
+    return int(((t > day) | ~e).sum()), len(t)
+
+
+def early_hazard(worlds: int, seed: int) -> Measured:
+    t, e, _ = _times(CEASEFIRE, worlds, seed)
+    periods = [period_hazard(t, e, a, b) for a, b in ((0, 30), (30, 180), (180, 365))]
+    (h0, k0, n0), (h1, k1, n1), (h2, k2, n2) = periods
+    early = rate_ratio(k0, n0, k1, n1)
+    later = rate_ratio(k1, n1, k2, n2)
+    ok = early[1] > 1 and later[1] > 1
+    return Measured(*early, ok, f"daily hazard days 0-29 {h0:.4f} ({k0} collapses), 30-179 "
+                    f"{h1:.4f} ({k1}), 180-364 {h2:.4f} ({k2}); ratio 30-179 / 180-364 "
+                    f"{later[0]:.2f} ({later[1]:.2f}-{later[2]:.2f})")
+
+
+def design_classes(worlds: int, seed: int) -> Measured:
+    held = {}
+    for name, over in (("bare", []), ("monitored", MONITORED), ("definitive", DEFINITIVE)):
+        t, e, _ = _times(CEASEFIRE, worlds, seed, overrides=over)
+        held[name] = _holding(t, e, 364)
+    step1 = share_diff(held["monitored"], held["bare"])
+    step2 = share_diff(held["definitive"], held["monitored"])
+    smaller = min(step1, step2, key=lambda d: d[1])
+    shares = ", ".join(f"{k} {v[0] / v[1]:.3f}" for k, v in held.items())
+    return Measured(*smaller, step1[1] > 0 and step2[1] > 0,
+                    f"holding at day 365: {shares}; monitored - bare {step1[0]:+.3f} "
+                    f"({step1[1]:+.3f} to {step1[2]:+.3f}), definitive - monitored "
+                    f"{step2[0]:+.3f} ({step2[1]:+.3f} to {step2[2]:+.3f})")
+
+
+def monitoring(worlds: int, seed: int) -> Measured:
+    base = _times(SYRIA, worlds, seed)[:2]
+    mon = _times(SYRIA_MONITORED, worlds, seed)[:2]
+    hr, lo, hi, note = hazard_ratio(base, mon)
+    ok = not math.isnan(hi) and hi < 1 and hr <= 0.5
+    return Measured(hr, lo, hi, ok, note or "Cox hazard ratio, monitored Syria 2016 against "
+                    "its baseline, 365 days; Fortna (2008): risk cut by half or more")
+
+
+def guarantee(worlds: int, seed: int) -> Measured:
+    counts = {}
+    for strategy in ("baseline", "guaranteed"):
+        table = _times(SETTLEMENT, worlds, seed, strategy)[2]
+        agreed = table["day_agreement"] >= 0
+        kept = agreed & (table["reneged_by"] == "")
+        counts[strategy] = (int(kept.sum()), int(agreed.sum()))
+    d = share_diff(counts["guaranteed"], counts["baseline"])
+    detail = "; ".join(f"{k}: {v[0]} of {v[1]} agreements implemented ({v[0] / v[1]:.3f})"
+                       for k, v in counts.items())
+    return Measured(*d, d[1] > 0, detail)
+
+
+def spoiler_damage(worlds: int, seed: int) -> Measured:
+    cells = {}
+    for name, over in (("poor", POOR), ("good", GOOD)):
+        with_s = _holding(*_times(SPOILERS, worlds, seed, overrides=over)[:2], 179)
+        without = _holding(*_times(SPOILERS, worlds, seed, overrides=over + NO_SPOILER)[:2], 179)
+        cells[name] = (without, with_s)
+    d = diff_of_diffs([cells["poor"], cells["good"]])
+    detail = "; ".join(f"{k} attribution and trust: survival at day 180 {a[0] / a[1]:.3f} "
+                       f"without the spoiler, {b[0] / b[1]:.3f} with it"
+                       for k, (a, b) in cells.items())
+    return Measured(*d, d[1] > 0, detail)
+
+
+def spoiler_timing(worlds: int, seed: int) -> Measured:
+    attacks = {}
+    for name, rate in (("no talks", 0.0), ("talks", 0.03)):
+        table = _times(SPOILERS, worlds, seed, overrides=[f"talks.base_rate={rate}"])[2]
+        attacks[name] = table["attacks_extremists"].to_numpy().astype(float)
+    d = mean_diff(attacks["talks"], attacks["no talks"])
+    return Measured(*d, d[1] > 0, "mean attacks per world in 180 days: "
+                    + ", ".join(f"{k} {v.mean():.2f}" for k, v in attacks.items()))
+
+
+def spoiler_types(worlds: int, seed: int) -> Measured:
+    reductions = {}
+    for kind in ("limited", "greedy", "total"):
+        over = [f"actors.extremists.spoiler.type={kind}", "actors.extremists.spoiler.provocation=0"]
+        base = _times(SPOILERS, worlds, seed, overrides=over)[2]["attacks_extremists"]
+        induced = _times(SPOILERS, worlds, seed, "induce_spoiler", over)[2]["attacks_extremists"]
+        d, lo, hi = mean_diff(induced.to_numpy().astype(float), base.to_numpy().astype(float))
+        m0 = float(base.mean())
+        reductions[kind] = (-d / m0, -hi / m0, -lo / m0)
+    lim, tot = reductions["limited"], reductions["total"]
+    ok = lim[1] > 0 and tot[1] <= 0 <= tot[2]
+    return Measured(*lim, ok, "share of attacks prevented by inducements: " + ", ".join(
+        f"{k} {r[0]:.3f} ({r[1]:.3f} to {r[2]:.3f})" for k, r in reductions.items()))
+
+
+def mediation_dilemma(worlds: int, seed: int) -> Measured:
+    base = _times(CEASEFIRE, worlds, seed)[:2]
+    lev = _times(CEASEFIRE, worlds, seed, "leverage_withdrawn")[:2]
+    short = rate_ratio(*period_hazard(*lev, 0, 90)[1:], *period_hazard(*base, 0, 90)[1:])
+    after = rate_ratio(*period_hazard(*lev, 90, 180)[1:], *period_hazard(*base, 90, 180)[1:])
+    ok = short[2] < 1 and after[1] > 1
+    return Measured(*after, ok, f"hazard ratio leverage / none while the leverage lasts (days "
+                    f"0-89) {short[0]:.2f} ({short[1]:.2f}-{short[2]:.2f}); after it is "
+                    f"withdrawn (days 90-179, worlds still holding) {after[0]:.2f}")
+
+
+def reduced_game(worlds: int, seed: int) -> Measured:
+    rows = [dict(r, pair=p) for p in ipd.PAIRS for r in ipd.compare_with_engine(IPD, p, worlds,
+                                                                                  seed)]
+    z = [abs(r["mean"] - r["exact"]) / max(r["se"], 1e-4) for r in rows]
+    worst = rows[int(np.argmax(z))]
+    return Measured(max(z), math.nan, math.nan, max(z) < 4,
+                    f"{len(rows)} cooperation rates ({len(ipd.PAIRS)} policy pairs, noise "
+                    f"{ipd.NOISE}, {ipd.DAYS} days); largest gap {worst['pair'][0]} vs "
+                    f"{worst['pair'][1]} ({worst['party']}): engine {worst['mean']:.4f}, exact "
+                    f"{worst['exact']:.4f}")
+
+
+def syria_record(worlds: int, seed: int) -> Measured:
+    results = calibration.check(run(load(SYRIA), "baseline", worlds, seed))
+    met = sum(ok for _, _, ok in results)
+    detail = "; ".join(f"{t.name} {v:.3g} [{t.low:g}, {t.high:g}]{'' if ok else ' MISSED'}"
+                       for t, v, ok in results)
+    return Measured(float(met), math.nan, math.nan, met == len(results), detail)
