@@ -50,7 +50,7 @@ class Story:
 
 
 def _short(name: str) -> str:
-    """A display name without its parenthesised gloss: "UN special envoy (X)" -> "UN ...""""
+    """A display name without its gloss in brackets: "UN envoy (X)" becomes "UN envoy"."""
     return re.sub(r"\s*\([^)]*\)\s*$", "", name) or name
 
 
@@ -162,9 +162,8 @@ def narrate(events: list[Event], scn: Scenario, horizon: int) -> list[str]:
     end = next((e.day for e in events if e.what is What.STATUS and e.detail == "collapsed"),
                None)
     lines, quiet_from = [], 0
-    for day in range(0, (end if end is not None else horizon - 1) + 1):
-        if day not in by_day:
-            continue
+    last = end if end is not None else horizon - 1
+    for day in sorted(d for d in by_day if d <= last):
         if day > quiet_from:
             lines.append(_quiet(quiet_from, day - 1))
         said = "; ".join(by_day[day])
