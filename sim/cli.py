@@ -289,6 +289,11 @@ def print_comparison(cmp) -> None:
               "which is conservative.", highlight=False)
 
 
+from sim.cli_teach import register as _register_teach
+
+_register_teach(app)
+
+
 def main() -> None:
     """Entry point for `trucesim` and `python -m sim`."""
     try:

@@ -26,12 +26,21 @@ import numpy as np
 from sim.events import Event
 from sim.interventions_schema import Intervention, Trigger
 from sim.model import TruceModel
-from sim.schema import ActorKind, Scenario
+from sim.schema import ActorKind, BrokerRole, Scenario
 from sim.state import WEEK
 from sim.strategies import STANDARD, available
 from sim.strategies.compile import compile_interventions
 from sim.strategies.triggers import Activations
 
+# Who can credibly launch what (an assumption, from the roles' definitions in the schema): a
+# mediator convenes, monitors, offers aid, presses for separation and pushes the talks; a
+# patron presses and rewards through its clients and calls leaders; a guarantor can do it all.
+ROLE_KINDS = {
+    BrokerRole.MEDIATOR: {"mediation_meeting", "monitoring", "inducements", "separation",
+                          "political_push"},
+    BrokerRole.PATRON: {"pressure", "inducements", "separation", "leader_diplomacy"},
+    BrokerRole.GUARANTOR: None,  # every kind
+}
 BROKER_FIELDS = {"mediator": str, "actor": str, "guarantor": str, "brokers": list,
                  "attendees": list}
 
@@ -81,9 +90,13 @@ def broker_actions(scn: Scenario, broker: str, strategy: str = "baseline") -> li
     from sim.params import compile_params
 
     params = compile_params(scn, strategy)
+    role = next(a.role for a in scn.actors if a.id == broker)
+    allowed = ROLE_KINDS.get(role)
     out = []
     for cls in intervention_kinds():
         iv = _bind(_template(cls), broker)
+        if allowed is not None and iv.kind not in allowed:
+            continue
         own = cls.model_fields["duration_days"].default
         days = int(own) if own else WEEK
         compiled = compile_interventions([iv], scn, params)
@@ -135,21 +148,24 @@ class Game:
         seed, world: which world (as in ``trucesim run --seed``).
         days: horizon override.
         strategy: what the other brokers do as scripted (default: the baseline, nothing new).
+        model: a one-world model with an event log to play in (the dashboard's), instead of a
+            new one.
 
     Raises:
         ValueError: if ``broker`` is not a broker of the scenario.
     """
 
     def __init__(self, scn: Scenario, broker: str, seed: int = 0, world: int = 0,
-                 days: int | None = None, strategy: str = "baseline"):
+                 days: int | None = None, strategy: str = "baseline",
+                 model: TruceModel | None = None):
         brokers = scn.actor_ids(ActorKind.BROKER)
         if broker not in brokers:
             raise ValueError(f"'{broker}' is not a broker; expected one of: "
                              f"{', '.join(brokers) or 'none (this scenario has no broker)'}")
         self.scn, self.broker, self.seed, self.world = scn, broker, seed, world
         self.strategy = strategy
-        self.model = TruceModel(scn, 1, seed, strategy, first_world=world, days=days,
-                                log_worlds=[0])
+        self.model = model or TruceModel(scn, 1, seed, strategy, first_world=world, days=days,
+                                         log_worlds=[0])
         self.actions = broker_actions(scn, broker, strategy)
         self.weeks: list[Week] = []
         self.spent = 0.0

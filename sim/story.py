@@ -172,7 +172,7 @@ def narrate(events: list[Event], scn: Scenario, horizon: int) -> list[str]:
     if end is None:
         if quiet_from <= horizon - 1:
             lines.append(_quiet(quiet_from, horizon - 1))
-        lines.append(f"After {horizon} days the truce still holds.")
+        lines.append(f"After {horizon} day{'s' if horizon > 1 else ''} the truce still holds.")
     else:
         lines.append(f"The truce held {end} days.")
     return lines
