@@ -121,7 +121,9 @@ def dashboard_model(path: Path, base: list[str]) -> type[TruceModel]:
         scenario_path, base_overrides = path, list(base)
 
         def __init__(self, strategy: str = "baseline", seed: str | int = "0", rng=None,
-                     **controls):
+                     scenario=None, **controls):
+            # SolaraViz's Reset passes ``rng`` and a Mesa ``scenario``: the seed box and the
+            # scenario file stand for them here
             overrides = self.base_overrides + [
                 f"{k.replace('__', '.')}={float(v)!r}" for k, v in controls.items()]
             scn = load(self.scenario_path, overrides)
@@ -259,8 +261,10 @@ def EnsembleView(model):
             set_collapse(done)
 
     solara.use_thread(work, dependencies=[id(model)])
-    solara.FigureMatplotlib(survival_figure(collapse, model.params.horizon, model.day),
-                            format="png")
+    with solara.Column():
+        solara.FigureMatplotlib(survival_figure(collapse, model.params.horizon, model.day),
+                                format="png")
+        solara.Text(f"ensemble: {len(collapse):,} of {ENSEMBLE_BLOCKS * BLOCK:,} worlds run")
 
 
 def settings_line(model) -> str:
