@@ -91,7 +91,7 @@ def _parse_choice(line: str, n: int) -> list[int] | None:
     return [int(w) - 1 for w in words if int(w) > 0]
 
 
-def _show_week(game, week, narrator) -> None:
+def _show_week(week, narrator) -> None:
     said = [narrator.sentence(e) for e in week.events]
     said = [s for s in said if s]
     for s in said[-8:]:
@@ -107,6 +107,11 @@ def _show_menu(game) -> None:
     out.print(f"\n[bold]Day {st['day']}[/bold] — truce {st['status']}; "
               f"{st['violations_7d']} violations in 7 days; mean trust {st['mean_trust']:.2f}; "
               f"talks {st['talks_progress']:.0%}{away}; spent {st['spent']:g}", highlight=False)
+    if game.weeks:  # the full menu once; a reminder afterwards
+        menu = " · ".join(f"{i} {a.kind.replace('_', ' ')} ({a.cost:g})"
+                          for i, a in enumerate(game.actions, 1))
+        out.print(f"  0 wait · {menu}", markup=False, highlight=False)
+        return
     out.print("  0. wait and watch (cost 0)", highlight=False)
     for i, a in enumerate(game.actions, 1):
         out.print(f"  {i}. {a.kind.replace('_', ' ')} — {a.description} "
@@ -158,6 +163,7 @@ def play(
     """
     from sim.play import Game, verdict
     from sim.story import Narrator
+    from sim.strategies import available
 
     scn = _load_or_fail(scenario, set_)
     role = role or _default_role(scn)
@@ -172,20 +178,14 @@ def play(
     while not game.finished:
         _show_menu(game)
         week = game.play_week(_read_choice(game, lines))
-        _show_week(game, week, narrator)
-    total = worlds * game.horizon * len(_strategies(scn))
+        _show_week(week, narrator)
+    total = worlds * game.horizon * len(available(scn))
     with _progress(total) as bar:
         task = bar.add_task("verdict", total=total)
         result = verdict(game, worlds, progress=lambda n: bar.advance(task, n))
     out.print("")
     for line in result.lines():
         out.print(line, highlight=False)
-
-
-def _strategies(scn) -> list[str]:
-    from sim.strategies import available
-
-    return available(scn)
 
 
 def _free(host: str, port: int) -> bool:

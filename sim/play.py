@@ -234,7 +234,7 @@ class Verdict:
     worlds: int
 
     def best(self) -> tuple[str, float]:
-        name = max(self.ensemble, key=lambda k: (self.ensemble[k], k == "baseline"))
+        name = max(self.ensemble, key=lambda k: (self.ensemble[k], k != "baseline"))
         return name, self.ensemble[name]
 
     def lines(self) -> list[str]:
@@ -246,9 +246,14 @@ class Verdict:
         if base is not None:
             out.append(f"In this same world, with no new intervention it held {base} days; "
                        f"the best scripted strategy here held {max(self.same_world.values())}.")
-        out.append(f"Over {self.worlds} worlds the best scripted strategy, {name}, averages "
-                   f"{mean:.0f} days (mean cost {self.ensemble_cost[name]:.1f}); "
-                   f"the baseline averages {self.ensemble.get('baseline', float('nan')):.0f}.")
+        base_mean = self.ensemble.get("baseline", float("nan"))
+        if mean > base_mean:
+            out.append(f"Over {self.worlds} worlds the best scripted strategy, {name}, averages "
+                       f"{mean:.0f} days (mean cost {self.ensemble_cost[name]:.1f}); "
+                       f"the baseline averages {base_mean:.0f}.")
+        else:
+            out.append(f"Over {self.worlds} worlds no scripted strategy does better than the "
+                       f"baseline, which averages {base_mean:.0f} days.")
         return out
 
 

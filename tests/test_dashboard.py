@@ -168,13 +168,40 @@ def test_dashboard_in_headless_chromium(server):
             expect(settings).to_contain_text("Day 2 of 240", timeout=30_000)
             expect(page.get_by_text("ensemble: 1,024 of")).to_be_visible(timeout=60_000)
             assert rendered_images(page) >= 3
+            # play mode: the mediator convenes a meeting and plays a week
+            page.locator(".v-select", has_text="you play").click()
+            page.locator(".v-menu__content .v-list-item", has_text="regional_council").click()
+            page.get_by_text("mediation meeting — 1 d, cost 5").click()
+            expect(page.get_by_role("checkbox", name="mediation meeting — 1 d, cost 5")
+                   ).to_be_checked()
+            page.get_by_role("button", name="Play a week").click()
+            expect(settings).to_contain_text("Day 9 of 240", timeout=30_000)
+            expect(page.get_by_text("Day 9; spent 5 effort points.")).to_be_visible()
+            expect(page.get_by_text("Regional Council calls an urgent meeting")).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
             # another browser session has its own model, still on day 0
             other = browser.new_page()
             other.goto(server, wait_until="domcontentloaded")
             expect(other.locator(".trucesim-settings")).to_contain_text(
                 "Day 0 of 240 · strategy baseline · seed 0", timeout=90_000)
-            expect(settings).to_contain_text("Day 2 of 240")
+            expect(settings).to_contain_text("Day 9 of 240")  # the first session is untouched
             assert outside == [], f"the page fetched from outside: {outside[:5]}"
         finally:
             browser.close()
+
+
+def test_viz_rejects_a_bad_scenario_or_a_busy_port_with_exit_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(LAKELAND.read_text().replace("horizon_days: 240", "horizon_days: -5"))
+    result = CliRunner().invoke(app, ["viz", str(bad)])
+    assert result.exit_code == 2 and "horizon_days" in result.stderr
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(app, ["viz", str(LAKELAND), "--port", str(port)])
+    assert result.exit_code == 2 and "is in use" in result.stderr

@@ -194,6 +194,8 @@ def world_figure(model: TruceModel) -> Figure:
         ax2.plot(days, df["sum_trust"], label="mean trust")
         ax2.plot(days, df["sum_commitment"], label="mean commitment")
         ax2.plot(days, df["sum_talks_progress"], label="talks progress")
+    top = int((df["party_violations"] + df["spoiler_attacks"]).max()) if len(df) else 0
+    ax1.set_ylim(0, max(2, top + 1))
     ax1.set_ylabel("acts per day")
     ax1.legend(fontsize=7, loc="upper left")
     ax2.set_ylim(0, 1)
