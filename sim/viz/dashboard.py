@@ -168,7 +168,8 @@ def network_figure(model: TruceModel) -> Figure:
                 ax.annotate("", pos[sp], pos[a], arrowprops={
                     "arrowstyle": "-", "ls": ":", "lw": 1 + 4 * tie, "color": "black"})
     for u, v in g.edges:
-        ax.annotate("", pos[v], pos[u], arrowprops={"arrowstyle": "->", "color": "grey", "lw": 1.5})
+        ax.annotate("", pos[v], pos[u], arrowprops={"arrowstyle": "-|>", "color": "grey", "lw": 1.5,
+                                                             "shrinkB": 14})
     for a in scn.actors:
         colour = "black" if a.kind is ActorKind.SPOILER else cmap(commitment[a.id])
         marker = {"party": "o", "broker": "s", "spoiler": "X"}[a.kind]
