@@ -12,7 +12,7 @@ FOUND_PY   := $(shell for p in $(CANDIDATES); do \
 	  if "$$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
 	    echo "$$p"; break; fi; done)
 
-.PHONY: demo test test-fast bench lint clean venv golden help
+.PHONY: demo test test-fast bench lint clean venv golden help browser
 help:
 	@echo "make demo   - create .venv, install, run the Syria 2016 scenario"
 	@echo "make test   - create .venv, install, run all tests"
@@ -37,8 +37,13 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/trucesim compare scenarios/syria_2016.yaml --strategies all --worlds 2000 --seed 2016 --out out/demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(VPY) -m pytest -q -p no:cacheprovider
+
+# Debian's chromium for the dashboard's browser test (never `playwright install`)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 
 test-fast: $(STAMP)
 	$(VPY) -m pytest -q -m "not slow"

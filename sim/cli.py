@@ -289,9 +289,11 @@ def print_comparison(cmp) -> None:
               "which is conservative.", highlight=False)
 
 
-from sim import cli_valid  # commands defined in their own modules
+# commands defined in their own modules
+from sim import cli_teach, cli_valid  # noqa: E402
 
-cli_valid.register(app)
+for _commands in (cli_valid, cli_teach):
+    _commands.register(app)
 
 
 def main() -> None:

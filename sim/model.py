@@ -12,6 +12,7 @@ import mesa
 import numpy as np
 
 from sim.agents import Broker, Party, Spoiler
+from sim.events import EventLog
 from sim.params import Params, compile_params
 from sim.political import PoliticalTrack
 from sim.rng import Streams
@@ -49,10 +50,13 @@ class TruceModel(mesa.Model):
         first_world: index of the first world (worlds are seeded by blocks of
             :data:`sim.rng.BLOCK`, so world ``w`` is the same whatever batch it runs in).
         days: horizon override.
+        log_worlds: batch indices of worlds whose events are logged (:mod:`sim.events`);
+            none by default, which costs nothing.
     """
 
     def __init__(self, scenario: Scenario, n_worlds: int = 1, seed: int = 0,
-                 strategy: str = "baseline", first_world: int = 0, days: int | None = None):
+                 strategy: str = "baseline", first_world: int = 0, days: int | None = None,
+                 log_worlds: list[int] | None = None):
         super().__init__(rng=seed)
         self.config = scenario
         self.params: Params = compile_params(scenario, strategy, days)
@@ -71,6 +75,7 @@ class TruceModel(mesa.Model):
         self.politics = PoliticalTrack(self.params, n_worlds) if self.params.issue_ids else None
         self._make_agents(scenario)
         self.datacollector = mesa.DataCollector(model_reporters=_series_reporters())
+        self.event_log = EventLog(log_worlds, first_world) if log_worlds else None
 
     def _make_agents(self, scenario: Scenario) -> None:
         index = {ActorKind.PARTY: 0, ActorKind.BROKER: 0, ActorKind.SPOILER: 0}
@@ -103,6 +108,8 @@ class TruceModel(mesa.Model):
         self._talks(events)
         self._status(events)
         self.datacollector.collect(self)
+        if self.event_log is not None:
+            self.event_log.record(self)
         self.day += 1
         self.running = self.day < self.params.horizon
 
@@ -168,6 +175,7 @@ class TruceModel(mesa.Model):
                        + observation.collateral(hit)).astype(np.int16)
         s.hostile_today = s.perceived.sum(axis=2, dtype=np.int16)
         self.today_misattributed = int(blame.sum())
+        self.today_blame = blame  # read by the event log (sim.events)
         s.n_misattributed += blame.sum(axis=(1, 2)).astype(np.int32)
 
     def _beliefs(self) -> None:

@@ -10,6 +10,9 @@ import sim
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent
 WORLDS, SEED = 1000, 7
+# narrated worlds (sim.story): scenario file, strategy, seed, world
+STORIES = [("syria_2016.yaml", "baseline", 1, 0), ("syria_2016.yaml", "monitoring", 1, 0),
+           ("lakeland_teaching.yaml", "baseline", 3, 5)]
 
 
 def golden_summary(path: Path, strategy: str = "baseline") -> dict:
@@ -22,10 +25,20 @@ def golden_path(scenario: Path) -> Path:
     return GOLDEN / f"{scenario.stem}.json"
 
 
+def story_path(scenario: str, strategy: str, seed: int, world: int) -> Path:
+    return GOLDEN / f"story_{Path(scenario).stem}_{strategy}_s{seed}_w{world}.txt"
+
+
 def main() -> None:
     for scenario in sorted((ROOT / "scenarios").glob("*.yaml")):
         golden_path(scenario).write_text(json.dumps(golden_summary(scenario), indent=2) + "\n")
         print(f"wrote {golden_path(scenario).relative_to(ROOT)}")
+    from sim.story import tell
+
+    for scenario, strategy, seed, world in STORIES:
+        path = story_path(scenario, strategy, seed, world)
+        path.write_text(tell(sim.load(ROOT / "scenarios" / scenario), strategy, seed, world).text)
+        print(f"wrote {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,271 @@
+"""A structured event log of selected worlds: who did what, to whom, why, and what they believed.
+
+The model calls :meth:`EventLog.record` once at the end of each day when it was built with
+``log_worlds``; otherwise there is no log and nothing is recorded. The log reads the state
+arrays the phases left behind and compares them with its own copy of yesterday's, so no rule
+changes for it. Causes ("why") follow the model's own definitions (docs/model.md):
+
+* a violation is *scripted* (an event of the scenario), *withdrawn* (the party has left the
+  truce), a *retaliation* when the party perceived a hostile act yesterday (the decision rule
+  reacts to yesterday's perceptions), else a *choice* (motive outweighed commitment, or an
+  execution error);
+* a perceived hostile act is *seen* (a real violation, detected), *misattributed* (a spoiler's
+  attack blamed on a party tied to it) or *false* (a false alarm or collateral damage);
+* a walkout follows hostile acts perceived over 7 days; a return follows a meeting or trust;
+* an intervention fires on its trigger; a status change follows the truce rules.
+
+"What was believed" is the actor's trust in the other party and its commitment at the end of
+the day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from sim.schema import EventAction
+from sim.state import CollapseMode, TruceStatus
+
+MILESTONES = (0.25, 0.5, 0.75)  # talks progress worth telling
+
+
+class What(StrEnum):
+    """Kinds of event in the log."""
+
+    ATTACK = "attack"
+    VIOLATION = "violation"
+    PERCEIVED = "perceived"
+    PRESSURE = "pressure"
+    WALKOUT = "walkout"
+    RETURN = "return"
+    WITHDRAWAL = "withdrawal"
+    INTERVENTION = "intervention"
+    TALKS = "talks"
+    AGREEMENT = "agreement"
+    STATUS = "status"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing that happened in one world on one day.
+
+    ``actor`` and ``target`` are actor ids ("" when none); ``why`` is a short cause code (see
+    the module docstring); ``detail`` a kind-specific word (an intervention kind, a status);
+    ``trust`` the actor's trust in the target and ``commitment`` the actor's commitment at the
+    end of the day, when they apply; ``value`` a kind-specific number (pressure, progress).
+    """
+
+    day: int
+    world: int
+    what: What
+    actor: str = ""
+    target: str = ""
+    why: str = ""
+    detail: str = ""
+    trust: float | None = None
+    commitment: float | None = None
+    value: float | None = None
+
+    def as_dict(self) -> dict:
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        out["what"] = str(self.what)
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}
+
+
+@dataclass
+class _Yesterday:
+    """The parts of yesterday's state that today's events are read against."""
+
+    in_talks: np.ndarray
+    withdrawn: np.ndarray
+    status: np.ndarray
+    pressure: np.ndarray
+    perceived: np.ndarray
+    progress: np.ndarray
+    uses: np.ndarray
+
+
+class EventLog:
+    """Events of the worlds ``worlds`` (indices within the model's batch).
+
+    Args:
+        worlds: batch indices of the worlds to record.
+        first_world: global index of the batch's first world (for the ``world`` field).
+    """
+
+    def __init__(self, worlds: list[int], first_world: int = 0):
+        self.worlds = np.asarray(sorted(set(worlds)), dtype=int)
+        self.first_world = first_world
+        self.events: list[Event] = []
+        self._prev: _Yesterday | None = None
+
+    def record(self, model) -> None:
+        """Append the day's events of the logged worlds; called once at the end of a day."""
+        if self._prev is None:
+            self._prev = self._snapshot(model, initial=True)
+        today = _Day(model, self.worlds, self._prev)
+        for k, w in enumerate(self.worlds):
+            self.events += today.events(k, int(w) + self.first_world)
+        self._prev = self._snapshot(model)
+
+    def of_world(self, world: int) -> list[Event]:
+        """Events of one world (global index), in order."""
+        return [e for e in self.events if e.world == world]
+
+    def _snapshot(self, model, initial: bool = False) -> _Yesterday:
+        s, w = model.state, self.worlds
+        uses = model.engine.activations.uses[:, w].copy()
+        if initial:
+            P = model.params.n_parties
+            return _Yesterday(np.ones((len(w), P), bool), np.zeros((len(w), P), bool),
+                              np.zeros(len(w), np.int8), np.zeros((len(w), P)),
+                              np.zeros((len(w), P, P), np.int16), np.zeros(len(w)),
+                              np.zeros_like(uses))
+        return _Yesterday(s.in_talks[w].copy(), s.withdrawn[w].copy(), s.status[w].copy(),
+                          s.pressure[w].copy(), s.perceived[w].copy(),
+                          s.talks_progress[w].copy(), uses)
+
+
+class _Day:
+    """Reads one day's events of the logged worlds from the model and yesterday's snapshot."""
+
+    def __init__(self, model, worlds: np.ndarray, prev: _Yesterday):
+        self.m, self.p, self.s, self.w, self.prev = model, model.params, model.state, worlds, prev
+        self.day = model.day
+        self.scripted = {(i, act) for d, i, act in self.p.events if d == self.day}
+        blame = getattr(model, "today_blame", None)
+        self.blame = None if blame is None else blame[worlds]
+
+    def events(self, k: int, world: int) -> list[Event]:
+        out: list[Event] = []
+        for part in (self._interventions, self._attacks, self._violations, self._perceived,
+                     self._pressure, self._talks, self._status):
+            out += part(k, world)
+        return out
+
+    def _ev(self, world: int, what: What, **kw) -> Event:
+        return Event(self.day, world, what, **kw)
+
+    def _trust(self, w: int, i: int, j: int) -> float:
+        return float(self.s.trust[w, i, j])
+
+    def _interventions(self, k: int, world: int) -> list[Event]:
+        eng = self.m.engine
+        before = np.zeros(len(eng.items), dtype=np.int64)  # play mode may add interventions
+        before[:len(self.prev.uses)] = self.prev.uses[:, k]
+        fired = eng.activations.uses[:, self.w[k]] > before
+        out = []
+        for item in (c for c, f in zip(eng.items, fired) if f):
+            brokers = [b for b, on in zip(self.p.broker_ids, item.broker_mask) if on]
+            trigger = item.iv.trigger
+            out.append(self._ev(world, What.INTERVENTION, actor=",".join(brokers),
+                                detail=item.iv.kind,
+                                why=str(trigger.when) if trigger.when else "scheduled",
+                                value=float(trigger.threshold) if trigger.when else None))
+        return out
+
+    def _attacks(self, k: int, world: int) -> list[Event]:
+        w, p = self.w[k], self.p
+        out = []
+        for s in np.flatnonzero(self.s.attacked[w]):
+            victims = [p.party_ids[j] for j in np.flatnonzero(p.targets[s])]
+            why = "scripted" if (s, EventAction.ATTACK) in self.scripted else "choice"
+            out.append(self._ev(world, What.ATTACK, actor=p.spoiler_ids[s],
+                                target=",".join(victims), why=why))
+        return out
+
+    def _violations(self, k: int, world: int) -> list[Event]:
+        w, p, s = self.w[k], self.p, self.s
+        out = []
+        for i in np.flatnonzero(s.violated[w]):
+            provokers = np.flatnonzero(self.prev.perceived[k, i])
+            if (i, EventAction.VIOLATE) in self.scripted:
+                why, targets = "scripted", []
+            elif self.prev.withdrawn[k, i]:
+                why, targets = "withdrawn", []
+            elif provokers.size:
+                why, targets = "retaliation", provokers
+            else:
+                why, targets = "choice", []
+            target = ",".join(p.party_ids[j] for j in targets)
+            trust = self._trust(w, i, targets[0]) if len(targets) else None
+            out.append(self._ev(world, What.VIOLATION, actor=p.party_ids[i], target=target,
+                                why=why, trust=trust, commitment=float(s.commitment[w, i])))
+        return out
+
+    def _perceived(self, k: int, world: int) -> list[Event]:
+        """Hostile acts perceived by party i (actor) from party j (target)."""
+        w, p, s = self.w[k], self.p, self.s
+        out = []
+        for i, j in zip(*np.nonzero(s.perceived[w])):
+            n_blamed = int(self.blame[k, i, j]) if self.blame is not None else 0
+            rest = int(s.perceived[w, i, j]) - n_blamed
+            kinds = [("misattributed", n_blamed)] if n_blamed else []
+            if rest > 0:
+                kinds.append(("seen" if s.violated[w, j] else "false", rest))
+            for why, n in kinds:
+                culprits = self._culprits(w, i, j) if why == "misattributed" else ""
+                out.append(self._ev(world, What.PERCEIVED, actor=p.party_ids[i],
+                                    target=p.party_ids[j], why=why, detail=culprits,
+                                    trust=self._trust(w, i, j), value=float(n)))
+        return out
+
+    def _culprits(self, w: int, i: int, j: int) -> str:
+        """Spoilers whose attack today on party i could be blamed on party j (tied to them)."""
+        p, ties = self.p, self.m.engine.ties[w]
+        return ",".join(p.spoiler_ids[s] for s in np.flatnonzero(self.s.attacked[w])
+                        if p.targets[s, i] and ties[j, s] > 0)
+
+    def _pressure(self, k: int, world: int) -> list[Event]:
+        w, p, s = self.w[k], self.p, self.s
+        decayed = (1.0 - p.pressure_decay) * self.prev.pressure[k]
+        rose = s.pressure[w] > decayed + 1e-12
+        return [self._ev(world, What.PRESSURE, target=p.party_ids[i], why="verified_violation",
+                         value=float(s.pressure[w, i])) for i in np.flatnonzero(rose)]
+
+    def _talks(self, k: int, world: int) -> list[Event]:
+        w, p, s, prev = self.w[k], self.p, self.s, self.prev
+        out = []
+        for i in np.flatnonzero(prev.in_talks[k] & ~s.in_talks[w]):
+            forced = (i, EventAction.WALKOUT) in self.scripted
+            why = "scripted" if forced else "withdrawn" if s.withdrawn[w, i] else "hostile_acts"
+            out.append(self._ev(world, What.WALKOUT, actor=p.party_ids[i], why=why,
+                                value=float(s.hostile7[w, i]),
+                                commitment=float(s.commitment[w, i])))
+        for i in np.flatnonzero(~prev.in_talks[k] & s.in_talks[w]):
+            meeting = any(e.detail == "mediation_meeting" for e in self._interventions(k, 0))
+            why = "scripted" if (i, EventAction.RETURN) in self.scripted else \
+                "meeting" if meeting else "trust"
+            out.append(self._ev(world, What.RETURN, actor=p.party_ids[i], why=why))
+        for i in np.flatnonzero(~prev.withdrawn[k] & s.withdrawn[w]):
+            why = "scripted" if (i, EventAction.WITHDRAW) in self.scripted else "low_commitment"
+            reneged = self.m.politics is not None and self.m.politics.reneged_by[w] == i
+            out.append(self._ev(world, What.WITHDRAWAL, actor=p.party_ids[i],
+                                why="reneged" if reneged else why,
+                                commitment=float(s.commitment[w, i])))
+        return out + self._progress(k, world)
+
+    def _progress(self, k: int, world: int) -> list[Event]:
+        w, before, now = self.w[k], self.prev.progress[k], float(self.s.talks_progress[self.w[k]])
+        out = [self._ev(world, What.TALKS, why="progress", value=m)
+               for m in MILESTONES if before < m <= now]
+        politics = self.m.politics
+        if politics is not None and politics.day_agreement[w] == self.day:
+            out.append(self._ev(world, What.AGREEMENT, why="all_issues_agreed"))
+        return out
+
+    def _status(self, k: int, world: int) -> list[Event]:
+        w, s = self.w[k], self.s
+        old, new = TruceStatus(self.prev.status[k]), TruceStatus(s.status[w])
+        if old == new:
+            return []
+        if new is TruceStatus.COLLAPSED:
+            mode = CollapseMode(s.collapse_mode[w])
+            return [self._ev(world, What.STATUS, detail=new.name.lower(),
+                             actor=self.m.actor_id(int(s.collapse_cause[w])),
+                             why=mode.name.lower())]
+        why = "violations_7d" if new is TruceStatus.IN_TROUBLE else "calm"
+        return [self._ev(world, What.STATUS, detail=new.name.lower(), why=why,
+                         value=float(s.count7[w]))]

@@ -1,0 +1,207 @@
+"""The dashboard (sim.viz.dashboard): controls from the schema, its model and figures, and the
+page itself in a real headless Chromium (Debian's, driven by Playwright)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sim
+from sim.schema import Actor, Information
+from sim.viz.dashboard import (
+    dashboard_model,
+    model_params,
+    network_figure,
+    parse_seed,
+    run_block,
+    survival_figure,
+    world_figure,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+LAKELAND = ROOT / "scenarios" / "lakeland_teaching.yaml"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+SERVER_START_S = 180  # imports of solara + mesa take ~20 s on a busy 2-core machine
+
+
+def bound(model_cls, name: str) -> tuple[float, float]:
+    meta = model_cls.model_fields[name].metadata
+    return (next(m.ge for m in meta if hasattr(m, "ge")),
+            next(m.le for m in meta if hasattr(m, "le")))
+
+
+# ---------------------------------------------------------------- controls and model
+def test_sliders_take_their_bounds_and_values_from_the_schema_and_the_scenario():
+    scn = sim.load(LAKELAND)
+    params = model_params(scn)
+    attribution = params["information__p_misattribution"]
+    assert (attribution.min, attribution.max) == bound(Information, "p_misattribution")
+    assert attribution.value == scn.information.p_misattribution
+    spoiler = params["actors__black_reed__capability"]
+    assert (spoiler.min, spoiler.max) == bound(Actor, "capability")
+    assert spoiler.value == next(a.capability for a in scn.actors if a.id == "black_reed")
+    assert "actors__regional_council__legitimacy" in params
+    assert params["strategy"]["values"][:3] == ["baseline", "monitors", "guaranteed_deal"]
+
+
+def test_the_dashboard_model_is_built_from_its_controls():
+    cls = dashboard_model(LAKELAND, [])
+    model = cls(strategy="monitors", seed="12", information__p_misattribution=0.05,
+                actors__black_reed__capability=0.9)
+    assert model.config.information.p_misattribution == 0.05
+    assert next(a.capability for a in model.config.actors if a.id == "black_reed") == 0.9
+    assert model.streams.seed == 12 and model.strategy_name == "monitors"
+    assert (parse_seed(" 7 "), parse_seed("seven"), parse_seed("")) == (7, 0, 0)
+
+
+def test_figures_render_and_the_ensemble_matches_trucesim_run():
+    model = dashboard_model(LAKELAND, [])(seed="3")
+    for _ in range(40):
+        model.step()
+    assert len(network_figure(model).axes) == 1
+    assert len(world_figure(model).axes) == 2
+    collapse = run_block(model, 0)
+    ran = sim.run(sim.load(LAKELAND), "baseline", worlds=1024, seed=3).worlds
+    assert np.array_equal(collapse, ran["day_collapse"].to_numpy())
+    curve = survival_figure(collapse, 240, 40).axes[0].lines[0].get_ydata()
+    assert np.all(np.diff(curve) <= 0) and curve[0] <= 1.0
+
+
+# ---------------------------------------------------------------- the page in a browser
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, proc: subprocess.Popen, timeout: float) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise AssertionError(f"the server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"no answer from {url} in {timeout:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
+        pytest.skip("Debian's chromium is not installed (`make browser` installs it); "
+                    "under CI=true this test runs and fails instead")
+    port = free_port()
+    log = (ARTIFACTS / "dashboard_server.log")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "sim", "viz", str(LAKELAND), "--port",
+                                 str(port)], stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", proc, SERVER_START_S)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        os.kill(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def settings_text(page) -> str:
+    return page.locator(".trucesim-settings").inner_text()
+
+
+def rendered_images(page) -> int:
+    return page.evaluate("Array.from(document.images).filter(i => i.complete && "
+                         "i.naturalWidth > 100).length")
+
+
+def test_dashboard_in_headless_chromium(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    assert shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1500})
+            outside = []
+            page.on("request", lambda r: outside.append(r.url)
+                    if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:",
+                                             "blob:")) else None)
+            page.goto(server, wait_until="domcontentloaded")
+            settings = page.locator(".trucesim-settings")
+            expect(settings).to_contain_text("Day 0 of 240 · strategy baseline · seed 0",
+                                             timeout=90_000)
+            # the controls change the model: a new seed and attribution error, then Reset
+            before = settings_text(page)
+            seed_box = page.get_by_label("seed")
+            seed_box.fill("7")
+            seed_box.press("Enter")
+            slider = page.locator(".v-input", has_text="attribution error").get_by_role("slider")
+            slider.focus()
+            page.keyboard.press("ArrowRight")
+            page.get_by_role("button", name="Reset").click()
+            expect(settings).to_contain_text("seed 7", timeout=30_000)
+            after = settings_text(page)
+            assert after.split("seed 7 · ")[1] != before.split("seed 0 · ")[1]
+            # Step advances the day; the plots are images that rendered
+            page.get_by_role("button", name="Step").click()
+            expect(settings).to_contain_text("Day 1 of 240", timeout=30_000)
+            page.get_by_role("button", name="Step").click()
+            expect(settings).to_contain_text("Day 2 of 240", timeout=30_000)
+            expect(page.get_by_text("ensemble: 1,024 of")).to_be_visible(timeout=60_000)
+            assert rendered_images(page) >= 3
+            # play mode: the mediator convenes a meeting and plays a week
+            page.locator(".v-select", has_text="you play").click()
+            page.locator(".v-menu__content .v-list-item", has_text="regional_council").click()
+            page.get_by_text("mediation meeting — 1 d, cost 5").click()
+            expect(page.get_by_role("checkbox", name="mediation meeting — 1 d, cost 5")
+                   ).to_be_checked()
+            page.get_by_role("button", name="Play a week").click()
+            expect(settings).to_contain_text("Day 9 of 240", timeout=30_000)
+            expect(page.get_by_text("Day 9; spent 5 effort points.")).to_be_visible()
+            expect(page.get_by_text("Regional Council calls an urgent meeting")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+            # another browser session has its own model, still on day 0
+            other = browser.new_page()
+            other.goto(server, wait_until="domcontentloaded")
+            expect(other.locator(".trucesim-settings")).to_contain_text(
+                "Day 0 of 240 · strategy baseline · seed 0", timeout=90_000)
+            expect(settings).to_contain_text("Day 9 of 240")  # the first session is untouched
+            assert outside == [], f"the page fetched from outside: {outside[:5]}"
+        finally:
+            browser.close()
+
+
+def test_viz_rejects_a_bad_scenario_or_a_busy_port_with_exit_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(LAKELAND.read_text().replace("horizon_days: 240", "horizon_days: -5"))
+    result = CliRunner().invoke(app, ["viz", str(bad)])
+    assert result.exit_code == 2 and "horizon_days" in result.stderr
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(app, ["viz", str(LAKELAND), "--port", str(port)])
+    assert result.exit_code == 2 and "is in use" in result.stderr

@@ -1,0 +1,156 @@
+"""The event log (sim.events) and the story told from it (sim.story, `trucesim story`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import sim
+from sim.cli import app
+from sim.events import What
+from sim.model import TruceModel
+from sim.results import world_table
+from sim.story import narrate, tell
+from tests.factories import make_party, make_scenario, make_spoiler
+from tests.golden.regenerate import STORIES, story_path
+
+ROOT = Path(__file__).resolve().parents[1]
+SYRIA = ROOT / "scenarios" / "syria_2016.yaml"
+PERFECT_SIGHT = {"p_detect": 1.0, "p_false_alarm": 0.0, "noise": 0.0}
+
+
+def make_violator_scenario(horizon: int = 30):
+    """North always violates, south always complies; every violation is seen."""
+    return make_scenario(make_party("north", policy="always_violate"),
+                         make_party("south", policy="always_comply"),
+                         horizon=horizon, information=PERFECT_SIGHT)
+
+
+def make_misattribution_scenario(horizon: int = 5):
+    """A spoiler attacks south every day; south always blames north, fully tied to it."""
+    raiders = make_spoiler("raiders", p_attack=1.0, provocation=0.0, targets=["south"])
+    raiders["capability"] = 1.0
+    return make_scenario(
+        make_party("north", policy="always_comply", relations={"spoiler_ties": {"raiders": 1.0}}),
+        make_party("south", policy="always_comply"), raiders,
+        horizon=horizon, information=PERFECT_SIGHT | {"p_misattribution": 1.0})
+
+
+def logged(scn, worlds: int = 1, log: list[int] | None = None, **kw) -> TruceModel:
+    return TruceModel(scn, worlds, log_worlds=[0] if log is None else log, **kw).run()
+
+
+# ---------------------------------------------------------------- the log, case by case
+def test_an_unprovoked_violator_is_logged_as_choosing_and_the_truce_collapses_on_schedule():
+    events = logged(make_violator_scenario()).event_log.events
+    violations = [e for e in events if e.what is What.VIOLATION]
+    assert [(e.day, e.actor, e.why) for e in violations] == [(d, "north", "choice")
+                                                             for d in range(30)]
+    seen = [e for e in events if e.what is What.PERCEIVED]
+    assert {(e.actor, e.target, e.why) for e in seen} == {("south", "north", "seen")}
+    status = [(e.day, e.detail, e.actor) for e in events if e.what is What.STATUS]
+    # trouble at 4 violations in 7 days (day 3); collapse at 10 violent days in 14 (day 9)
+    assert status == [(3, "in_trouble", ""), (9, "collapsed", "north")]
+
+
+def test_a_blamed_attack_is_logged_with_victim_culprit_and_spoiler():
+    events = logged(make_misattribution_scenario()).event_log.events
+    attacks = [(e.day, e.actor, e.target) for e in events if e.what is What.ATTACK]
+    assert attacks == [(d, "raiders", "south") for d in range(5)]
+    blamed = [e for e in events if e.what is What.PERCEIVED]
+    assert [(e.day, e.actor, e.target, e.why, e.detail) for e in blamed] == [
+        (d, "south", "north", "misattributed", "raiders") for d in range(5)]
+    # what south believed: trust in north falls by trust_loss (0.2 of it) per blamed attack
+    trust = [e.trust for e in blamed]
+    assert trust == pytest.approx([0.5 * 0.8 ** (d + 1) for d in range(5)])
+
+
+def test_a_retaliation_names_who_provoked_it():
+    scn = make_scenario(make_party("north", policy="always_violate"),
+                        make_party("south", policy="tit_for_tat"),
+                        horizon=3, information=PERFECT_SIGHT)
+    events = logged(scn).event_log.events
+    south = [(e.day, e.why, e.target) for e in events
+             if e.what is What.VIOLATION and e.actor == "south"]
+    assert south == [(1, "retaliation", "north"), (2, "retaliation", "north")]
+
+
+def test_logging_changes_no_result():
+    scn = sim.load(SYRIA)
+    plain = TruceModel(scn, 8, 3, "monitoring", days=120).run()
+    with_log = TruceModel(scn, 8, 3, "monitoring", days=120, log_worlds=[1, 6]).run()
+    a, b = (world_table(m, 0, 3, "h", "monitoring") for m in (plain, with_log))
+    assert a.equals(b)
+    assert plain.event_log is None and with_log.event_log.events
+
+
+def test_a_worlds_log_does_not_depend_on_the_batch_it_runs_in():
+    scn = sim.load(SYRIA)
+    batch = TruceModel(scn, 6, 11, "baseline", days=150, log_worlds=[4]).run()
+    alone = TruceModel(scn, 1, 11, "baseline", first_world=4, days=150, log_worlds=[0]).run()
+    assert batch.event_log.of_world(4) == alone.event_log.of_world(4)
+    assert alone.event_log.of_world(4)
+
+
+# ---------------------------------------------------------------- the story
+def test_quiet_days_are_folded_and_the_story_ends_at_the_collapse():
+    scn = make_violator_scenario()
+    lines = narrate(logged(scn).event_log.events, scn, 30)
+    assert lines[0].startswith("Day 0 (1 Jan 2020): North breaks the truce")
+    assert "the truce is in trouble (4 violations in the last 7 days)" in lines[3]
+    assert "THE TRUCE COLLAPSES under sustained violence, in an escalation opened by North" \
+        in lines[9]
+    assert lines[-1] == "The truce held 9 days."
+    quiet = make_scenario(make_party("north", policy="always_comply"),
+                          make_party("south", policy="always_comply"),
+                          horizon=20, information=PERFECT_SIGHT)
+    assert narrate(logged(quiet).event_log.events, quiet, 20) == [
+        "Days 0–19: quiet.", "After 20 days the truce still holds."]
+
+
+def test_the_story_tells_who_was_blamed_for_whose_attack():
+    scn = make_misattribution_scenario()
+    lines = narrate(logged(scn).event_log.events, scn, 5)
+    assert lines[0] == ("Day 0 (1 Jan 2020): Raiders attacks South; "
+                        "South blames North for the attack by Raiders.")
+
+
+@pytest.mark.parametrize("scenario,strategy,seed,world", STORIES)
+def test_golden_story(scenario, strategy, seed, world):
+    """`make golden` rewrites these files; review the diff."""
+    told = tell(sim.load(ROOT / "scenarios" / scenario), strategy, seed, world)
+    assert told.text == story_path(scenario, strategy, seed, world).read_text()
+
+
+def test_same_seed_same_story_other_seed_other_story():
+    scn = sim.load(SYRIA)
+    a, b, c = (tell(scn, "baseline", s, 0, days=200).text for s in (5, 5, 6))
+    assert a == b and a != c
+
+
+# ---------------------------------------------------------------- the command
+def trucesim(*args):
+    """The command, in process (the CLI's own tests cover the installed script)."""
+    return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
+
+
+def test_story_command_prints_the_story_and_its_log():
+    text = trucesim("story", SYRIA, "--seed", 1, "--days", 120)
+    assert text.exit_code == 0, text.output
+    assert text.stdout == tell(sim.load(SYRIA), "baseline", 1, 0, days=120).text
+    as_json = trucesim("story", SYRIA, "--seed", 1, "--days", 120, "--format", "json")
+    log = json.loads(as_json.stdout)
+    assert {e["what"] for e in log["events"]} >= {"attack", "violation", "perceived"}
+    assert np.all(np.diff([e["day"] for e in log["events"]]) >= 0)
+
+
+def test_story_command_rejects_bad_input_with_exit_2():
+    bad = trucesim("story", SYRIA, "--strategy", "prayer")
+    assert bad.exit_code == 2
+    assert "no strategy 'prayer'" in bad.stderr and "Traceback" not in bad.stderr
+    typo = trucesim("story", SYRIA, "--set", "information.p_detct=0.5")
+    assert typo.exit_code == 2 and "p_detct" in typo.stderr
