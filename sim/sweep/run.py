@@ -48,18 +48,27 @@ class SweepResult:
     stats: dict = field(default_factory=dict)
 
 
+def run_worlds(scn, strategy: str, seed: int, worlds: int, days: int | None) -> pd.DataFrame:
+    """One task: the world table of ``worlds`` worlds, batched on whole seed blocks."""
+    return pd.concat([_run_batch(scn, strategy, seed, days, first, n)[0]
+                      for first, n in batches(worlds)], ignore_index=True)
+
+
+def outcome_causes(scn) -> list[str]:
+    """Actors that can open a collapse (parties and spoilers), as in ``collapse_cause``."""
+    return [a.id for a in scn.actors if a.kind in ("party", "spoiler")]
+
+
 def run_part(job: PartJob) -> tuple[int, pd.DataFrame, pd.DataFrame | None]:
     """Run every (point, strategy) task of one part: (index, outcome rows, world rows or None)."""
     exp = job.exp
-    p = exp.scenario
-    causes = [a.id for a in p.actors if a.kind in ("party", "spoiler")]
+    causes = outcome_causes(exp.scenario)
     rows, worlds = [], []
     for pt in job.points:
         scn = point_scenario(exp, pt["values"])
         shash = scenario_hash(scn)
         for k, strategy in enumerate(exp.spec.strategies):
-            table = pd.concat([_run_batch(scn, strategy, pt["seed"], exp.spec.days, first, n)[0]
-                               for first, n in batches(exp.spec.worlds)], ignore_index=True)
+            table = run_worlds(scn, strategy, pt["seed"], exp.spec.worlds, exp.spec.days)
             key = {"point": pt["point"], "strategy_index": k, "strategy": strategy,
                    "seed": pt["seed"]}
             rows.append(key | {"worlds": len(table), "scenario_hash": shash}
