@@ -2,9 +2,10 @@
 
 - Sensitivity (SALib): Sobol designs give first-order (S1) and total (ST) Sobol indices
   (Saltelli 2002; Saltelli et al. 2010), Morris designs the mean absolute elementary effect mu*
-  and its spread sigma (Morris 1991; Campolongo et al. 2007), grid and Latin-hypercube designs
-  the moment-independent delta and a first-order index (Borgonovo 2007; Plischke et al. 2013).
-  Every index comes with the half-width of its 95% bootstrap interval.
+  and its spread sigma (Morris 1991; Campolongo et al. 2007); grid and Latin-hypercube designs
+  a given-data first-order index, the correlation ratio Var(E[Y | X_i]) / Var(Y) estimated from
+  binned conditional means (Plischke 2010). Every index comes with the half-width of its 95%
+  bootstrap interval.
 - Outcomes against each parameter: binned means per strategy (plots).
 - Strategy x conditions: at each point the strategy with the best outcome wins; for each
   strategy, PRIM (Friedman & Fisher 1999, the peeling step) finds a box of parameter values in
@@ -27,7 +28,7 @@ from sim.sweep.store import Store, StoreError
 # outcomes where less is better; every other outcome is better when higher
 LOWER_IS_BETTER = ("share_collapsed", "collapsed_by_", "mean_days_in_trouble",
                    "mean_intervention_cost", "share_walked_out")
-MAIN_MEASURE = {"sobol": "ST", "morris": "mu_star", "grid": "delta", "lhs": "delta"}
+MAIN_MEASURE = {"sobol": "ST", "morris": "mu_star", "grid": "S1", "lhs": "S1"}
 BOOTSTRAP = 200  # resamples for the intervals; SALib's default is 100
 
 
@@ -143,12 +144,45 @@ def _indices(manifest: dict, x: np.ndarray, y: np.ndarray):
             res["sigma_conf"] = np.full(len(problem["names"]), np.nan)
             measures = ("mu_star", "sigma")
         else:
-            from SALib.analyze import delta
-            res = delta.analyze(problem, x, y, num_resamples=BOOTSTRAP, seed=seed)
-            measures = ("delta", "S1")
+            res = correlation_ratio(x, y, seed)
+            measures = ("S1",)
     for j, name in enumerate(problem["names"]):
         for m in measures:
             yield name, m, float(res[m][j]), float(res[f"{m}_conf"][j])
+
+
+def correlation_ratio(x: np.ndarray, y: np.ndarray, seed: int, bins: int | None = None) -> dict:
+    """First-order indices from any sample: the share of Var(Y) explained by the means of Y in
+    bins of each X_i (equal-count bins; a grid's own levels when it has few), with a bootstrap
+    95% interval over points. Bias: with B bins and n points, pure noise scores about B/n."""
+    n, d = x.shape
+    rng = np.random.default_rng(seed)
+    boot = rng.integers(0, n, size=(BOOTSTRAP, n))
+    est, conf = np.zeros(d), np.zeros(d)
+    for j in range(d):
+        codes = _bin_codes(x[:, j], bins or max(2, min(20, int(np.sqrt(n)))))
+        est[j] = _eta2(codes, y)
+        draws = np.array([_eta2(codes[b], y[b]) for b in boot])
+        conf[j] = 1.959963984540054 * draws.std(ddof=1)
+    return {"S1": est, "S1_conf": conf}
+
+
+def _bin_codes(v: np.ndarray, bins: int) -> np.ndarray:
+    levels = np.unique(v)
+    if len(levels) <= bins:
+        return np.searchsorted(levels, v)
+    edges = np.quantile(v, np.linspace(0, 1, bins + 1)[1:-1])
+    return np.searchsorted(edges, v, side="right")
+
+
+def _eta2(codes: np.ndarray, y: np.ndarray) -> float:
+    total = y.var()
+    if total == 0:
+        return 0.0
+    k = codes.max() + 1
+    count = np.bincount(codes, minlength=k)
+    mean = np.bincount(codes, weights=y, minlength=k) / np.maximum(count, 1)
+    return float((count * (mean - y.mean()) ** 2).sum() / len(y) / total)
 
 
 def ranking(sens: pd.DataFrame, manifest: dict, outcome: str) -> pd.DataFrame:
@@ -196,7 +230,8 @@ def prim(x: pd.DataFrame, y: np.ndarray, alpha: float = 0.1, min_mass: float = 0
     At each step, try cutting ``alpha`` of the remaining points off the low or the high end of
     each parameter, keep the cut that leaves the highest share of ``y`` inside, and stop when
     that share reaches ``threshold``, when no cut improves it, or when fewer than ``min_mass``
-    of all points would remain.
+    of all points would remain. Then undo each cut that costs less than 0.01 of density when
+    undone, so that only the parameters that matter are named.
 
     Returns:
         ``{"limits": {col: (low, high)}, "density", "coverage", "mass"}``.
@@ -212,9 +247,29 @@ def prim(x: pd.DataFrame, y: np.ndarray, alpha: float = 0.1, min_mass: float = 0
         if best is None:
             break
         inside = best
-    limits = {c: (float(v[inside].min()), float(v[inside].max())) for c, v in values.items()}
+    limits = _prune({c: (float(v[inside].min()), float(v[inside].max()))
+                     for c, v in values.items()}, values, y)
+    inside = _in_box(limits, values)
     return {"limits": limits, "density": float(y[inside].mean()),
             "coverage": float(y[inside].sum() / y.sum()), "mass": float(inside.mean())}
+
+
+def _in_box(limits: dict, values: dict) -> np.ndarray:
+    inside = np.ones(len(next(iter(values.values()))), dtype=bool)
+    for c, (lo, hi) in limits.items():
+        inside &= (values[c] >= lo) & (values[c] <= hi)
+    return inside
+
+
+def _prune(limits: dict, values: dict, y: np.ndarray, tolerance: float = 0.01) -> dict:
+    """Drop restrictions that buy (almost) no density: peeling on noise leaves such cuts."""
+    density = y[_in_box(limits, values)].mean()
+    for c in list(limits):
+        full = (float(values[c].min()), float(values[c].max()))
+        relaxed = limits | {c: full}
+        if limits[c] != full and y[_in_box(relaxed, values)].mean() >= density - tolerance:
+            limits, density = relaxed, y[_in_box(relaxed, values)].mean()
+    return limits
 
 
 def _peels(v: np.ndarray, inside: np.ndarray, alpha: float) -> list[np.ndarray]:
