@@ -20,8 +20,10 @@ from sim.ema import experiment_model
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def main(worlds: int = 200, scenarios: int = 16) -> dict:
-    model = experiment_model(ROOT / "experiments" / "syria_spoilers_sobol.yaml", worlds=worlds)
+def main(worlds: int = 200, scenarios: int = 16, days: int | None = None) -> dict:
+    """Run the exploration; ``days`` shortens the horizon (for a quick check)."""
+    model = experiment_model(ROOT / "experiments" / "syria_spoilers_sobol.yaml", worlds=worlds,
+                             days=days)
     policies = [Sample(c.name, strategy=c.value) for c in model.levers[0].categories]
     with SequentialEvaluator(model) as evaluator:
         experiments, outcomes = perform_experiments(

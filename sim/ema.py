@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from ema_workbench import CategoricalParameter, Model, RealParameter, ScalarOutcome
 
 from sim.sweep.experiment import LoadedExperiment, load_experiment, point_scenario
@@ -37,14 +38,17 @@ class TrucesimFunction:
     exp: LoadedExperiment
     worlds: int
     seed: int
+    days: int | None = None
 
     def __call__(self, strategy: str = "baseline", **values: float) -> dict[str, float]:
         paths = {u.column: u.path for u in self.exp.spec.uncertainties}
         scn = point_scenario(self.exp, {paths[k]: v for k, v in values.items()})
-        table = run_worlds(scn, strategy, self.seed, self.worlds, self.exp.spec.days)
-        row = outcome_row(table, self.exp.horizon, self.exp.spec.horizons,
+        days = self.days or self.exp.spec.days
+        table = run_worlds(scn, strategy, self.seed, self.worlds, days)
+        horizon = days or self.exp.horizon
+        row = outcome_row(table, horizon, [h for h in self.exp.spec.horizons if h <= horizon],
                           outcome_causes(scn))
-        return {name: row[name] for name in outcome_names(self.exp)}
+        return {name: row.get(name, np.nan) for name in outcome_names(self.exp)}
 
 
 def outcome_names(exp: LoadedExperiment) -> list[str]:
@@ -59,7 +63,8 @@ def _kind(name: str) -> int:
 
 
 def experiment_model(experiment: str | Path | LoadedExperiment, worlds: int | None = None,
-                     seed: int | None = None, name: str = "trucesim") -> Model:
+                     seed: int | None = None, days: int | None = None,
+                     name: str = "trucesim") -> Model:
     """An EMA ``Model`` built from an experiment file.
 
     Uncertainties are the file's (a range becomes a ``RealParameter``, a list of values a
@@ -68,10 +73,11 @@ def experiment_model(experiment: str | Path | LoadedExperiment, worlds: int | No
     Args:
         worlds: worlds per experiment (default: the file's).
         seed: the seed every experiment uses (default: the file's root seed).
+        days: horizon (default: the file's); survival beyond it is reported as NaN.
     """
     exp = experiment if isinstance(experiment, LoadedExperiment) else load_experiment(experiment)
     model = Model(name, function=TrucesimFunction(exp, worlds or exp.spec.worlds,
-                                                  exp.spec.seed if seed is None else seed))
+                                                  exp.spec.seed if seed is None else seed, days))
     model.uncertainties = [RealParameter(u.column, *u.range) if u.range is not None
                            else CategoricalParameter(u.column, u.values)
                            for u in exp.spec.uncertainties]
