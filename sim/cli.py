@@ -313,7 +313,8 @@ def print_comparison(cmp) -> None:
               "which is conservative.", highlight=False)
 
 
-from sim.cli_sweep import register as register_sweep  # noqa: E402  (it imports this module)
+from sim.cli_sweep import register as register_sweep  # after app: cli_sweep imports it
+
 register_sweep(app)
 
 

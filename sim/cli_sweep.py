@@ -102,8 +102,8 @@ def sweep(
     except ScenarioError as exc:
         _fail([str(p) for p in exc.problems])
     except OSError as exc:
-        _fail([f"{target}: cannot write results: {exc.strerror or exc}. Parts already "
-               "finished are kept: fix this and run the same command again to resume."])
+        _fail([(f"{target}: cannot write results: {exc.strerror or exc}. Parts already "
+                "finished are kept: fix this and run the same command again to resume.")])
     m = result.manifest
     out.print(f"{m['experiment']['name']}: {m['n_points']} points x {len(m['strategies'])} "
               f"strategies x {m['worlds']:,} worlds; {result.parts_run} parts run, "
@@ -140,8 +140,8 @@ def analyze(
     except AnalysisError as exc:
         _fail([str(exc)])
     except OSError as exc:
-        _fail([f"{out_dir or sweep_dir / 'analysis'}: cannot write the report: "
-               f"{exc.strerror or exc}"])
+        _fail([(f"{out_dir or sweep_dir / 'analysis'}: cannot write the report: "
+                f"{exc.strerror or exc}")])
     for line in result.headline():
         out.print(line, highlight=False)
     out.print(f"report written to {files[0].parent}/ ({', '.join(f.name for f in files)})",

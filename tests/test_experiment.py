@@ -139,7 +139,7 @@ def test_integer_fields_get_integers(tmp_path):
 
 def _check(*files) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sim", "check", *map(str, files)],
-                          capture_output=True, text=True, timeout=60)
+                          check=False, capture_output=True, text=True, timeout=60)
 
 
 def test_check_validates_experiment_and_scenario_files_together(tmp_path):

@@ -59,8 +59,8 @@ class SweepAnalysis:
         """A few sentences: which parameters matter most, which strategy wins where."""
         m = self.manifest
         measure = MAIN_MEASURE[m["design"]["kind"]]
-        lines = [f"{m['experiment']['name']}: {m['n_points']} points x "
-                 f"{len(m['strategies'])} strategies x {m['worlds']:,} worlds"]
+        lines = [(f"{m['experiment']['name']}: {m['n_points']} points x "
+                  f"{len(m['strategies'])} strategies x {m['worlds']:,} worlds")]
         ranked = ", ".join(f"{r.parameter} ({measure} {r.score:.2f})"
                            for r in self.ranking.itertuples())
         lines.append(f"parameters that matter most for {self.outcome}, by mean {measure} over "
@@ -240,7 +240,7 @@ def prim(x: pd.DataFrame, y: np.ndarray, alpha: float = 0.1, min_mass: float = 0
     values = {c: x[c].to_numpy(dtype=float) for c in x.columns}
     while y[inside].mean() < threshold:
         best, best_density = None, y[inside].mean()
-        for c, v in values.items():
+        for v in values.values():
             for candidate in _peels(v, inside, alpha):
                 if candidate.sum() >= min_mass * len(y) and y[candidate].mean() > best_density:
                     best, best_density = candidate, y[candidate].mean()
@@ -357,11 +357,11 @@ def sensitivity_plot(a: SweepAnalysis):
 def report_blocks(a: SweepAnalysis) -> list[tuple]:
     m = a.manifest
     measure = MAIN_MEASURE[m["design"]["kind"]]
-    blocks: list[tuple] = [("h1", f"Sweep: {m['experiment']['name']}"),
-                           ("p", f"{m['n_points']} points ({m['design']['kind']} design) x "
-                                 f"{len(m['strategies'])} strategies x {m['worlds']:,} worlds, "
-                                 f"{m['horizon_days']} days, root seed {m['root_seed']}; "
-                                 f"scenario `{m['scenario']['name']}`.")]
+    about = (f"{m['n_points']} points ({m['design']['kind']} design) x "
+             f"{len(m['strategies'])} strategies x {m['worlds']:,} worlds, "
+             f"{m['horizon_days']} days, root seed {m['root_seed']}; "
+             f"scenario `{m['scenario']['name']}`.")
+    blocks: list[tuple] = [("h1", f"Sweep: {m['experiment']['name']}"), ("p", about)]
     blocks += [("h2", "Which parameters matter"), ("p", a.headline()[1] + ".")]
     sub = a.sensitivity[a.sensitivity["outcome"] == a.outcome]
     head = ["strategy", "parameter", *sorted(sub["measure"].unique())]
@@ -370,13 +370,14 @@ def report_blocks(a: SweepAnalysis) -> list[tuple]:
         cells = {r.measure: f"{r.value:.3f} ± {r.conf95:.3f}" for r in g.itertuples()}
         rows.append([s, p, *[cells.get(h, "") for h in head[2:]]])
     blocks += [("table", head, rows),
-               ("p", f"Indices of `{a.outcome}` with the half-width of a 95% bootstrap interval "
-                     f"({BOOTSTRAP} resamples); the ranking uses {measure}."),
+               ("p", (f"Indices of `{a.outcome}` with the half-width of a 95% bootstrap "
+                      f"interval ({BOOTSTRAP} resamples); the ranking uses {measure}.")),
                ("img", "sensitivity.png", f"{measure} of {a.outcome} by parameter")]
+    best = "lowest" if lower_is_better(a.outcome) else "highest"
     blocks += [("h2", "Which strategy wins where"),
-               ("p", f"At each point the strategy with the {'lowest' if lower_is_better(a.outcome) else 'highest'} "
-                     f"`{a.outcome}` wins; the conditions are a PRIM box (density: share of the "
-                     "box's points the strategy wins; coverage: share of its wins inside)."),
+               ("p", (f"At each point the strategy with the {best} `{a.outcome}` wins; the "
+                      "conditions are a PRIM box (density: share of the box's points the "
+                      "strategy wins; coverage: share of its wins inside).")),
                ("table", ["strategy", "points won", f"mean {a.outcome}", "where it wins",
                           "density", "coverage"],
                 [[r.strategy, f"{r.points_won} ({r.share_won:.0%})",

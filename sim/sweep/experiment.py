@@ -222,7 +222,7 @@ def _typed(full: dict, path: str, value: float) -> float | int:
     node: Any = full
     for seg in path.split("."):
         _, node = _child(node, seg)
-    return int(round(value)) if isinstance(node, int) else float(value)
+    return round(value) if isinstance(node, int) else float(value)
 
 
 def point_scenario(exp: LoadedExperiment, values: dict[str, float]) -> Scenario:

@@ -139,10 +139,9 @@ def open_store(exp: LoadedExperiment, out: str | Path, points_per_part: int | No
     """
     store = Store(out)
     old = None if force else store.read_manifest()
-    if old is None and not force and store.root.exists() and any(store.root.iterdir()):
-        if (store.root / "parts").exists():
-            raise StoreError(f"{store.root}: has parts/ but no manifest.json; use a new --out "
-                             "or --force to start again")
+    if old is None and not force and (store.root / "parts").exists():
+        raise StoreError(f"{store.root}: has parts/ but no manifest.json; use a new --out "
+                         "or --force to start again")
     if old is not None:
         _check_same(old, exp, out, points_per_part, keep_worlds)
         per_part, manifest = old["points_per_part"], old

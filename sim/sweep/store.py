@@ -66,13 +66,15 @@ class Store:
 
     def create(self, manifest: dict, design: pd.DataFrame, keep_worlds: bool) -> None:
         """Start an empty sweep folder (stale temporary files of an earlier crash removed)."""
-        self.parts.mkdir(parents=True, exist_ok=True)
-        if keep_worlds:
-            self.worlds.mkdir(parents=True, exist_ok=True)
-        for tmp in [*self.parts.glob(".*.tmp"), *self.root.glob(".*.tmp")]:
-            tmp.unlink(missing_ok=True)
+        self.root.mkdir(parents=True, exist_ok=True)
         _atomic_write(self.root / "design.parquet", lambda p: design.to_parquet(p, index=False))
-        self.write_manifest(manifest)
+        self.write_manifest(manifest)  # before parts/: a folder with parts/ always has one
+        self.parts.mkdir(exist_ok=True)
+        if keep_worlds:
+            self.worlds.mkdir(exist_ok=True)
+        for tmp in [*self.parts.glob(".*.tmp"), *self.worlds.glob(".*.tmp"),
+                    *self.root.glob(".*.tmp")]:
+            tmp.unlink(missing_ok=True)
 
     def write_part(self, index: int, table: pd.DataFrame, kind: str = "parts") -> dict:
         """Write one part atomically; returns its record (checksum, rows)."""
