@@ -206,3 +206,18 @@ def test_cli_refuses_a_changed_experiment_with_exit_2(exp_file, tmp_path):
 def test_scheduler_without_dask_is_an_error(exp_file):
     res = invoke("sweep", exp_file, "--scheduler", "tcp://127.0.0.1:1")
     assert res.exit_code == 2 and "--executor dask" in res.output
+
+
+def test_a_point_that_breaks_a_cross_field_rule_is_refused_before_running(tmp_path):
+    # collapse_violent_days is 10 in the Syria scenario and may not exceed collapse_window_days
+    data = make_experiment_data(kind="grid")
+    data["uncertainties"] = [
+        {"path": "truce.collapse_window_days", "values": [10, 14]},
+        {"path": "truce.collapse_violent_days", "values": [10, 12]},
+    ]
+    exp = load_experiment(write_experiment(tmp_path, data))  # each value alone is valid
+    res = invoke("sweep", exp.file, "--workers", "1", "--out", tmp_path / "o")
+    assert res.exit_code == 2
+    assert "point 1:" in res.output and "truce.collapse_window_days=10" in res.output
+    assert "cannot exceed" in res.output
+    assert not (tmp_path / "o").exists()

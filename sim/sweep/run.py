@@ -19,7 +19,7 @@ import pandas as pd
 
 import sim
 from sim.runner import _run_batch, batches
-from sim.scenario import scenario_hash
+from sim.scenario import Problem, ScenarioError, scenario_hash
 from sim.sweep.design import design_table, salib_problem
 from sim.sweep.experiment import LoadedExperiment, point_scenario
 from sim.sweep.outcomes import outcome_row
@@ -137,6 +137,7 @@ def open_store(exp: LoadedExperiment, out: str | Path, points_per_part: int | No
             other settings) and ``force`` is not set.
         OSError: the folder cannot be written.
     """
+    check_points(exp, design_table(exp.spec))
     store = Store(out)
     old = None if force else store.read_manifest()
     if old is None and not force and (store.root / "parts").exists():
@@ -158,6 +159,29 @@ def open_store(exp: LoadedExperiment, out: str | Path, points_per_part: int | No
     jobs = [j for j in jobs_for(exp, design, per_part, keep_worlds)
             if not store.is_done(manifest, j.index, len(j.points) * n_strat)]
     return store, manifest, jobs
+
+
+def check_points(exp: LoadedExperiment, design: pd.DataFrame, limit: int = 5) -> None:
+    """Every point must be a valid scenario (cross-field rules can fail inside the ranges).
+
+    Raises:
+        ScenarioError: naming the first ``limit`` bad points, their values and the rule.
+    """
+    problems = []
+    for job in jobs_for(exp, design, len(design), False):
+        for pt in job.points:
+            try:
+                point_scenario(exp, pt["values"])
+            except ScenarioError as exc:
+                values = ", ".join(f"{k}={v:.4g}" for k, v in pt["values"].items())
+                problems += [Problem(exp.file, None, f"point {pt['point']}", None,
+                                     f"({values}) is not a valid scenario: {p.expected} "
+                                     f"[{p.path}]") for p in exc.problems[:1]]
+    if problems:
+        extra = len(problems) - limit
+        more = [Problem(exp.file, None, "", None, f"... and {extra} more points")] \
+            if extra > 0 else []
+        raise ScenarioError(problems[:limit] + more)
 
 
 def _check_same(old: dict, exp: LoadedExperiment, out, per_part: int | None,
