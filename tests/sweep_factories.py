@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SYRIA = ROOT / "scenarios" / "syria_2016.yaml"
 
 
-def make_experiment_data(kind: str = "lhs", n: int = 4, worlds: int = 50, days: int = 30,
+def make_experiment_data(kind: str = "lhs", n: int = 4, worlds: int = 50, days: int = 20,
                          strategies=("baseline", "monitoring"), **extra) -> dict:
     data = {
         "experiment": {"name": "tiny"},

@@ -80,10 +80,10 @@ def test_uncertainty_domain_errors(tmp_path, change, expected):
 
 
 def test_unknown_strategy_and_late_horizon(tmp_path):
-    data = make_experiment_data(strategies=["baseline", "monitorng"], horizons=[10, 31])
+    data = make_experiment_data(strategies=["baseline", "monitorng"], horizons=[10, 21])
     msgs = problems_of(tmp_path, data)
     assert any("strategies.1: got 'monitorng'; no such strategy" in m for m in msgs)
-    assert any("horizons.1: got 31;" in m and "(30)" in m for m in msgs)
+    assert any("horizons.1: got 21;" in m and "(20)" in m for m in msgs)
 
 
 def test_design_typo_and_missing_field(tmp_path):

@@ -25,7 +25,7 @@ from tests.sweep_factories import make_experiment_data, tables, write_experiment
 
 BIN = Path(sys.executable).parent
 ENV = {k: v for k, v in os.environ.items() if k != "TRUCESIM_DEBUG"}
-POINTS = 8  # 8 parts of 1 point x 2 strategies x 50 worlds x 30 days
+POINTS = 8  # 8 parts of 1 point x 2 strategies x 50 worlds x 20 days
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def dask_cluster(tmp_path):
 
         with Client(address, timeout="30s") as client:
             client.wait_for_workers(2, timeout=60)
-        yield address, procs[1:]
+        yield address, procs[1:], tmp_path / "dask.log"
     finally:  # workers first, so the scheduler has nothing left to wait for
         for p in [*procs[1:], procs[0]]:
             if p.poll() is None:
@@ -113,7 +113,7 @@ def test_dask_cluster_with_a_worker_killed_mid_part_equals_local(exp_file, refer
                                                                   dask_cluster):
     from distributed import Client
 
-    address, workers = dask_cluster
+    address, workers, log = dask_cluster
     victim = workers[0]
     killed = []
 
@@ -130,11 +130,15 @@ def test_dask_cluster_with_a_worker_killed_mid_part_equals_local(exp_file, refer
         victim.send_signal(signal.SIGKILL)
 
     out = tmp_path / "o"
-    sweep(load_experiment(exp_file), out, executor="dask", scheduler=address,
-          points_per_part=1, progress=kill_when_busy)
-    assert killed == [True], "worker w0 was never caught mid-part"
-    assert victim.wait(timeout=10) == -signal.SIGKILL
-    pd.testing.assert_frame_equal(tables(out), reference)
+    try:
+        sweep(load_experiment(exp_file), out, executor="dask", scheduler=address,
+              points_per_part=1, progress=kill_when_busy)
+        assert killed == [True], "worker w0 was never caught mid-part"
+        assert victim.wait(timeout=10) == -signal.SIGKILL
+        pd.testing.assert_frame_equal(tables(out), reference)
+    except BaseException:
+        print(log.read_text()[-6000:])  # the cluster's own account, shown on failure
+        raise
 
 
 def test_dask_local_cluster_equals_local(exp_file, reference, tmp_path):
