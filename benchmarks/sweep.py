@@ -4,8 +4,10 @@ One experiment on the Syria 2016 scenario (an LHS design of the three uncertaint
 experiments/syria_spoilers_sobol.yaml, 2 strategies, 1,000 worlds, 365 days: tasks of ~1 s of
 CPU, as in a real sweep) is swept into a fresh folder by each executor. Reported per executor:
 wall seconds (pool or cluster start-up included), points/s, worlds/s, world-days/s, and scaling
-efficiency = speed-up over the 1-worker run / workers. Timings are wall-clock and noisy on a
-shared machine; every executor's results are checked equal to the 1-worker run's.
+efficiency = speed-up over the 1-worker run / workers, and CPU seconds (this process and its
+finished children) against the 1-worker run's, which shows the executors' overhead without the
+noise other jobs add to wall time. Every executor's results are checked equal to the 1-worker
+run's.
 
     .venv/bin/python benchmarks/sweep.py [--points 8] [--worlds 1000] [--json out.json]
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import tempfile
 import time
@@ -55,25 +58,34 @@ def measure(points: int = 8, worlds: int = 1000) -> list[dict]:
         days = exp.horizon
         for executor, workers in CONFIGS:
             out = Path(tmp) / f"{executor}-{workers}"
-            start = time.perf_counter()
+            start, cpu0 = time.perf_counter(), _cpu()
             sweep(exp, out, executor=executor, workers=workers, points_per_part=1)
-            seconds = time.perf_counter() - start
+            seconds, cpu = time.perf_counter() - start, _cpu() - cpu0
             table = Store(out).table()
             reference = table if reference is None else reference
             n_worlds = points * len(STRATEGIES) * worlds
             rows.append({
                 "benchmark": "sweep", "executor": executor, "workers": workers,
                 "points": points, "strategies": len(STRATEGIES), "worlds_per_task": worlds,
-                "days": days, "seconds": round(seconds, 2),
+                "days": days, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
                 "points_per_s": round(points / seconds, 3),
                 "worlds_per_s": round(n_worlds / seconds),
                 "world_days_per_s": round(n_worlds * days / seconds),
                 "identical_to_1_worker": bool(table.equals(reference)),
             })
-    base = rows[0]["seconds"]
+    base, base_cpu = rows[0]["seconds"], rows[0]["cpu_seconds"]
     for r in rows:
         r["scaling_efficiency"] = round(base / r["seconds"] / r["workers"], 2)
+        r["cpu_vs_1_worker"] = round(r["cpu_seconds"] / base_cpu, 2)
     return rows
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished child processes (pool workers, the
+    LocalCluster's processes): unlike wall time, not inflated by other jobs on the machine."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def main() -> None:
@@ -83,12 +95,12 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
     args = parser.parse_args()
     rows = measure(args.points, args.worlds)
-    print(f"{'executor':8} {'workers':>7} {'seconds':>8} {'points/s':>9} {'worlds/s':>9} "
-          f"{'efficiency':>10} identical")
+    print(f"{'executor':8} {'workers':>7} {'seconds':>8} {'CPU s':>7} {'points/s':>9} "
+          f"{'worlds/s':>9} {'efficiency':>10} {'CPU/1w':>7} identical")
     for r in rows:
-        print(f"{r['executor']:8} {r['workers']:7d} {r['seconds']:8.1f} {r['points_per_s']:9.3f} "
-              f"{r['worlds_per_s']:9,d} {r['scaling_efficiency']:10.2f} "
-              f"{r['identical_to_1_worker']}")
+        print(f"{r['executor']:8} {r['workers']:7d} {r['seconds']:8.1f} {r['cpu_seconds']:7.1f} "
+              f"{r['points_per_s']:9.3f} {r['worlds_per_s']:9,d} {r['scaling_efficiency']:10.2f} "
+              f"{r['cpu_vs_1_worker']:7.2f} {r['identical_to_1_worker']}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n")
 
