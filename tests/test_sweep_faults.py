@@ -25,12 +25,15 @@ from tests.sweep_factories import make_experiment_data, tables, write_experiment
 
 BIN = Path(sys.executable).parent
 ENV = {k: v for k, v in os.environ.items() if k != "TRUCESIM_DEBUG"}
-POINTS = 8  # 8 parts of 1 point x 2 strategies x 50 worlds x 20 days
+# 6 parts of 1 point x 2 strategies x 50 worlds x 60 days: ~0.3 s of CPU each, so that after
+# the kill moment (at most 3 parts done + 0.1 s) at least 0.9 s of work is left to interrupt
+POINTS, DAYS = 6, 60
 
 
 @pytest.fixture(scope="module")
 def exp_file(tmp_path_factory):
-    return write_experiment(tmp_path_factory.mktemp("exp"), make_experiment_data(n=POINTS))
+    return write_experiment(tmp_path_factory.mktemp("exp"),
+                            make_experiment_data(n=POINTS, days=DAYS))
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +59,7 @@ def sweep_cmd(exp_file: Path, out: Path, workers: int) -> list[str]:
 def test_kill_9_at_a_random_moment_then_rerun_equals_an_uninterrupted_run(
         exp_file, reference, tmp_path, workers, seed):
     rng = random.Random(seed)  # fixed: the same "random" moment on every run of the test
-    after_parts, extra_wait = rng.randint(1, POINTS - 2), rng.uniform(0, 0.3)
+    after_parts, extra_wait = rng.randint(1, POINTS // 2), rng.uniform(0, 0.1)
     out = tmp_path / "o"
     proc = subprocess.Popen(sweep_cmd(exp_file, out, workers), env=ENV, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
