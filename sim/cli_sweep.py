@@ -118,6 +118,8 @@ def analyze(
         help="Outcome to rank parameters by (a column of the parts).")] = "rmst_days",
     out_dir: Annotated[Path | None, typer.Option(
         "--out", help="Where to write the report (default: SWEEP_DIR/analysis).")] = None,
+    strategies: Annotated[str | None, typer.Option(
+        help="Comma-separated strategies to analyse (default: all in the sweep).")] = None,
 ):
     """Which parameters matter, and which strategy wins where: indices, plots, a report.
 
@@ -131,11 +133,14 @@ def analyze(
         trucesim analyze out/sobol
 
         trucesim analyze out/sobol --outcome survival_180 --out out/sobol_report
+
+        trucesim analyze out/sobol --strategies baseline,urgent_meeting,pressure --out out/r2
     """
     from sim.sweep.analyze import AnalysisError, analyse_sweep, write_analysis
 
     try:
-        result = analyse_sweep(sweep_dir, outcome)
+        names = [s.strip() for s in strategies.split(",") if s.strip()] if strategies else None
+        result = analyse_sweep(sweep_dir, outcome, names)
         files = write_analysis(result, out_dir or sweep_dir / "analysis")
     except AnalysisError as exc:
         _fail([str(exc)])

@@ -127,6 +127,14 @@ def test_cli_analyze_writes_the_report(sobol_sweep, tmp_path):
         "parameter"] == "nusra_p_attack"
 
 
+def test_analysing_a_subset_of_strategies(sobol_sweep):
+    a = analyse_sweep(sobol_sweep, strategies=["baseline"])
+    assert set(a.table["strategy"]) == {"baseline"}
+    assert a.conditions["points_won"].tolist() == [a.manifest["n_points"]]
+    res = CliRunner().invoke(app, ["analyze", str(sobol_sweep), "--strategies", "basline"])
+    assert res.exit_code == 2 and "'basline' is not in this sweep" in res.output
+
+
 @pytest.mark.parametrize("setup, expected", [
     ("empty", "no manifest.json"),
     ("unfinished", "the sweep is unfinished"),

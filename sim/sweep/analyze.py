@@ -71,11 +71,15 @@ class SweepAnalysis:
         return lines + self.notes
 
 
-def analyse_sweep(folder: str | Path, outcome: str = "rmst_days") -> SweepAnalysis:
+def analyse_sweep(folder: str | Path, outcome: str = "rmst_days",
+                  strategies: list[str] | None = None) -> SweepAnalysis:
     """Read a finished sweep and compute indices, the ranking and the strategy table.
 
+    Args:
+        strategies: analyse only these (e.g. to ask who wins when a dominant one is left out).
+
     Raises:
-        AnalysisError: not a sweep folder, an unfinished sweep, or an unknown outcome.
+        AnalysisError: not a sweep folder, an unfinished sweep, an unknown outcome or strategy.
     """
     store = Store(folder)
     try:
@@ -96,6 +100,14 @@ def analyse_sweep(folder: str | Path, outcome: str = "rmst_days") -> SweepAnalys
                                                        "seed", "worlds", "scenario_hash")]
         raise AnalysisError(f"--outcome: no outcome '{outcome}'; expected one of: "
                             f"{', '.join(known)}")
+    if strategies:
+        unknown = [s for s in strategies if s not in manifest["strategies"]]
+        if unknown:
+            raise AnalysisError(f"--strategies: '{unknown[0]}' is not in this sweep; expected "
+                                f"some of: {', '.join(manifest['strategies'])}")
+        manifest = manifest | {"strategies": [s for s in manifest["strategies"]
+                                              if s in strategies]}
+        table = table[table["strategy"].isin(strategies)].reset_index(drop=True)
     notes: list[str] = []
     sens = sensitivity(manifest, design, table, _outcomes(table, outcome), notes)
     return SweepAnalysis(manifest, outcome, table, design, sens, ranking(sens, manifest, outcome),
