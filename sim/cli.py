@@ -61,14 +61,18 @@ def _fail(messages: list[str], code: int = 2) -> None:
 
 
 @app.command()
-def check(files: Annotated[list[Path], typer.Argument(help="Scenario files to validate.")]):
-    """Validate scenario files; print every problem with file, line and field.
+def check(files: Annotated[list[Path], typer.Argument(
+        help="Scenario or experiment files to validate.")]):
+    """Validate scenario and experiment files; print every problem with file, line and field.
 
-    Example: `trucesim check scenarios/*.yaml`
+    Example: `trucesim check scenarios/*.yaml experiments/*.yaml`
     """
     problems = []
     for f in files:
         try:
+            if _is_experiment_file(f):
+                _check_experiment(f)
+                continue
             scn = load(f)
             out.print(f"{f}: ok ({len(scn.actors)} actors, {len(scn.strategies)} strategies)",
                       highlight=False)
@@ -76,6 +80,26 @@ def check(files: Annotated[list[Path], typer.Argument(help="Scenario files to va
             problems += [str(p) for p in exc.problems]
     if problems:
         _fail(problems)
+
+
+def _is_experiment_file(path: Path) -> bool:
+    """Experiment files have a top-level `experiment:` key; scenario files never do."""
+    from sim.scenario import parse_yaml, read_text
+    from sim.sweep.experiment import is_experiment
+
+    try:
+        return is_experiment(parse_yaml(read_text(path), str(path))[1])
+    except ScenarioError:
+        return False  # let the scenario loader report it
+
+
+def _check_experiment(path: Path) -> None:
+    from sim.sweep import load_experiment
+
+    exp = load_experiment(path)
+    out.print(f"{path}: ok (experiment: {len(exp.spec.uncertainties)} uncertainties, "
+              f"{exp.spec.design.kind} design, {len(exp.spec.strategies)} strategies)",
+              highlight=False)
 
 
 @app.command()
@@ -289,10 +313,10 @@ def print_comparison(cmp) -> None:
               "which is conservative.", highlight=False)
 
 
-# commands defined in their own modules
-from sim import cli_teach, cli_valid  # noqa: E402
+# commands defined in their own modules (they import `app` helpers from here)
+from sim import cli_sweep, cli_teach, cli_valid  # noqa: E402
 
-for _commands in (cli_valid, cli_teach):
+for _commands in (cli_sweep, cli_valid, cli_teach):
     _commands.register(app)
 
 

@@ -1,0 +1,159 @@
+"""`trucesim sweep` and `trucesim analyze`: thin wrappers over :mod:`sim.sweep`.
+
+Registered on the main app by :func:`register`; bad input and unwritable output end with exit
+code 2 and a message, as everywhere in the CLI.
+"""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from sim.cli import _fail, err, out
+from sim.scenario import ScenarioError
+
+
+class Executor(StrEnum):
+    LOCAL = "local"
+    DASK = "dask"
+
+
+def load_experiment_or_fail(path: Path):
+    from sim.sweep import load_experiment
+
+    try:
+        return load_experiment(path)
+    except ScenarioError as exc:
+        _fail([str(p) for p in exc.problems])
+
+
+class _Bar:
+    """Rich progress: points done of all, worlds simulated per second, time left."""
+
+    def __init__(self):
+        self.progress = Progress(
+            TextColumn("[bold]sweeping"), BarColumn(),
+            TextColumn("{task.completed:,.0f}/{task.total:,.0f} points"),
+            TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err,
+            transient=True, disable=not err.is_terminal)
+        self.task, self.worlds, self.t0 = None, 0, time.perf_counter()
+
+    def start(self, done: int, total: int) -> None:
+        self.task = self.progress.add_task("sweep", total=total, completed=done, rate="")
+        self.t0 = time.perf_counter()
+
+    def advance(self, points: int, worlds: int) -> None:
+        self.worlds += worlds
+        rate = self.worlds / max(time.perf_counter() - self.t0, 1e-9)
+        self.progress.update(self.task, advance=points, rate=f"{rate:,.0f} worlds/s")
+
+
+def sweep(
+    experiment: Annotated[Path, typer.Argument(help="Experiment file (YAML).")],
+    executor: Annotated[Executor, typer.Option(help="Where parts run.")] = Executor.LOCAL,
+    workers: Annotated[int, typer.Option(
+        min=0, max=1024, help="Processes (0 = one per core); results do not depend on it.")] = 0,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address, e.g. tcp://HOST:8786 (with --executor dask; default: a "
+             "local cluster).")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Sweep folder (default: out/sweeps/<experiment file name>).")] = None,
+    points_per_part: Annotated[int | None, typer.Option(
+        min=1, max=100_000, help="Points per stored part (fixed when the sweep starts).")] = None,
+    keep_worlds: Annotated[bool, typer.Option(
+        help="Also store one row per world (large).")] = False,
+    force: Annotated[bool, typer.Option(
+        help="Discard results already in --out and start again.")] = False,
+):
+    """Run every point of an experiment under every strategy; resumable, bit-identical.
+
+    Results go to OUT/parts/*.parquet (one row per point and strategy) with OUT/manifest.json.
+    Run the same command again after an interruption: finished parts are kept, the rest run.
+
+    Examples:
+
+        trucesim sweep experiments/syria_spoilers_sobol.yaml --workers 2 --out out/sobol
+
+        trucesim sweep experiments/syria_guarantors_grid.yaml --executor dask --workers 4
+
+        trucesim sweep EXP.yaml --executor dask --scheduler tcp://10.0.0.5:8786 --out out/big
+
+        duckdb -c "select strategy, avg(rmst_days) from 'out/sobol/parts/*.parquet' group by 1"
+    """
+    from sim.sweep import StoreError
+    from sim.sweep import sweep as run_sweep
+
+    if scheduler is not None and executor is not Executor.DASK:
+        _fail(["--scheduler: only used with --executor dask"])
+    exp = load_experiment_or_fail(experiment)
+    target = out_dir or Path("out") / "sweeps" / experiment.stem
+    bar = _Bar()
+    try:
+        with bar.progress:
+            result = run_sweep(exp, target, executor.value, workers, scheduler, points_per_part,
+                               keep_worlds, force, progress=bar.advance, on_start=bar.start)
+    except StoreError as exc:
+        _fail([str(exc)])
+    except ScenarioError as exc:
+        _fail([str(p) for p in exc.problems])
+    except OSError as exc:
+        _fail([(f"{target}: cannot write results: {exc.strerror or exc}. Parts already "
+                "finished are kept: fix this and run the same command again to resume.")])
+    m = result.manifest
+    out.print(f"{m['experiment']['name']}: {m['n_points']} points x {len(m['strategies'])} "
+              f"strategies x {m['worlds']:,} worlds; {result.parts_run} parts run, "
+              f"{result.parts_skipped} already done, {result.seconds:.1f} s", highlight=False)
+    out.print(f"results in {target}/parts/*.parquet; next: trucesim analyze {target}",
+              highlight=False)
+
+
+def analyze(
+    sweep_dir: Annotated[Path, typer.Argument(help="A sweep folder (with manifest.json).")],
+    outcome: Annotated[str, typer.Option(
+        help="Outcome to rank parameters by (a column of the parts).")] = "rmst_days",
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Where to write the report (default: SWEEP_DIR/analysis).")] = None,
+    strategies: Annotated[str | None, typer.Option(
+        help="Comma-separated strategies to analyse (default: all in the sweep).")] = None,
+):
+    """Which parameters matter, and which strategy wins where: indices, plots, a report.
+
+    Sobol designs give first-order and total Sobol indices, Morris designs mu* and sigma,
+    grid and LHS designs the delta moment-independent measure and first-order indices, each
+    with a 95% bootstrap interval (SALib). Writes report.md, report.html, sensitivity.csv,
+    conditions.csv and plots.
+
+    Examples:
+
+        trucesim analyze out/sobol
+
+        trucesim analyze out/sobol --outcome survival_180 --out out/sobol_report
+
+        trucesim analyze out/sobol --strategies baseline,urgent_meeting,pressure --out out/r2
+    """
+    from sim.sweep.analyze import AnalysisError, analyse_sweep, write_analysis
+
+    try:
+        names = [s.strip() for s in strategies.split(",") if s.strip()] if strategies else None
+        result = analyse_sweep(sweep_dir, outcome, names)
+        files = write_analysis(result, out_dir or sweep_dir / "analysis")
+    except AnalysisError as exc:
+        _fail([str(exc)])
+    except OSError as exc:
+        _fail([(f"{out_dir or sweep_dir / 'analysis'}: cannot write the report: "
+                f"{exc.strerror or exc}")])
+    for line in result.headline():
+        out.print(line, highlight=False)
+    out.print(f"report written to {files[0].parent}/ ({', '.join(f.name for f in files)})",
+              highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `sweep` and `analyze` to the `trucesim` app."""
+    app.command()(sweep)
+    app.command()(analyze)

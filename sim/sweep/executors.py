@@ -1,0 +1,70 @@
+"""Executors: where the parts of a sweep run. Each yields (index, outcome rows, world rows)
+as parts finish, in whatever order they finish; the store makes the order irrelevant.
+
+- ``local``: a process pool ("spawn", as :mod:`sim.runner` uses) of ``workers`` processes, or
+  this process when ``workers`` is 1.
+- ``dask``: Dask distributed, on a ``LocalCluster`` of ``workers`` single-threaded processes or
+  on the cluster whose scheduler is at ``scheduler``. A worker that dies mid-part has its part
+  rescheduled by Dask on another worker (up to ``RETRIES`` times).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+from sim.sweep.run import PartJob, run_part
+
+RETRIES = 3
+
+
+def run_jobs(jobs: list[PartJob], executor: str, workers: int,
+             scheduler: str | None) -> Iterator[tuple]:
+    if not jobs:
+        return iter(())
+    if executor == "dask":
+        return _dask(jobs, workers, scheduler)
+    if executor != "local":
+        raise ValueError(f"unknown executor {executor!r}; expected local or dask")
+    return _local(jobs, workers)
+
+
+def _local(jobs: list[PartJob], workers: int) -> Iterator[tuple]:
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if workers <= 1:
+        for job in jobs:
+            yield run_part(job)
+        return
+    ctx = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=ctx)
+    try:
+        pending = {pool.submit(run_part, job) for job in jobs}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+    finally:  # on an error or Ctrl-C, do not wait for the parts not yet started
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _dask(jobs: list[PartJob], workers: int, scheduler: str | None) -> Iterator[tuple]:
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=max(1, workers or os.cpu_count() or 1),
+                               threads_per_worker=1, processes=True, dashboard_address=None)
+    client = Client(cluster if cluster is not None else scheduler, timeout="30s")
+    try:
+        futures = [client.submit(run_part, job, pure=False, retries=RETRIES,
+                                 key=f"trucesim-part-{job.exp.sha256[:12]}-{job.index}")
+                   for job in jobs]
+        for future in as_completed(futures):
+            yield future.result()
+            future.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

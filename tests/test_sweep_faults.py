@@ -1,0 +1,150 @@
+"""Faults (issue 9): a sweep killed with kill -9, and a Dask worker killed mid-part, lose
+nothing and double nothing: rerun (or the cluster's retry) gives the uninterrupted results.
+
+The Dask test starts a real `dask scheduler` and two `dask worker` processes on 127.0.0.1 and
+stops them by pid; it needs no network beyond the loopback and runs under CI as everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.sweep import load_experiment, sweep
+from tests.sweep_factories import make_experiment_data, tables, write_experiment
+
+BIN = Path(sys.executable).parent
+ENV = {k: v for k, v in os.environ.items() if k != "TRUCESIM_DEBUG"}
+# 6 parts of 1 point x 2 strategies x 50 worlds x 60 days: ~0.3 s of CPU each, so that after
+# the kill moment (at most 3 parts done + 0.1 s) at least 0.9 s of work is left to interrupt
+POINTS, DAYS = 6, 60
+
+
+@pytest.fixture(scope="module")
+def exp_file(tmp_path_factory):
+    return write_experiment(tmp_path_factory.mktemp("exp"),
+                            make_experiment_data(n=POINTS, days=DAYS))
+
+
+@pytest.fixture(scope="module")
+def reference(exp_file, tmp_path_factory):
+    out = tmp_path_factory.mktemp("ref") / "out"
+    sweep(load_experiment(exp_file), out, workers=1, points_per_part=1)
+    return tables(out)
+
+
+def parts_done(out: Path) -> int:
+    try:
+        return len(json.loads((out / "manifest.json").read_text())["parts"]["parts"])
+    except (OSError, ValueError, KeyError):
+        return 0
+
+
+def sweep_cmd(exp_file: Path, out: Path, workers: int) -> list[str]:
+    return [sys.executable, "-m", "sim", "sweep", str(exp_file), "--out", str(out),
+            "--workers", str(workers), "--points-per-part", "1"]
+
+
+@pytest.mark.parametrize("workers, seed", [(1, 11), (2, 12)])
+def test_kill_9_at_a_random_moment_then_rerun_equals_an_uninterrupted_run(
+        exp_file, reference, tmp_path, workers, seed):
+    rng = random.Random(seed)  # fixed: the same "random" moment on every run of the test
+    after_parts, extra_wait = rng.randint(1, POINTS // 2), rng.uniform(0, 0.1)
+    out = tmp_path / "o"
+    proc = subprocess.Popen(sweep_cmd(exp_file, out, workers), env=ENV, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while parts_done(out) < after_parts and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(extra_wait)
+    os.killpg(proc.pid, signal.SIGKILL)  # the sweep and its worker processes, like kill -9 -PID
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    killed_at = parts_done(out)
+    assert killed_at < POINTS, "the sweep finished before it was killed; the test proved nothing"
+    rerun = subprocess.run(sweep_cmd(exp_file, out, workers), check=False, env=ENV,
+                           capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{POINTS - killed_at} parts run, {killed_at} already done" in rerun.stdout
+    pd.testing.assert_frame_equal(tables(out), reference)
+    assert not list((out / "parts").glob(".*.tmp"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def dask_cluster(tmp_path):
+    """A real scheduler and two single-threaded workers (no nanny: the pid is the worker)."""
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    log = open(tmp_path / "dask.log", "w")  # noqa: SIM115 (open for the fixture's lifetime)
+    common = {"env": ENV, "stdout": log, "stderr": subprocess.STDOUT, "cwd": tmp_path}
+    procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port",
+                               str(port), "--no-dashboard"], **common)]
+    procs += [subprocess.Popen([str(BIN / "dask"), "worker", address, "--host", "127.0.0.1",
+                                "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                                "--name", f"w{i}"], **common) for i in range(2)]
+    try:
+        from distributed import Client
+
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address, procs[1:], tmp_path / "dask.log"
+    finally:  # workers first, so the scheduler has nothing left to wait for
+        for p in [*procs[1:], procs[0]]:
+            if p.poll() is None:
+                p.kill()
+            p.wait(timeout=30)
+        log.close()
+
+
+def test_dask_cluster_with_a_worker_killed_mid_part_equals_local(exp_file, reference, tmp_path,
+                                                                  dask_cluster):
+    from distributed import Client
+
+    address, workers, log = dask_cluster
+    victim = workers[0]
+    killed = []
+
+    def kill_when_busy(points: int, worlds: int) -> None:
+        """After the first part arrives, kill worker w0 while it is running a part."""
+        if killed:
+            return
+        with Client(address, timeout="10s") as c:
+            addr = next(a for a, pid in c.run(os.getpid).items() if pid == victim.pid)
+            deadline = time.monotonic() + 20
+            while not c.processing().get(addr) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            killed.append(bool(c.processing().get(addr)))
+        victim.send_signal(signal.SIGKILL)
+
+    out = tmp_path / "o"
+    try:
+        sweep(load_experiment(exp_file), out, executor="dask", scheduler=address,
+              points_per_part=1, progress=kill_when_busy)
+        assert killed == [True], "worker w0 was never caught mid-part"
+        assert victim.wait(timeout=10) == -signal.SIGKILL
+        pd.testing.assert_frame_equal(tables(out), reference)
+    except BaseException:
+        print(log.read_text()[-6000:])  # the cluster's own account, shown on failure
+        raise
+
+
+def test_dask_local_cluster_equals_local(exp_file, reference, tmp_path):
+    out = tmp_path / "o"
+    sweep(load_experiment(exp_file), out, executor="dask", workers=2, points_per_part=3)
+    pd.testing.assert_frame_equal(tables(out), reference)
