@@ -19,7 +19,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.bargaining import initial_demands, mediator_proposal, renege, talks_step
+from sim.bargaining import (
+    compromise,
+    initial_demands,
+    mediator_proposal,
+    renege,
+    talks_step,
+    two_party_frontier,
+)
+from sim.bargaining.issues import as_worlds
 from sim.state import WEEK, TruceStatus, push
 
 RENEGE_RATE = 20.0  # renege() saturates once the deal is ~0.1 utility below fighting
@@ -44,6 +52,15 @@ class PoliticalTrack:
         self.rounds = np.zeros(n, dtype=np.int32)
         spread = np.ptp(params.ideals, axis=0)
         self.opening_gap = np.where(spread > 0, spread, 1.0)
+        # what the mediator's proposal needs but does not change day to day: the compromise
+        # (scenario only) and, for two parties, the Pareto frontier (changes when an issue is
+        # agreed, see _refresh_frontier)
+        a, w = as_worlds(params.ideals, params.salience)
+        self.base = compromise(a, w, params.bargaining_power)[0]
+        self.frontier = None
+        if P == 2:
+            a, w = as_worlds(params.ideals, params.salience, np.zeros((n, P)))[:2]
+            self.frontier = two_party_frontier(a, w, self.agreed, np.zeros((n, K)))
 
     def reservation(self, state) -> np.ndarray:
         """(W, P) today's reservation values: base plus gains on the ground."""
@@ -82,6 +99,16 @@ class PoliticalTrack:
                          self.proposal[rows], discount=p.discount, eps=p.agreement_tolerance)
         self._newly_agreed[rows] = (upd.agreed != self.agreed[rows]).any(axis=1)
         self.demands[rows], self.agreed[rows], self.terms[rows] = upd
+        self._refresh_frontier(np.flatnonzero(self._newly_agreed))
+
+    def _refresh_frontier(self, rows: np.ndarray) -> None:
+        """Rebuild the two-party frontier in the worlds where an issue was just agreed."""
+        if self.frontier is None or not rows.size:
+            return
+        a, w = as_worlds(self.p.ideals, self.p.salience, np.zeros((rows.size, 2)))[:2]
+        new = two_party_frontier(a, w, self.agreed[rows], np.nan_to_num(self.terms[rows]))
+        for cached, fresh in zip(self.frontier, new):
+            cached[rows] = fresh
 
     def _propose(self, r: np.ndarray, alive: np.ndarray) -> None:
         """The mediator's proposal, recomputed only in the worlds whose reservation values or
@@ -89,9 +116,11 @@ class PoliticalTrack:
         stale = alive & ~(r == self._proposed_for).all(axis=1) | self._newly_agreed
         if stale.any():
             rows = np.flatnonzero(stale)
+            fr = None if self.frontier is None else type(self.frontier)(
+                *(x[rows] for x in self.frontier))
             self.proposal[rows] = mediator_proposal(
                 self.p.ideals, self.p.salience, r[rows], self.agreed[rows], self.terms[rows],
-                weight=self.p.bargaining_power)
+                weight=self.p.bargaining_power, frontier=fr, base=self.base)
             self._proposed_for[rows] = r[rows]
 
     def _renege(self, state, r, done, guarantee, u) -> None:

@@ -63,7 +63,8 @@ def initial_demands(ideals, n_worlds: int) -> np.ndarray:
 
 
 def mediator_proposal(ideals, salience, reservation, agreed=None, terms=None,
-                      method: str = "nash", weight=None, x0=None) -> np.ndarray:
+                      method: str = "nash", weight=None, x0=None, frontier=None,
+                      base=None) -> np.ndarray:
     """(W, K) the mediator's proposal, equal to ``terms`` on agreed issues.
 
     Args:
@@ -73,6 +74,10 @@ def mediator_proposal(ideals, salience, reservation, agreed=None, terms=None,
             zone is empty) or "compromise" (Achen's salience-weighted compromise).
         weight: (P,) or (W, P) bargaining power / capability of each party (equal if None).
         x0: (W, K) warm start for the Nash solver with more than two parties (yesterday's m).
+        frontier: the two-party frontier of these worlds, if already built (it changes only
+            when an issue is agreed; see :func:`sim.bargaining.nash.nash_solution`).
+        base: the compromise ``compromise(ideals, salience, weight)``, if already computed
+            ((K,) or (W, K); it depends on the scenario only).
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
@@ -80,10 +85,11 @@ def mediator_proposal(ideals, salience, reservation, agreed=None, terms=None,
     shape = (a.shape[0], a.shape[2])
     fixed = np.zeros(shape, dtype=bool) if agreed is None else np.asarray(agreed, dtype=bool)
     held = np.zeros(fixed.shape) if terms is None else np.nan_to_num(np.asarray(terms, float))
-    fallback = np.where(fixed, held, compromise(a, w, weight))
+    fallback = np.where(fixed, held, compromise(a, w, weight) if base is None else base)
     if method == "compromise":
         return fallback
-    nash = nash_solution(a, w, r, power=weight, fixed=fixed, terms=held, x0=x0)
+    nash = nash_solution(a, w, r, power=weight, fixed=fixed, terms=held, x0=x0,
+                         frontier=frontier)
     return np.where(nash.feasible[:, None], nash.x, fallback)
 
 

@@ -13,10 +13,13 @@ import numpy as np
 
 
 def update_trust(trust, perceived, build, loss) -> np.ndarray:
-    quiet = perceived == 0
-    grown = trust + build[None, :, None] * (1.0 - trust)
-    shrunk = trust * (1.0 - loss[None, :, None]) ** perceived
-    return np.where(quiet, grown, shrunk)
+    out = trust + build[None, :, None] * (1.0 - trust)  # quiet: grown
+    hit = perceived != 0
+    if hit.any():  # the power only where something was perceived (most pairs, most days: none)
+        factor = np.power(1.0 - loss[None, :, None], perceived, where=hit,
+                          out=np.empty(trust.shape))
+        np.multiply(trust, factor, out=out, where=hit)
+    return out
 
 
 def mean_trust_in_others(trust: np.ndarray) -> np.ndarray:

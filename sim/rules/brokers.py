@@ -20,5 +20,5 @@ def update_pressure(pressure, violated, leverage_eff, decay: float, p_verify: fl
     lev = leverage_eff if leverage_eff.ndim == 3 else leverage_eff[None, :, :]
     added = np.zeros(pressure.shape)
     for b in range(lev.shape[1]):  # a loop over brokers: faster than a reduction over a short axis
-        added += seen[:, b, :] * lev[:, b, :]
+        np.add(added, lev[:, b, :], out=added, where=seen[:, b, :])  # L >= 0 only where seen
     return np.clip((1.0 - decay) * pressure + added, 0.0, 1.0)

@@ -56,13 +56,17 @@ def adaptive_probabilities(commitment, m, spread, reciprocity,
 
 def intend(policy, p_opp, p_ret, provoked, triggered, u_opp, u_ret) -> np.ndarray:
     """(W, P) bool intended violations, before execution noise."""
-    adaptive = (u_opp < p_opp) | (u_ret < p_ret)
-    gtft = provoked & (u_ret >= GTFT_FORGIVE)
-    out = np.where(policy == ADAPTIVE, adaptive, False)
-    out = np.where(policy == ALWAYS_VIOLATE, True, out)
-    out = np.where(policy == TFT, provoked, out)
-    out = np.where(policy == GTFT, gtft, out)
-    out = np.where(policy == GRIM, triggered | provoked, out)
+    rules = {  # each policy's move, evaluated only if some party follows it
+        ADAPTIVE: lambda: (u_opp < p_opp) | (u_ret < p_ret),
+        ALWAYS_VIOLATE: lambda: True,
+        TFT: lambda: provoked,
+        GTFT: lambda: provoked & (u_ret >= GTFT_FORGIVE),
+        GRIM: lambda: triggered | provoked,
+    }
+    out = np.zeros(np.broadcast_shapes(np.shape(policy), p_opp.shape), dtype=bool)
+    for code in np.unique(policy):
+        if code in rules:
+            out = np.where(policy == code, rules[code](), out)
     return out
 
 
