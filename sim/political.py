@@ -27,6 +27,7 @@ from sim.bargaining import (
     talks_step,
     two_party_frontier,
 )
+from sim.arrays import tiled
 from sim.bargaining.issues import as_worlds
 from sim.state import WEEK, TruceStatus, push
 
@@ -52,6 +53,8 @@ class PoliticalTrack:
         self.rounds = np.zeros(n, dtype=np.int32)
         spread = np.ptp(params.ideals, axis=0)
         self.opening_gap = np.where(spread > 0, spread, 1.0)
+        # ideals and saliences repeated per world, contiguous: [:m] serves any m worlds
+        self.ideals, self.salience = tiled(params.ideals, n), tiled(params.salience, n)
         # what the mediator's proposal needs but does not change day to day: the compromise
         # (scenario only) and, for two parties, the Pareto frontier (changes when an issue is
         # agreed, see _refresh_frontier)
@@ -94,8 +97,10 @@ class PoliticalTrack:
         if not rows.size:
             return
         rate = np.minimum(1.0, p.concession_rate * np.broadcast_to(speed, r.shape[:1])[rows])
-        upd = talks_step(self.demands[rows], p.ideals, p.salience, r[rows], at_table[rows],
-                         p.mediator_pull, rate[:, None], self.agreed[rows], self.terms[rows],
+        m = rows.size
+        upd = talks_step(self.demands[rows], self.ideals[:m], self.salience[:m], r[rows],
+                         at_table[rows], p.mediator_pull, rate[:, None], self.agreed[rows],
+                         self.terms[rows],
                          self.proposal[rows], discount=p.discount, eps=p.agreement_tolerance)
         self._newly_agreed[rows] = (upd.agreed != self.agreed[rows]).any(axis=1)
         self.demands[rows], self.agreed[rows], self.terms[rows] = upd
@@ -105,8 +110,9 @@ class PoliticalTrack:
         """Rebuild the two-party frontier in the worlds where an issue was just agreed."""
         if self.frontier is None or not rows.size:
             return
-        a, w = as_worlds(self.p.ideals, self.p.salience, np.zeros((rows.size, 2)))[:2]
-        new = two_party_frontier(a, w, self.agreed[rows], np.nan_to_num(self.terms[rows]))
+        m = rows.size
+        new = two_party_frontier(self.ideals[:m], self.salience[:m], self.agreed[rows],
+                                 np.nan_to_num(self.terms[rows]))
         for cached, fresh in zip(self.frontier, new):
             cached[rows] = fresh
 
@@ -118,8 +124,9 @@ class PoliticalTrack:
             rows = np.flatnonzero(stale)
             fr = None if self.frontier is None else type(self.frontier)(
                 *(x[rows] for x in self.frontier))
+            m = rows.size
             self.proposal[rows] = mediator_proposal(
-                self.p.ideals, self.p.salience, r[rows], self.agreed[rows], self.terms[rows],
+                self.ideals[:m], self.salience[:m], r[rows], self.agreed[rows], self.terms[rows],
                 weight=self.p.bargaining_power, frontier=fr, base=self.base)
             self._proposed_for[rows] = r[rows]
 

@@ -24,6 +24,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim.arrays import short_sum
+
 
 class Frontier(NamedTuple):
     """A two-party frontier for W worlds (see the module docstring)."""
@@ -128,7 +130,7 @@ def nash_on_frontier(fr: Frontier, disagreement, power=None) -> tuple[np.ndarray
     f = _stationary(A, B, b[:, None, :])
     cands = np.stack([lo, hi, np.clip(f, lo, np.maximum(lo, hi))], axis=-1)
     v = A[..., None, :] + B[..., None, :] * cands[..., None]
-    value = (b[:, None, None, :] * np.log(np.maximum(v, 1e-300))).sum(axis=-1)
+    value = short_sum(b[:, None, None, :] * np.log(np.maximum(v, 1e-300)))
     value = np.where(ok[..., None], value, -np.inf)
     flat = value.reshape(value.shape[0], -1)
     best = flat.argmax(axis=1)

@@ -41,6 +41,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim.arrays import short_sum
 from sim.bargaining.issues import as_worlds, compromise, utility
 from sim.bargaining.nash import nash_solution
 from sim.bargaining.zeuthen import risk_limit
@@ -137,7 +138,7 @@ def _per_world(value) -> np.ndarray:
 
 def _move(x, a, w, r, m, at, open_, own, offered, speed, harden_rate) -> np.ndarray:
     """(W, P, K) demands after hardening and concession on the open issues."""
-    slack = (w * np.abs(x - a) * open_[:, None, :]).sum(axis=-1)
+    slack = short_sum(w * np.abs(x - a) * open_[:, None, :])
     with np.errstate(divide="ignore", invalid="ignore"):
         restore = np.where(slack > 0, (r - own) / slack, 0.0)
     hardening = at & (own < r)
@@ -154,7 +155,11 @@ def _settle(x, at, agreed, terms, eps) -> tuple[np.ndarray, np.ndarray]:
     mean demand. Returns the new (agreed, terms)."""
     spread = x.max(axis=1) - x.min(axis=1)
     now = ~agreed & at.all(axis=1)[:, None] & (spread <= eps)
-    return agreed | now, np.where(now, x.mean(axis=1), terms)
+    rows = np.flatnonzero(now.any(axis=1))
+    if rows.size:  # rare: the mean demand only where an issue is agreed today
+        terms = terms.copy()
+        terms[rows] = np.where(now[rows], x[rows].mean(axis=1), terms[rows])
+    return agreed | now, terms
 
 
 def renege(terms, ideals, salience, reservation, guarantee=0.0, rate: float = 1.0):

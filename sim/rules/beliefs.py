@@ -13,13 +13,16 @@ import numpy as np
 
 
 def update_trust(trust, perceived, build, loss) -> np.ndarray:
-    out = trust + build[None, :, None] * (1.0 - trust)  # quiet: grown
-    hit = perceived != 0
-    if hit.any():  # the power only where something was perceived (most pairs, most days: none)
-        factor = np.power(1.0 - loss[None, :, None], perceived, where=hit,
-                          out=np.empty(trust.shape))
-        np.multiply(trust, factor, out=out, where=hit)
-    return out
+    """``build`` and ``loss`` are (P,), one per observer i, or per world (W, P, P)."""
+    build, loss = _per_observer(build), _per_observer(loss)
+    grown = trust + build * (1.0 - trust)
+    shrunk = trust * (1.0 - loss) ** perceived
+    return np.where(perceived == 0, grown, shrunk)
+
+
+def _per_observer(x: np.ndarray) -> np.ndarray:
+    """A (P,) parameter of observer i as (P, 1), to broadcast against (W, P, P); else as is."""
+    return x[:, None] if x.ndim == 1 else x
 
 
 def mean_trust_in_others(trust: np.ndarray) -> np.ndarray:
@@ -31,4 +34,4 @@ def mean_trust_in_others(trust: np.ndarray) -> np.ndarray:
 
 
 def update_commitment(commitment, mean_trust, speed) -> np.ndarray:
-    return commitment + speed[None, :] * (mean_trust - commitment)
+    return commitment + speed * (mean_trust - commitment)

@@ -37,10 +37,14 @@ def blamed(attacked, targets, ties, p_misattribution: float, u: np.ndarray) -> n
     ``attacked`` is (W, S); ``targets`` (S, P) marks victims; ``ties`` (P, S) entanglement, or
     per world (W, P, S); ``p_misattribution`` a scalar or (W,); ``u`` is (W, P, P, S).
     """
-    hit = attacked[:, None, None, :] & targets.T[None, :, None, :]          # victim i, spoiler s
     ties4 = ties[:, None, :, :] if ties.ndim == 3 else ties[None, None, :, :]
-    p_blame = per_world(p_misattribution, 3) * ties4                           # culprit j, spoiler s
-    count = (hit & (u < p_blame)).sum(axis=3, dtype=np.int16)
+    p_blame = per_world(p_misattribution, 3) * ties4             # (W or 1, 1, P, S): culprit j
+    count = np.zeros(u.shape[:3], dtype=np.int16)
+    for s in range(u.shape[3]):  # attacks are rare: work on the worlds where spoiler s struck
+        rows = np.flatnonzero(attacked[:, s])
+        if rows.size:
+            p_s = p_blame[..., s] if p_blame.shape[0] == 1 else p_blame[rows, ..., s]
+            count[rows] += targets[s][None, :, None] & (u[rows, :, :, s] < p_s)  # victims i
     return _off_diagonal(count, copy=False)
 
 
