@@ -14,7 +14,7 @@ import mesa
 import numpy as np
 
 from sim.agents import Broker, Party, Spoiler
-from sim.arrays import tiled
+from sim.arrays import all_along, any_along, short_sum, tiled
 from sim.params import Params, compile_params
 from sim.political import PoliticalTrack
 from sim.rng import Streams
@@ -34,9 +34,10 @@ def _series_reporters() -> dict:
         "party_violations": lambda m: int(m.state.violated.sum()),
         "spoiler_attacks": lambda m: int(m.state.attacked.sum()),
         "misattributed": lambda m: int(m.today_misattributed),
-        "n_away_from_talks": lambda m: int((~m.state.in_talks).any(axis=1).sum()),
+        "n_away_from_talks": lambda m: int(any_along(~m.state.in_talks, 1).sum()),
         "sum_trust": lambda m: float(m.mean_trust_all.sum()),
-        "sum_commitment": lambda m: float(m.state.commitment.mean(axis=1).sum()),
+        "sum_commitment": lambda m: float((short_sum(m.state.commitment, 1)
+                                           / m.state.commitment.shape[1]).sum()),
         "sum_talks_progress": lambda m: float(m.state.talks_progress.sum()),
     }
 
@@ -154,7 +155,7 @@ class TruceModel(mesa.Model):
         provoked = s.hostile_today > 0  # yesterday's perceptions: today's are not in yet
         s.triggered |= provoked
         mods = self.mods
-        expected = mods.p_verify[:, None] * mods.leverage.sum(axis=-2)
+        expected = mods.p_verify[:, None] * short_sum(mods.leverage, -2)
         m = decisions.motive(w.gain, w.cost, w.settlement, w.sensitivity, s.talks_progress,
                              s.in_talks, s.pressure, expected, mods.inducement)
         commitment = np.minimum(1.0, s.commitment + self.engine.commitment_bonus())
@@ -179,11 +180,16 @@ class TruceModel(mesa.Model):
         blame = observation.blamed(s.attacked, p.targets, self.engine.ties,
                                    mods.p_misattribution, u_blame)
         hit = self.streams.uniform("interventions", P) < mods.collateral
-        s.perceived = (det.astype(np.int16) + false + blame
-                       + observation.collateral(hit)).astype(np.int16)
-        s.hostile_today = s.perceived.sum(axis=2, dtype=np.int16)
-        self.today_misattributed = int(blame.sum())
-        s.n_misattributed += blame.sum(axis=(1, 2)).astype(np.int32)
+        perceived = det.astype(np.int16)
+        perceived += false
+        perceived += blame
+        if hit.any():
+            perceived += observation.collateral(hit)
+        s.perceived = perceived
+        s.hostile_today = short_sum(perceived, 2, dtype=np.int16)
+        blamed_per_world = short_sum(short_sum(blame, 2, dtype=np.int32), 1)
+        self.today_misattributed = int(blamed_per_world.sum())
+        s.n_misattributed += blamed_per_world
 
     def _beliefs(self) -> None:
         s, w = self.state, self.wide
@@ -192,7 +198,7 @@ class TruceModel(mesa.Model):
         s.commitment = beliefs.update_commitment(s.commitment, mt, w.commitment_speed)
         s.withdrawn |= s.commitment < w.withdrawal_commitment
         self._mean_trust = mt
-        self.mean_trust_all = mt.mean(axis=1)
+        self.mean_trust_all = short_sum(mt, 1) / mt.shape[1]  # = mt.mean(axis=1)
 
     def _brokers(self) -> None:
         p, s = self.params, self.state
@@ -213,16 +219,16 @@ class TruceModel(mesa.Model):
         in_talks &= ~s.withdrawn
         left = was_in & ~in_talks
         s.in_talks = in_talks
-        s.n_walkouts += left.sum(axis=1, dtype=np.int32)
-        s.n_returns += (~was_in & in_talks).sum(axis=1, dtype=np.int32)
-        first = left.any(axis=1) & (s.day_first_walkout < 0)
+        s.n_walkouts += short_sum(left, 1, dtype=np.int32)
+        s.n_returns += short_sum(~was_in & in_talks, 1, dtype=np.int32)
+        first = any_along(left, 1) & (s.day_first_walkout < 0)
         s.day_first_walkout[first] = self.day
         u_renege = self.streams.uniform("renege", p.n_parties)  # drawn every day: CRN
         if self.politics is not None:
             s.talks_progress = self.politics.step(self.day, s, self.mods.guarantee, u_renege,
                                                   self.mods.talks_multiplier)
         elif self.day >= p.talks_start:
-            s.talks_progress = talks.advance(s.talks_progress, in_talks.all(axis=1),
+            s.talks_progress = talks.advance(s.talks_progress, all_along(in_talks, 1),
                                              self.mean_trust_all,
                                              p.talks_rate * self.mods.talks_multiplier,
                                              p.mediator_legitimacy, p.position_gap)
@@ -230,7 +236,7 @@ class TruceModel(mesa.Model):
     def _status(self, events) -> None:
         p, s = self.params, self.state
         s.withdrawn |= self._forced(events, EventAction.WITHDRAW, p.n_parties)[None, :]
-        n_viol = s.violated.sum(axis=1, dtype=np.int16)
+        n_viol = short_sum(s.violated, 1, dtype=np.int16)
         violent = n_viol > 0
         push(s.violent_ring, s.violent_window, self.day, violent)
         s.violent7 += violent
@@ -238,7 +244,7 @@ class TruceModel(mesa.Model):
         push(s.count_ring, s.count7, self.day, n_viol)
         self._track_cause()
         new, mode = status.classify(s.violent_window, s.count7,
-                                    (~s.in_talks).any(axis=1), s.withdrawn.any(axis=1),
+                                    any_along(~s.in_talks, 1), any_along(s.withdrawn, 1),
                                     p.trouble_violations_7d, p.collapse_violent_days)
         alive = s.status != TruceStatus.COLLAPSED
         collapsing = alive & (new == TruceStatus.COLLAPSED)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.arrays import all_along, any_along, max_along, min_along, short_sum, tiled
 from sim.bargaining import (
     compromise,
     initial_demands,
@@ -27,7 +28,6 @@ from sim.bargaining import (
     talks_step,
     two_party_frontier,
 )
-from sim.arrays import tiled
 from sim.bargaining.issues import as_worlds
 from sim.state import WEEK, TruceStatus, push
 
@@ -55,6 +55,7 @@ class PoliticalTrack:
         self.opening_gap = np.where(spread > 0, spread, 1.0)
         # ideals and saliences repeated per world, contiguous: [:m] serves any m worlds
         self.ideals, self.salience = tiled(params.ideals, n), tiled(params.salience, n)
+        self.base_reservation, self.hardening = tiled(params.reservation, n), tiled(params.hardening, n)
         # what the mediator's proposal needs but does not change day to day: the compromise
         # (scenario only) and, for two parties, the Pareto frontier (changes when an issue is
         # agreed, see _refresh_frontier)
@@ -67,9 +68,8 @@ class PoliticalTrack:
 
     def reservation(self, state) -> np.ndarray:
         """(W, P) today's reservation values: base plus gains on the ground."""
-        p = self.p
         adv = (self.own7 - state.hostile7) / WEEK
-        return np.clip(p.reservation + p.hardening * np.clip(adv, 0.0, 1.0), 0.0, 1.0)
+        return np.clip(self.base_reservation + self.hardening * np.clip(adv, 0.0, 1.0), 0.0, 1.0)
 
     def step(self, day: int, state, guarantee: np.ndarray, u_renege: np.ndarray,
              speed: np.ndarray | float = 1.0) -> np.ndarray:
@@ -82,10 +82,10 @@ class PoliticalTrack:
         at_table = state.in_talks & ~state.withdrawn & alive[:, None]  # no talks after collapse
         r = self.reservation(state)
         if day >= p.talks_start:
-            self.rounds += at_table.all(axis=1) & ~self.agreed.all(axis=1)
+            self.rounds += all_along(at_table, 1) & ~all_along(self.agreed, 1)
             self._propose(r, alive)
-            self._bargain(np.flatnonzero(alive & ~self.agreed.all(axis=1)), r, at_table, speed)
-        done = self.agreed.all(axis=1)
+            self._bargain(np.flatnonzero(alive & ~all_along(self.agreed, 1)), r, at_table, speed)
+        done = all_along(self.agreed, 1)
         self.day_agreement = np.where(done & (self.day_agreement < 0), day, self.day_agreement)
         self._renege(state, r, done, guarantee, u_renege)
         return self.progress()
@@ -102,7 +102,7 @@ class PoliticalTrack:
                          at_table[rows], p.mediator_pull, rate[:, None], self.agreed[rows],
                          self.terms[rows],
                          self.proposal[rows], discount=p.discount, eps=p.agreement_tolerance)
-        self._newly_agreed[rows] = (upd.agreed != self.agreed[rows]).any(axis=1)
+        self._newly_agreed[rows] = any_along(upd.agreed != self.agreed[rows], 1)
         self.demands[rows], self.agreed[rows], self.terms[rows] = upd
         self._refresh_frontier(np.flatnonzero(self._newly_agreed))
 
@@ -119,7 +119,7 @@ class PoliticalTrack:
     def _propose(self, r: np.ndarray, alive: np.ndarray) -> None:
         """The mediator's proposal, recomputed only in the worlds whose reservation values or
         agreed issues changed (the proposal is a function of these, world by world)."""
-        stale = alive & ~(r == self._proposed_for).all(axis=1) | self._newly_agreed
+        stale = alive & ~all_along(r == self._proposed_for, 1) | self._newly_agreed
         if stale.any():
             rows = np.flatnonzero(stale)
             fr = None if self.frontier is None else type(self.frontier)(
@@ -146,8 +146,10 @@ class PoliticalTrack:
 
     def progress(self) -> np.ndarray:
         """(W,) 1 on agreed issues, else the share of the opening gap closed; mean over issues."""
-        gap = np.ptp(self.demands, axis=1) / self.opening_gap
-        return np.where(self.agreed, 1.0, np.clip(1.0 - gap, 0.0, 1.0)).mean(axis=1)
+        ptp = max_along(self.demands, 1) - min_along(self.demands, 1)
+        gap = ptp / self.opening_gap
+        share = np.where(self.agreed, 1.0, np.clip(1.0 - gap, 0.0, 1.0))
+        return short_sum(share, 1) / share.shape[1]  # the mean over issues
 
     def concession(self) -> np.ndarray:
         """(W, P) how far each party moved from its ideal, in utility: 1 - u_i(own demand)."""

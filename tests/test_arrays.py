@@ -3,7 +3,15 @@
 import numpy as np
 import pytest
 
-from sim.arrays import ordered_sum, short_sum, tiled
+from sim.arrays import (
+    all_along,
+    any_along,
+    max_along,
+    min_along,
+    ordered_sum,
+    short_sum,
+    tiled,
+)
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 5, 7, 8, 11])
@@ -36,3 +44,23 @@ def test_ordered_sum_adds_in_order_along_any_axis():
         loop += x[:, k, :]
     assert np.array_equal(ordered_sum(x, 1), loop)
     assert ordered_sum(np.zeros((4, 0, 2)), 1).shape == (4, 2)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 9, 40])
+def test_logical_and_extreme_reductions_match_numpy(n):
+    rng = np.random.default_rng(n)
+    b = rng.random((30, n, 4)) < 0.3
+    x = rng.random((30, n, 4))
+    x[0, 0, 0] = np.nan  # a NaN propagates through max and min as in numpy
+    for axis in (1, 2):
+        assert np.array_equal(any_along(b, axis), b.any(axis=axis))
+        assert np.array_equal(all_along(b, axis), b.all(axis=axis))
+        assert np.array_equal(max_along(x, axis), x.max(axis=axis), equal_nan=True)
+        assert np.array_equal(min_along(x, axis), x.min(axis=axis), equal_nan=True)
+
+
+def test_short_sum_of_booleans_counts():
+    b = np.array([[True, True, False], [False, False, False]])
+    out = short_sum(b, 1, dtype=np.int32)
+    assert out.dtype == np.int32 and out.tolist() == [2, 0]
+    assert short_sum(b, 1).dtype == b.sum(axis=1).dtype

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.arrays import short_sum
+from sim.arrays import max_along, min_along, short_sum
 
 
 class Frontier(NamedTuple):
@@ -146,8 +146,8 @@ def _feasible_interval(A, B) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     non-empty (lo and hi are clipped to [0, 1] either way)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         cut = -A / B
-    lo = np.where(B > 0, cut, np.where((B == 0) & (A < 0), np.inf, -np.inf)).max(axis=-1)
-    hi = np.where(B < 0, cut, np.where((B == 0) & (A < 0), -np.inf, np.inf)).min(axis=-1)
+    lo = max_along(np.where(B > 0, cut, np.where((B == 0) & (A < 0), np.inf, -np.inf)))
+    hi = min_along(np.where(B < 0, cut, np.where((B == 0) & (A < 0), -np.inf, np.inf)))
     lo, hi = np.maximum(lo, 0.0), np.minimum(hi, 1.0)
     return np.clip(lo, 0.0, 1.0), np.clip(hi, 0.0, 1.0), lo <= hi
 

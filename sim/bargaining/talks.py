@@ -41,7 +41,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.arrays import short_sum
+from sim.arrays import all_along, any_along, max_along, min_along, short_sum
 from sim.bargaining.issues import as_worlds, compromise, utility
 from sim.bargaining.nash import nash_solution
 from sim.bargaining.zeuthen import risk_limit
@@ -120,7 +120,7 @@ def talks_step(demands, ideals, salience, reservation, at_table, pull, concessio
     m = mediator_proposal(a, w, r, agreed, terms, method) if proposal is None else proposal
     at = np.asarray(at_table, dtype=bool)
     own, offered = utility(x, a, w), utility(m, a, w)
-    deal = (at & (offered >= np.maximum(r, discount * own))).all(axis=1)
+    deal = all_along(at & (offered >= np.maximum(r, discount * own)), 1)
     speed = _per_world(pull)[:, None] * np.broadcast_to(concession_rate, (W, P))
     back = concession_rate if harden_rate is None else harden_rate
     moved = _move(x, a, w, r, m, at, ~agreed, own, offered, speed, back)
@@ -153,9 +153,9 @@ def _move(x, a, w, r, m, at, open_, own, offered, speed, harden_rate) -> np.ndar
 def _settle(x, at, agreed, terms, eps) -> tuple[np.ndarray, np.ndarray]:
     """Issues whose demands, with everyone at the table, lie within ``eps``: agreed at the
     mean demand. Returns the new (agreed, terms)."""
-    spread = x.max(axis=1) - x.min(axis=1)
-    now = ~agreed & at.all(axis=1)[:, None] & (spread <= eps)
-    rows = np.flatnonzero(now.any(axis=1))
+    spread = max_along(x, 1) - min_along(x, 1)
+    now = ~agreed & all_along(at, 1)[:, None] & (spread <= eps)
+    rows = np.flatnonzero(any_along(now, 1))
     if rows.size:  # rare: the mean demand only where an issue is agreed today
         terms = terms.copy()
         terms[rows] = np.where(now[rows], x[rows].mean(axis=1), terms[rows])

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.arrays import short_sum
+
 
 def update_trust(trust, perceived, build, loss) -> np.ndarray:
     """``build`` and ``loss`` are (P,), one per observer i, or per world (W, P, P)."""
@@ -30,7 +32,7 @@ def mean_trust_in_others(trust: np.ndarray) -> np.ndarray:
     P = trust.shape[1]
     if P == 1:
         return np.ones(trust.shape[:2])
-    return (trust.sum(axis=2) - np.diagonal(trust, axis1=1, axis2=2)) / (P - 1)
+    return (short_sum(trust, 2) - np.diagonal(trust, axis1=1, axis2=2)) / (P - 1)
 
 
 def update_commitment(commitment, mean_trust, speed) -> np.ndarray:
