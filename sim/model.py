@@ -46,7 +46,7 @@ PARTY_PARAMS = ("gain", "cost", "settlement", "sensitivity", "choice_spread", "r
                 "commitment_speed", "withdrawal_commitment", "walkout_threshold", "p_walkout",
                 "p_return")
 OBSERVER_PARAMS = ("trust_build", "trust_loss")
-TILE_LIMIT = 1 << 16  # elements per world: beyond it, (P,) parameters broadcast instead
+TILE_LIMIT = 256  # elements per world: beyond it, parameters broadcast instead
 
 
 def per_world_params(p: Params, n: int) -> SimpleNamespace:
@@ -58,6 +58,8 @@ def per_world_params(p: Params, n: int) -> SimpleNamespace:
     for name in OBSERVER_PARAMS:
         x = getattr(p, name)
         out[name] = tiled(np.broadcast_to(x[:, None], (P, P)), n) if P * P <= TILE_LIMIT else x
+    lev = p.leverage_eff
+    out["leverage_eff"] = tiled(lev, n) if lev.size <= TILE_LIMIT else lev
     return SimpleNamespace(**out)
 
 
@@ -203,7 +205,9 @@ class TruceModel(mesa.Model):
     def _brokers(self) -> None:
         p, s = self.params, self.state
         u = self.streams.uniform("brokers", max(p.n_brokers, 1), p.n_parties)[:, :p.n_brokers]
-        s.pressure = brokers.update_pressure(s.pressure, s.violated, self.mods.leverage,
+        lev = self.mods.leverage
+        lev = self.wide.leverage_eff if lev is p.leverage_eff else lev  # the same, contiguous
+        s.pressure = brokers.update_pressure(s.pressure, s.violated, lev,
                                              p.pressure_decay, self.mods.p_verify, u)
 
     def _talks(self, events) -> None:
