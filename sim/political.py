@@ -61,10 +61,11 @@ class PoliticalTrack:
         # agreed, see _refresh_frontier)
         a, w = as_worlds(params.ideals, params.salience)
         self.base = compromise(a, w, params.bargaining_power)[0]
-        self.frontier = None
+        self.frontier = self._open_frontier = None
         if P == 2:
             a, w = as_worlds(params.ideals, params.salience, np.zeros((n, P)))[:2]
             self.frontier = two_party_frontier(a, w, self.agreed, np.zeros((n, K)))
+            self._open_frontier = type(self.frontier)(*(x.copy() for x in self.frontier))
 
     def reservation(self, state) -> np.ndarray:
         """(W, P) today's reservation values: base plus gains on the ground."""
@@ -120,15 +121,36 @@ class PoliticalTrack:
         """The mediator's proposal, recomputed only in the worlds whose reservation values or
         agreed issues changed (the proposal is a function of these, world by world)."""
         stale = alive & ~all_along(r == self._proposed_for, 1) | self._newly_agreed
-        if stale.any():
-            rows = np.flatnonzero(stale)
+        if not stale.any():
+            return
+        rows = np.flatnonzero(stale)
+        open_ = ~any_along(self.agreed[rows], 1)
+        self._propose_open(rows[open_], r)
+        rows = rows[~open_]
+        if rows.size:
             fr = None if self.frontier is None else type(self.frontier)(
                 *(x[rows] for x in self.frontier))
             m = rows.size
             self.proposal[rows] = mediator_proposal(
                 self.ideals[:m], self.salience[:m], r[rows], self.agreed[rows], self.terms[rows],
                 weight=self.p.bargaining_power, frontier=fr, base=self.base)
-            self._proposed_for[rows] = r[rows]
+        self._proposed_for[stale] = r[stale]
+
+    def _propose_open(self, rows: np.ndarray, r: np.ndarray) -> None:
+        """Proposals where no issue is agreed yet: then the proposal depends on the reservation
+        values alone, which take few distinct values (counts over a week), so it is computed
+        once per distinct row of ``r`` and copied to the worlds that share it."""
+        if not rows.size:
+            return
+        distinct, which = np.unique(r[rows], axis=0, return_inverse=True)
+        m = len(distinct)
+        fr = None if self._open_frontier is None else type(self._open_frontier)(
+            *(x[:m] for x in self._open_frontier))
+        none = np.zeros((m, self.agreed.shape[1]), dtype=bool)
+        proposal = mediator_proposal(self.ideals[:m], self.salience[:m], distinct, none,
+                                     np.full(none.shape, np.nan), weight=self.p.bargaining_power,
+                                     frontier=fr, base=self.base)
+        self.proposal[rows] = proposal[which.reshape(-1)]
 
     def _renege(self, state, r, done, guarantee, u) -> None:
         """Parties of a complete deal, in a truce still standing, may renege (withdraw)."""
