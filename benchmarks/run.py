@@ -117,11 +117,13 @@ def _measure(kind: str, n: int, days: int | None, scenario: str | None = None) -
         world_days = n * horizon * len(scn.strategies)
     wall, cpu = time.perf_counter() - wall, _cpu_seconds() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB on Linux
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest
     return {"kind": kind, "worlds": n, "days": horizon, "actors": len(scn.actors),
             "strategies": len(scn.strategies) if kind.startswith("compare") else 1,
             "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
             "world_days_per_s": round(world_days / wall),
-            "world_days_per_cpu_s": round(world_days / cpu), "peak_rss_mib": round(peak, 1)}
+            "world_days_per_cpu_s": round(world_days / cpu), "peak_rss_mib": round(peak, 1),
+            "peak_rss_worker_mib": round(workers, 1) if kind.startswith("compare") else None}
 
 
 def measure(kind: str, n: int, days: int | None, scenario: str | None = None,
@@ -165,7 +167,8 @@ def collect(cfg: dict, isolated: bool, tmp: Path, log=print) -> dict:
                 for k in cfg["workers"]]
     for row in sweep_rows():
         add(row)
-    largest = max(batched, key=lambda r: r["worlds"])
+    largest = next((r for r in batched if r["worlds"] == 10_000),
+                   max(batched, key=lambda r: r["worlds"]))
     ratio = largest["world_days_per_s"] / per_world["world_days_per_s"]
     ratio_cpu = largest["world_days_per_cpu_s"] / per_world["world_days_per_cpu_s"]
     return {"machine": _machine(), "quick": cfg is QUICK, "rows": rows,
