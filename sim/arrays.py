@@ -17,27 +17,30 @@ import numpy as np
 SHORT = 8  # numpy sums 8 or more floats pairwise, in a different order of additions
 
 
-def _parts(x: np.ndarray, axis: int) -> np.ndarray:
-    return np.moveaxis(x, axis, 0)
+def _parts(x: np.ndarray, axis: int) -> list[np.ndarray]:
+    """The slices of ``x`` along ``axis``, as views."""
+    axis = axis % x.ndim
+    lead = (slice(None),) * axis
+    return [x[lead + (k,)] for k in range(x.shape[axis])]
 
 
 def short_sum(x: np.ndarray, axis: int = -1, dtype=None) -> np.ndarray:
     """``x.sum(axis, dtype=dtype)``, bit-identical: numpy adds fewer than 8 floats in order,
     x_0 + x_1 + ..., and integer sums are exact in any order."""
-    x = np.asarray(x)
-    out_type = np.dtype(dtype) if dtype is not None else np.sum(x[:0]).dtype
     n = x.shape[axis]
-    if n == 0 or n >= SHORT or out_type.kind not in "fiu":
-        return x.sum(axis=axis, dtype=dtype)
+    out_type = np.dtype(dtype) if dtype is not None else x.dtype
+    if n == 0 or n >= SHORT or out_type.kind not in "fiu" or (dtype is None
+                                                              and out_type.kind != "f"):
+        return x.sum(axis=axis, dtype=dtype)  # (numpy widens small integers by default)
     return ordered_sum(x, axis, out_type)
 
 
 def ordered_sum(x: np.ndarray, axis: int = -1, dtype=None) -> np.ndarray:
     """x_0 + x_1 + ... along ``axis``, added in that order (as a Python loop over the axis
     would), with one elementwise addition per element of the axis."""
+    if not x.shape[axis]:
+        return np.zeros(np.delete(x.shape, axis % x.ndim), dtype=dtype or x.dtype)
     parts = _parts(x, axis)
-    if not len(parts):
-        return np.zeros(parts.shape[1:], dtype=dtype or x.dtype)
     out = parts[0].astype(dtype or x.dtype)  # a copy
     for k in range(1, len(parts)):
         out += parts[k]

@@ -32,6 +32,7 @@ from sim.bargaining.issues import as_worlds
 from sim.state import WEEK, TruceStatus, push
 
 RENEGE_RATE = 20.0  # renege() saturates once the deal is ~0.1 utility below fighting
+DEDUP_FROM = 64  # fewer stale worlds than this: computing directly is cheaper than np.unique
 
 
 class PoliticalTrack:
@@ -124,7 +125,7 @@ class PoliticalTrack:
         if not stale.any():
             return
         rows = np.flatnonzero(stale)
-        open_ = ~any_along(self.agreed[rows], 1)
+        open_ = ~any_along(self.agreed[rows], 1) & (rows.size >= DEDUP_FROM)
         self._propose_open(rows[open_], r)
         rows = rows[~open_]
         if rows.size:

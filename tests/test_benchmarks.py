@@ -39,3 +39,22 @@ def test_scaled_scenarios_have_the_asked_number_of_actors(tmp_path):
         kinds = [a.kind.value for a in scn.actors]
         assert len(kinds) == n and kinds.count("party") == max(2, n // 5)
         assert kinds.count("spoiler") == max(1, n // 5)
+
+
+def test_sweep_rows_come_from_benchmarks_sweep_when_it_exists(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import run as bench
+    finally:
+        sys.path.pop(0)
+    monkeypatch.setattr(bench, "SWEEP", tmp_path / "absent.py")
+    assert bench.sweep_rows() == []
+    fake = tmp_path / "sweep.py"
+    fake.write_text("def measure():\n    return [{'executor': 'local', 'workers': 2,"
+                    " 'points_per_s': 3.0, 'scaling': 1.9}]\n")
+    monkeypatch.setattr(bench, "SWEEP", fake)
+    rows = bench.sweep_rows()
+    assert rows == [{"kind": "sweep", "executor": "local", "workers": 2, "points_per_s": 3.0,
+                     "scaling": 1.9}]
+    target = bench._targets([], 200.0, {"worlds": 100, "wall_s": 1.0}, rows)["sweep_scaling"]
+    assert target == {"value": 1.9, "target": 1.8, "met": True}
