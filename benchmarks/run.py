@@ -123,7 +123,7 @@ def _measure(kind: str, n: int, days: int | None, scenario: str | None = None) -
             "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
             "world_days_per_s": round(world_days / wall),
             "world_days_per_cpu_s": round(world_days / cpu), "peak_rss_mib": round(peak, 1),
-            "peak_rss_worker_mib": round(workers, 1) if kind.startswith("compare") else None}
+            "peak_rss_worker_mib": round(workers, 1) if kind == "compare_2" else None}
 
 
 def measure(kind: str, n: int, days: int | None, scenario: str | None = None,
