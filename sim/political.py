@@ -143,7 +143,7 @@ class PoliticalTrack:
         once per distinct row of ``r`` and copied to the worlds that share it."""
         if not rows.size:
             return
-        distinct, which = np.unique(r[rows], axis=0, return_inverse=True)
+        distinct, which = _distinct_rows(r[rows])
         m = len(distinct)
         fr = None if self._open_frontier is None else type(self._open_frontier)(
             *(x[:m] for x in self._open_frontier))
@@ -151,7 +151,7 @@ class PoliticalTrack:
         proposal = mediator_proposal(self.ideals[:m], self.salience[:m], distinct, none,
                                      np.full(none.shape, np.nan), weight=self.p.bargaining_power,
                                      frontier=fr, base=self.base)
-        self.proposal[rows] = proposal[which.reshape(-1)]
+        self.proposal[rows] = proposal[which]
 
     def _renege(self, state, r, done, guarantee, u) -> None:
         """Parties of a complete deal, in a truce still standing, may renege (withdraw)."""
@@ -178,3 +178,15 @@ class PoliticalTrack:
         """(W, P) how far each party moved from its ideal, in utility: 1 - u_i(own demand)."""
         gap = np.abs(self.demands - self.p.ideals[None])
         return (self.p.salience[None] * gap).sum(axis=2)
+
+
+def _distinct_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct rows of ``x``, index of each row's distinct row): ``np.unique(x, axis=0,
+    return_inverse=True)``, by a lexicographic sort (several times faster)."""
+    order = np.lexsort(x.T[::-1])
+    ranked = x[order]
+    new = np.ones(len(x), dtype=bool)
+    new[1:] = any_along(ranked[1:] != ranked[:-1], 1)
+    which = np.empty(len(x), dtype=np.intp)
+    which[order] = np.cumsum(new) - 1
+    return ranked[new], which

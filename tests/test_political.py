@@ -88,3 +88,14 @@ def test_run_summary_reports_the_talks():
     assert 0 < summary["agreement"]["share"] <= 1
     assert summary["median_day_agreement"] is not None
     assert set(summary["mean_terms_if_agreed"]) == {"lake_districts", "power_sharing"}
+
+
+def test_distinct_rows_match_numpy_unique():
+    from sim.political import _distinct_rows
+
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 4, size=(300, 3)) / 7.0
+    rows, which = _distinct_rows(x)
+    expected, inverse = np.unique(x, axis=0, return_inverse=True)
+    assert np.array_equal(rows, expected) and np.array_equal(which, inverse.reshape(-1))
+    assert np.array_equal(rows[which], x)
