@@ -32,6 +32,7 @@ from sim.bargaining.issues import as_worlds
 from sim.state import WEEK, TruceStatus, push
 
 RENEGE_RATE = 20.0  # renege() saturates once the deal is ~0.1 utility below fighting
+OPEN_CACHE = 4096  # proposals kept by reservation row (two parties: at most 8 x 8 rows)
 DEDUP_FROM = 64  # fewer stale worlds than this: computing directly is cheaper than np.unique
 
 
@@ -63,6 +64,7 @@ class PoliticalTrack:
         a, w = as_worlds(params.ideals, params.salience)
         self.base = compromise(a, w, params.bargaining_power)[0]
         self.frontier = self._open_frontier = None
+        self._open_proposals: dict[bytes, np.ndarray] = {}  # by reservation row, none agreed
         if P == 2:
             a, w = as_worlds(params.ideals, params.salience, np.zeros((n, P)))[:2]
             self.frontier = two_party_frontier(a, w, self.agreed, np.zeros((n, K)))
@@ -140,17 +142,26 @@ class PoliticalTrack:
     def _propose_open(self, rows: np.ndarray, r: np.ndarray) -> None:
         """Proposals where no issue is agreed yet: then the proposal depends on the reservation
         values alone, which take few distinct values (counts over a week), so it is computed
-        once per distinct row of ``r`` and copied to the worlds that share it."""
+        once per distinct row of ``r``, kept for later days, and copied to the worlds that
+        share it."""
         if not rows.size:
             return
         distinct, which = _distinct_rows(r[rows])
-        m = len(distinct)
-        fr = None if self._open_frontier is None else type(self._open_frontier)(
-            *(x[:m] for x in self._open_frontier))
-        none = np.zeros((m, self.agreed.shape[1]), dtype=bool)
-        proposal = mediator_proposal(self.ideals[:m], self.salience[:m], distinct, none,
-                                     np.full(none.shape, np.nan), weight=self.p.bargaining_power,
-                                     frontier=fr, base=self.base)
+        keys = [row.tobytes() for row in distinct]
+        if len(self._open_proposals) > OPEN_CACHE:  # many parties: keep memory bounded
+            self._open_proposals.clear()
+        new = [i for i, key in enumerate(keys) if key not in self._open_proposals]
+        if new:
+            m = len(new)
+            fr = None if self._open_frontier is None else type(self._open_frontier)(
+                *(x[:m] for x in self._open_frontier))
+            none = np.zeros((m, self.agreed.shape[1]), dtype=bool)
+            fresh = mediator_proposal(self.ideals[:m], self.salience[:m], distinct[new], none,
+                                      np.full(none.shape, np.nan),
+                                      weight=self.p.bargaining_power, frontier=fr,
+                                      base=self.base)
+            self._open_proposals.update(zip((keys[i] for i in new), fresh))
+        proposal = np.array([self._open_proposals[key] for key in keys])
         self.proposal[rows] = proposal[which]
 
     def _renege(self, state, r, done, guarantee, u) -> None:
