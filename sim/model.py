@@ -52,7 +52,9 @@ TILE_LIMIT = 256  # elements per world: beyond it, parameters broadcast instead
 def per_world_params(p: Params, n: int) -> SimpleNamespace:
     """Party parameters repeated over the worlds axis, contiguous: (n, P), and (n, P, P) for
     an observer's parameters. Elementwise operations against (n, P) state then run as one flat
-    loop instead of n short ones (same values, same arithmetic; a speed-up only)."""
+    loop instead of n short ones (same values, same arithmetic; a speed-up only). Built once
+    per model: parameters are fixed for the model's life (interventions act through the day's
+    modifiers instead)."""
     P = p.n_parties
     out = {name: tiled(getattr(p, name), n) for name in PARTY_PARAMS}
     for name in OBSERVER_PARAMS:
