@@ -8,11 +8,14 @@ simultaneous: every party decides from what it perceived yesterday, so actor ord
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import mesa
 import numpy as np
 
 from sim.agents import Broker, Party, Spoiler
 from sim.events import EventLog
+from sim.arrays import all_along, any_along, short_sum, tiled
 from sim.params import Params, compile_params
 from sim.political import PoliticalTrack
 from sim.rng import Streams
@@ -32,11 +35,35 @@ def _series_reporters() -> dict:
         "party_violations": lambda m: int(m.state.violated.sum()),
         "spoiler_attacks": lambda m: int(m.state.attacked.sum()),
         "misattributed": lambda m: int(m.today_misattributed),
-        "n_away_from_talks": lambda m: int((~m.state.in_talks).any(axis=1).sum()),
+        "n_away_from_talks": lambda m: int(any_along(~m.state.in_talks, 1).sum()),
         "sum_trust": lambda m: float(m.mean_trust_all.sum()),
-        "sum_commitment": lambda m: float(m.state.commitment.mean(axis=1).sum()),
+        "sum_commitment": lambda m: float((short_sum(m.state.commitment, 1)
+                                           / m.state.commitment.shape[1]).sum()),
         "sum_talks_progress": lambda m: float(m.state.talks_progress.sum()),
     }
+
+
+PARTY_PARAMS = ("gain", "cost", "settlement", "sensitivity", "choice_spread", "reciprocity",
+                "commitment_speed", "withdrawal_commitment", "walkout_threshold", "p_walkout",
+                "p_return")
+OBSERVER_PARAMS = ("trust_build", "trust_loss")
+TILE_LIMIT = 256  # elements per world: beyond it, parameters broadcast instead
+
+
+def per_world_params(p: Params, n: int) -> SimpleNamespace:
+    """Party parameters repeated over the worlds axis, contiguous: (n, P), and (n, P, P) for
+    an observer's parameters. Elementwise operations against (n, P) state then run as one flat
+    loop instead of n short ones (same values, same arithmetic; a speed-up only). Built once
+    per model: parameters are fixed for the model's life (interventions act through the day's
+    modifiers instead)."""
+    P = p.n_parties
+    out = {name: tiled(getattr(p, name), n) for name in PARTY_PARAMS}
+    for name in OBSERVER_PARAMS:
+        x = getattr(p, name)
+        out[name] = tiled(np.broadcast_to(x[:, None], (P, P)), n) if P * P <= TILE_LIMIT else x
+    lev = p.leverage_eff
+    out["leverage_eff"] = tiled(lev, n) if lev.size <= TILE_LIMIT else lev
+    return SimpleNamespace(**out)
 
 
 class TruceModel(mesa.Model):
@@ -62,6 +89,7 @@ class TruceModel(mesa.Model):
         self.params: Params = compile_params(scenario, strategy, days)
         self.streams = Streams(seed, first_world, n_worlds)
         self.state = State.initial(self.params, n_worlds)
+        self.wide = per_world_params(self.params, n_worlds)
         if self.params.commitment_range.any():  # frailty (docs/model.md); off by default
             self.state.commitment = frailty.initial_commitment(
                 self.params.commitment0, self.params.commitment_range,
@@ -139,16 +167,16 @@ class TruceModel(mesa.Model):
         s.n_attacks += s.attacked
 
     def _decide(self, events) -> None:
-        p, s = self.params, self.state
+        p, s, w = self.params, self.state, self.wide
         provoked = s.hostile_today > 0  # yesterday's perceptions: today's are not in yet
         s.triggered |= provoked
         mods = self.mods
-        expected = mods.p_verify[:, None] * mods.leverage.sum(axis=-2)
-        m = decisions.motive(p.gain, p.cost, p.settlement, p.sensitivity, s.talks_progress,
+        expected = mods.p_verify[:, None] * short_sum(mods.leverage, -2)
+        m = decisions.motive(w.gain, w.cost, w.settlement, w.sensitivity, s.talks_progress,
                              s.in_talks, s.pressure, expected, mods.inducement)
         commitment = np.minimum(1.0, s.commitment + self.engine.commitment_bonus())
-        p_opp, p_ret = decisions.adaptive_probabilities(commitment, m, p.choice_spread,
-                                                         p.reciprocity, provoked)
+        p_opp, p_ret = decisions.adaptive_probabilities(commitment, m, w.choice_spread,
+                                                         w.reciprocity, provoked)
         u = self.streams.uniform("decisions", 3, p.n_parties)
         intended = decisions.intend(p.policy[None, :], p_opp, p_ret, provoked, s.triggered,
                                     u[:, 0], u[:, 1])
@@ -171,29 +199,36 @@ class TruceModel(mesa.Model):
         blame = observation.blamed(s.attacked, p.targets, self.engine.ties,
                                    mods.p_misattribution, u_blame)
         hit = self.streams.uniform("interventions", P) < mods.collateral
-        s.perceived = (det.astype(np.int16) + false + blame
-                       + observation.collateral(hit)).astype(np.int16)
-        s.hostile_today = s.perceived.sum(axis=2, dtype=np.int16)
-        self.today_misattributed = int(blame.sum())
+        perceived = det.astype(np.int16)
+        perceived += false
+        perceived += blame
+        if hit.any():
+            perceived += observation.collateral(hit)
+        s.perceived = perceived
+        s.hostile_today = short_sum(perceived, 2, dtype=np.int16)
+        blamed_per_world = short_sum(short_sum(blame, 2, dtype=np.int32), 1)
+        self.today_misattributed = int(blamed_per_world.sum())
         self.today_blame = blame  # read by the event log (sim.events)
-        s.n_misattributed += blame.sum(axis=(1, 2)).astype(np.int32)
+        s.n_misattributed += blamed_per_world
 
     def _beliefs(self) -> None:
-        p, s = self.params, self.state
-        build = p.trust_build
-        if p.coerced_calm_discount.any():
-            build = beliefs.discounted_build(build, p.coerced_calm_discount, self._coerced)
-        s.trust = beliefs.update_trust(s.trust, s.perceived, build, p.trust_loss)
+        p, s, w = self.params, self.state, self.wide
+        build = w.trust_build
+        if p.coerced_calm_discount.any():  # calm bought by leverage (docs/model.md); off by default
+            build = beliefs.discounted_build(p.trust_build, p.coerced_calm_discount, self._coerced)
+        s.trust = beliefs.update_trust(s.trust, s.perceived, build, w.trust_loss)
         mt = beliefs.mean_trust_in_others(s.trust)
-        s.commitment = beliefs.update_commitment(s.commitment, mt, p.commitment_speed)
-        s.withdrawn |= s.commitment < p.withdrawal_commitment[None, :]
+        s.commitment = beliefs.update_commitment(s.commitment, mt, w.commitment_speed)
+        s.withdrawn |= s.commitment < w.withdrawal_commitment
         self._mean_trust = mt
-        self.mean_trust_all = mt.mean(axis=1)
+        self.mean_trust_all = short_sum(mt, 1) / mt.shape[1]  # = mt.mean(axis=1)
 
     def _brokers(self) -> None:
         p, s = self.params, self.state
         u = self.streams.uniform("brokers", max(p.n_brokers, 1), p.n_parties)[:, :p.n_brokers]
-        s.pressure = brokers.update_pressure(s.pressure, s.violated, self.mods.leverage,
+        lev = self.mods.leverage
+        lev = self.wide.leverage_eff if lev is p.leverage_eff else lev  # the same, contiguous
+        s.pressure = brokers.update_pressure(s.pressure, s.violated, lev,
                                              p.pressure_decay, self.mods.p_verify, u)
 
     def _talks(self, events) -> None:
@@ -201,23 +236,24 @@ class TruceModel(mesa.Model):
         push(s.hostile_ring, s.hostile7, self.day, s.hostile_today)
         u = self.streams.uniform("talks", p.n_parties)
         was_in = s.in_talks
-        in_talks, left = talks.walkouts(was_in, s.hostile7, p.walkout_threshold,
-                                        p.p_walkout, p.p_return, self._mean_trust, u)
+        w = self.wide
+        in_talks, left = talks.walkouts(was_in, s.hostile7, w.walkout_threshold,
+                                        w.p_walkout, w.p_return, self._mean_trust, u)
         in_talks &= ~self._forced(events, EventAction.WALKOUT, p.n_parties)[None, :]
         in_talks |= self._forced(events, EventAction.RETURN, p.n_parties)[None, :]
         in_talks &= ~s.withdrawn
         left = was_in & ~in_talks
         s.in_talks = in_talks
-        s.n_walkouts += left.sum(axis=1, dtype=np.int32)
-        s.n_returns += (~was_in & in_talks).sum(axis=1, dtype=np.int32)
-        first = left.any(axis=1) & (s.day_first_walkout < 0)
+        s.n_walkouts += short_sum(left, 1, dtype=np.int32)
+        s.n_returns += short_sum(~was_in & in_talks, 1, dtype=np.int32)
+        first = any_along(left, 1) & (s.day_first_walkout < 0)
         s.day_first_walkout[first] = self.day
         u_renege = self.streams.uniform("renege", p.n_parties)  # drawn every day: CRN
         if self.politics is not None:
             s.talks_progress = self.politics.step(self.day, s, self.mods.guarantee, u_renege,
                                                   self.mods.talks_multiplier)
         elif self.day >= p.talks_start:
-            s.talks_progress = talks.advance(s.talks_progress, in_talks.all(axis=1),
+            s.talks_progress = talks.advance(s.talks_progress, all_along(in_talks, 1),
                                              self.mean_trust_all,
                                              p.talks_rate * self.mods.talks_multiplier,
                                              p.mediator_legitimacy, p.position_gap)
@@ -225,7 +261,7 @@ class TruceModel(mesa.Model):
     def _status(self, events) -> None:
         p, s = self.params, self.state
         s.withdrawn |= self._forced(events, EventAction.WITHDRAW, p.n_parties)[None, :]
-        n_viol = s.violated.sum(axis=1, dtype=np.int16)
+        n_viol = short_sum(s.violated, 1, dtype=np.int16)
         violent = n_viol > 0
         push(s.violent_ring, s.violent_window, self.day, violent)
         s.violent7 += violent
@@ -233,7 +269,7 @@ class TruceModel(mesa.Model):
         push(s.count_ring, s.count7, self.day, n_viol)
         self._track_cause()
         new, mode = status.classify(s.violent_window, s.count7,
-                                    (~s.in_talks).any(axis=1), s.withdrawn.any(axis=1),
+                                    any_along(~s.in_talks, 1), any_along(s.withdrawn, 1),
                                     p.trouble_violations_7d, p.collapse_violent_days)
         alive = s.status != TruceStatus.COLLAPSED
         collapsing = alive & (new == TruceStatus.COLLAPSED)

@@ -44,9 +44,13 @@ class Streams:
 
     def uniform(self, stream: str, *tail: int) -> np.ndarray:
         """Uniform [0, 1) draws of shape ``(n_worlds, *tail)`` from one named stream."""
-        gens = self._gens[stream]
-        if len(self.blocks) == 1 and self.blocks[0][2] == BLOCK:
-            return gens[0].random((BLOCK, *tail))
-        parts = [g.random((BLOCK, *tail))[off:off + n] for g, (_, off, n) in zip(gens, self.blocks)]
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+        out = np.empty((self.n_worlds, *tail))
+        at = 0
+        for g, (_, off, n) in zip(self._gens[stream], self.blocks):
+            if n == BLOCK:  # a whole block: straight into place, no copy
+                g.random(out=out[at:at + n])
+            else:
+                out[at:at + n] = g.random((BLOCK, *tail))[off:off + n]
+            at += n
+        return out
 

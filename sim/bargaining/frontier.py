@@ -24,6 +24,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim.arrays import max_along, min_along, short_sum
+
 
 class Frontier(NamedTuple):
     """A two-party frontier for W worlds (see the module docstring)."""
@@ -128,7 +130,7 @@ def nash_on_frontier(fr: Frontier, disagreement, power=None) -> tuple[np.ndarray
     f = _stationary(A, B, b[:, None, :])
     cands = np.stack([lo, hi, np.clip(f, lo, np.maximum(lo, hi))], axis=-1)
     v = A[..., None, :] + B[..., None, :] * cands[..., None]
-    value = (b[:, None, None, :] * np.log(np.maximum(v, 1e-300))).sum(axis=-1)
+    value = short_sum(b[:, None, None, :] * np.log(np.maximum(v, 1e-300)))
     value = np.where(ok[..., None], value, -np.inf)
     flat = value.reshape(value.shape[0], -1)
     best = flat.argmax(axis=1)
@@ -144,8 +146,8 @@ def _feasible_interval(A, B) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     non-empty (lo and hi are clipped to [0, 1] either way)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         cut = -A / B
-    lo = np.where(B > 0, cut, np.where((B == 0) & (A < 0), np.inf, -np.inf)).max(axis=-1)
-    hi = np.where(B < 0, cut, np.where((B == 0) & (A < 0), -np.inf, np.inf)).min(axis=-1)
+    lo = max_along(np.where(B > 0, cut, np.where((B == 0) & (A < 0), np.inf, -np.inf)))
+    hi = min_along(np.where(B < 0, cut, np.where((B == 0) & (A < 0), -np.inf, np.inf)))
     lo, hi = np.maximum(lo, 0.0), np.minimum(hi, 1.0)
     return np.clip(lo, 0.0, 1.0), np.clip(hi, 0.0, 1.0), lo <= hi
 

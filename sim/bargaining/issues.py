@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.arrays import short_sum
+
 
 def as_worlds(ideals, salience, reservation=None) -> tuple:
     """Broadcast the issue arrays to (W, P, K), (W, P, K) and, if given, (W, P) float arrays."""
@@ -44,7 +46,7 @@ def utility(x, ideals, salience) -> np.ndarray:
     """
     x = np.asarray(x, dtype=float)
     xs = x[:, None, :] if x.ndim == 2 else x
-    return (salience * (1.0 - np.abs(xs - ideals))).sum(axis=-1)
+    return short_sum(salience * (1.0 - np.abs(xs - ideals)))
 
 
 def utility_matrix(demands, ideals, salience) -> np.ndarray:

@@ -63,7 +63,7 @@ def nash_two_party_closed_form(a1, a2, d1, d2) -> np.ndarray:
 
 def nash_solution(ideals, salience, disagreement, power=None, fixed=None, terms=None,
                   x0=None, method: str = "auto", sweeps: int = 200,
-                  tol: float = 1e-10) -> NashSolution:
+                  tol: float = 1e-10, frontier: fr_.Frontier | None = None) -> NashSolution:
     """Nash bargaining solution for W worlds, P parties, K issues.
 
     Args:
@@ -74,6 +74,8 @@ def nash_solution(ideals, salience, disagreement, power=None, fixed=None, terms=
         x0: (W, K) starting point for the coordinate ascent (yesterday's solution, say).
         method: "frontier" (exact, two parties), "ascent" (any P) or "auto".
         sweeps, tol: coordinate-ascent budget and stopping rule (max coordinate change).
+        frontier: for two parties, ``two_party_frontier(ideals, salience, fixed, terms)`` if
+            the caller keeps it (it depends on the agreed issues only, not on ``disagreement``).
     """
     a, w, d = as_worlds(ideals, salience, disagreement)
     W, P, K = a.shape
@@ -81,7 +83,7 @@ def nash_solution(ideals, salience, disagreement, power=None, fixed=None, terms=
     fixed = np.zeros((W, K), dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
     terms = np.zeros((W, K)) if terms is None else np.nan_to_num(np.asarray(terms, float))
     if method == "frontier" or (method == "auto" and P == 2):
-        fr = fr_.two_party_frontier(a, w, fixed, terms)
+        fr = fr_.two_party_frontier(a, w, fixed, terms) if frontier is None else frontier
         tau, _ = fr_.nash_on_frontier(fr, d, b)
         x = fr_.point(fr, np.nan_to_num(tau))
     else:

@@ -41,6 +41,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim.arrays import all_along, any_along, max_along, min_along, short_sum
 from sim.bargaining.issues import as_worlds, compromise, utility
 from sim.bargaining.nash import nash_solution
 from sim.bargaining.zeuthen import risk_limit
@@ -63,7 +64,8 @@ def initial_demands(ideals, n_worlds: int) -> np.ndarray:
 
 
 def mediator_proposal(ideals, salience, reservation, agreed=None, terms=None,
-                      method: str = "nash", weight=None, x0=None) -> np.ndarray:
+                      method: str = "nash", weight=None, x0=None, frontier=None,
+                      base=None) -> np.ndarray:
     """(W, K) the mediator's proposal, equal to ``terms`` on agreed issues.
 
     Args:
@@ -73,6 +75,10 @@ def mediator_proposal(ideals, salience, reservation, agreed=None, terms=None,
             zone is empty) or "compromise" (Achen's salience-weighted compromise).
         weight: (P,) or (W, P) bargaining power / capability of each party (equal if None).
         x0: (W, K) warm start for the Nash solver with more than two parties (yesterday's m).
+        frontier: the two-party frontier of these worlds, if already built (it changes only
+            when an issue is agreed; see :func:`sim.bargaining.nash.nash_solution`).
+        base: the compromise ``compromise(ideals, salience, weight)``, if already computed
+            ((K,) or (W, K); it depends on the scenario only).
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
@@ -80,10 +86,11 @@ def mediator_proposal(ideals, salience, reservation, agreed=None, terms=None,
     shape = (a.shape[0], a.shape[2])
     fixed = np.zeros(shape, dtype=bool) if agreed is None else np.asarray(agreed, dtype=bool)
     held = np.zeros(fixed.shape) if terms is None else np.nan_to_num(np.asarray(terms, float))
-    fallback = np.where(fixed, held, compromise(a, w, weight))
+    fallback = np.where(fixed, held, compromise(a, w, weight) if base is None else base)
     if method == "compromise":
         return fallback
-    nash = nash_solution(a, w, r, power=weight, fixed=fixed, terms=held, x0=x0)
+    nash = nash_solution(a, w, r, power=weight, fixed=fixed, terms=held, x0=x0,
+                         frontier=frontier)
     return np.where(nash.feasible[:, None], nash.x, fallback)
 
 
@@ -113,7 +120,7 @@ def talks_step(demands, ideals, salience, reservation, at_table, pull, concessio
     m = mediator_proposal(a, w, r, agreed, terms, method) if proposal is None else proposal
     at = np.asarray(at_table, dtype=bool)
     own, offered = utility(x, a, w), utility(m, a, w)
-    deal = (at & (offered >= np.maximum(r, discount * own))).all(axis=1)
+    deal = all_along(at & (offered >= np.maximum(r, discount * own)), 1)
     speed = _per_world(pull)[:, None] * np.broadcast_to(concession_rate, (W, P))
     back = concession_rate if harden_rate is None else harden_rate
     moved = _move(x, a, w, r, m, at, ~agreed, own, offered, speed, back)
@@ -131,7 +138,7 @@ def _per_world(value) -> np.ndarray:
 
 def _move(x, a, w, r, m, at, open_, own, offered, speed, harden_rate) -> np.ndarray:
     """(W, P, K) demands after hardening and concession on the open issues."""
-    slack = (w * np.abs(x - a) * open_[:, None, :]).sum(axis=-1)
+    slack = short_sum(w * np.abs(x - a) * open_[:, None, :])
     with np.errstate(divide="ignore", invalid="ignore"):
         restore = np.where(slack > 0, (r - own) / slack, 0.0)
     hardening = at & (own < r)
@@ -146,9 +153,13 @@ def _move(x, a, w, r, m, at, open_, own, offered, speed, harden_rate) -> np.ndar
 def _settle(x, at, agreed, terms, eps) -> tuple[np.ndarray, np.ndarray]:
     """Issues whose demands, with everyone at the table, lie within ``eps``: agreed at the
     mean demand. Returns the new (agreed, terms)."""
-    spread = x.max(axis=1) - x.min(axis=1)
-    now = ~agreed & at.all(axis=1)[:, None] & (spread <= eps)
-    return agreed | now, np.where(now, x.mean(axis=1), terms)
+    spread = max_along(x, 1) - min_along(x, 1)
+    now = ~agreed & all_along(at, 1)[:, None] & (spread <= eps)
+    rows = np.flatnonzero(any_along(now, 1))
+    if rows.size:  # rare: the mean demand only where an issue is agreed today
+        terms = terms.copy()
+        terms[rows] = np.where(now[rows], x[rows].mean(axis=1), terms[rows])
+    return agreed | now, terms
 
 
 def renege(terms, ideals, salience, reservation, guarantee=0.0, rate: float = 1.0):

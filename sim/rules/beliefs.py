@@ -15,13 +15,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.arrays import short_sum
+
 
 def update_trust(trust, perceived, build, loss) -> np.ndarray:
-    """``build`` is (P,) per observer, or (W, P, P) from :func:`discounted_build`."""
-    quiet = perceived == 0
-    grown = trust + (build if build.ndim == 3 else build[None, :, None]) * (1.0 - trust)
-    shrunk = trust * (1.0 - loss[None, :, None]) ** perceived
-    return np.where(quiet, grown, shrunk)
+    """``build`` and ``loss`` are (P,), one per observer i, or per world (W, P, P)."""
+    build, loss = _per_observer(build), _per_observer(loss)
+    grown = trust + build * (1.0 - trust)
+    shrunk = trust * (1.0 - loss) ** perceived
+    return np.where(perceived == 0, grown, shrunk)
+
+
+def _per_observer(x: np.ndarray) -> np.ndarray:
+    """A (P,) parameter of observer i as (P, 1), to broadcast against (W, P, P); else as is."""
+    return x[:, None] if x.ndim == 1 else x
 
 
 def mean_trust_in_others(trust: np.ndarray) -> np.ndarray:
@@ -29,11 +36,11 @@ def mean_trust_in_others(trust: np.ndarray) -> np.ndarray:
     P = trust.shape[1]
     if P == 1:
         return np.ones(trust.shape[:2])
-    return (trust.sum(axis=2) - np.diagonal(trust, axis1=1, axis2=2)) / (P - 1)
+    return (short_sum(trust, 2) - np.diagonal(trust, axis1=1, axis2=2)) / (P - 1)
 
 
 def update_commitment(commitment, mean_trust, speed) -> np.ndarray:
-    return commitment + speed[None, :] * (mean_trust - commitment)
+    return commitment + speed * (mean_trust - commitment)
 
 
 def coerced_share(gain: np.ndarray, removed: np.ndarray) -> np.ndarray:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.arrays import ordered_sum
+
 
 def update_pressure(pressure, violated, leverage_eff, decay: float, p_verify: float,
                     u: np.ndarray) -> np.ndarray:
@@ -18,7 +20,5 @@ def update_pressure(pressure, violated, leverage_eff, decay: float, p_verify: fl
     p = np.asarray(p_verify)
     seen = violated[:, None, :] & (u < (p if p.ndim == 0 else p[:, None, None]))
     lev = leverage_eff if leverage_eff.ndim == 3 else leverage_eff[None, :, :]
-    added = np.zeros(pressure.shape)
-    for b in range(lev.shape[1]):  # a loop over brokers: faster than a reduction over a short axis
-        added += seen[:, b, :] * lev[:, b, :]
+    added = ordered_sum(seen * lev, axis=1)  # brokers' pressure added in scenario order
     return np.clip((1.0 - decay) * pressure + added, 0.0, 1.0)

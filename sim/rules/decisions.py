@@ -37,32 +37,41 @@ def motive(gain, cost, settlement, sensitivity, progress, in_talks, pressure,
     ``expected_sanction`` (broadcastable to (W, P)) is the pressure a party expects to draw if
     it violates: p_verify times the brokers' effective leverage over it. Monitoring deters
     through it (Fortna 2008: attributing violations raises their cost). ``inducement`` is aid
-    or sanctions relief that compliance earns.
+    or sanctions relief that compliance earns. Party parameters are (P,) or per world (W, P).
     """
-    talks_value = settlement[None, :] * progress[:, None] * in_talks
+    talks_value = settlement * progress[:, None] * in_talks
     felt = pressure + expected_sanction
-    return gain[None, :] - cost[None, :] - talks_value - sensitivity[None, :] * felt - inducement
+    return gain - cost - talks_value - sensitivity * felt - inducement
 
 
 def adaptive_probabilities(commitment, m, spread, reciprocity,
                            provoked) -> tuple[np.ndarray, np.ndarray]:
     """(p_opp, p_ret), each (W, P): a logit choice between the motive and the commitment."""
     with np.errstate(over="ignore", divide="ignore"):  # a tiny spread saturates at 0 or 1
-        z = np.clip((m - commitment) / spread[None, :], -700.0, 700.0)
+        z = np.clip((m - commitment) / spread, -700.0, 700.0)
     p_opp = 1.0 / (1.0 + np.exp(-z))
-    p_ret = reciprocity[None, :] * provoked
+    p_ret = reciprocity * provoked
     return p_opp, p_ret
 
 
 def intend(policy, p_opp, p_ret, provoked, triggered, u_opp, u_ret) -> np.ndarray:
     """(W, P) bool intended violations, before execution noise."""
-    adaptive = (u_opp < p_opp) | (u_ret < p_ret)
-    gtft = provoked & (u_ret >= GTFT_FORGIVE)
-    out = np.where(policy == ADAPTIVE, adaptive, False)
-    out = np.where(policy == ALWAYS_VIOLATE, True, out)
-    out = np.where(policy == TFT, provoked, out)
-    out = np.where(policy == GTFT, gtft, out)
-    out = np.where(policy == GRIM, triggered | provoked, out)
+    rules = {  # each policy's move, evaluated only if some party follows it
+        ADAPTIVE: lambda: (u_opp < p_opp) | (u_ret < p_ret),
+        ALWAYS_VIOLATE: lambda: True,
+        TFT: lambda: provoked,
+        GTFT: lambda: provoked & (u_ret >= GTFT_FORGIVE),
+        GRIM: lambda: triggered | provoked,
+    }
+    shape = np.broadcast_shapes(np.shape(policy), p_opp.shape)
+    codes = np.unique(policy)
+    if codes.size == 1:  # every party follows the same policy
+        move = rules[codes[0]]() if codes[0] in rules else False
+        return np.array(np.broadcast_to(move, shape), dtype=bool)
+    out = np.zeros(shape, dtype=bool)
+    for code in codes:
+        if code in rules:
+            out = np.where(policy == code, rules[code](), out)
     return out
 
 

@@ -15,7 +15,7 @@ import numpy as np
 def detected(violated: np.ndarray, p_detect: float, u: np.ndarray) -> np.ndarray:
     """(W, P, P) bool: observer i (axis 1) detects a violation by j (axis 2)."""
     seen = violated[:, None, :] & (u < p_detect)
-    return _off_diagonal(seen)
+    return _off_diagonal(seen, copy=False)
 
 
 def per_world(p, extra_dims: int):
@@ -28,7 +28,7 @@ def false_alarms(p_false_alarm, u: np.ndarray) -> np.ndarray:
     """(W, P, P) bool: i believes j violated when j did not (caller masks real ones).
 
     ``p_false_alarm`` is a scalar or one value per world."""
-    return _off_diagonal(u < per_world(p_false_alarm, 2))
+    return _off_diagonal(u < per_world(p_false_alarm, 2), copy=False)
 
 
 def blamed(attacked, targets, ties, p_misattribution: float, u: np.ndarray) -> np.ndarray:
@@ -37,13 +37,15 @@ def blamed(attacked, targets, ties, p_misattribution: float, u: np.ndarray) -> n
     ``attacked`` is (W, S); ``targets`` (S, P) marks victims; ``ties`` (P, S) entanglement, or
     per world (W, P, S); ``p_misattribution`` a scalar or (W,); ``u`` is (W, P, P, S).
     """
-    hit = attacked[:, None, None, :] & targets.T[None, :, None, :]          # victim i, spoiler s
     ties4 = ties[:, None, :, :] if ties.ndim == 3 else ties[None, None, :, :]
-    p_blame = per_world(p_misattribution, 3) * ties4                           # culprit j, spoiler s
+    p_blame = per_world(p_misattribution, 3) * ties4             # (W or 1, 1, P, S): culprit j
     count = np.zeros(u.shape[:3], dtype=np.int16)
-    for s in range(u.shape[3]):  # a loop over spoilers: faster than a reduction over a short axis
-        count += hit[..., s] & (u[..., s] < p_blame[..., s])
-    return _off_diagonal(count)
+    for s in range(u.shape[3]):  # attacks are rare: work on the worlds where spoiler s struck
+        rows = np.flatnonzero(attacked[:, s])
+        if rows.size:
+            p_s = p_blame[..., s] if p_blame.shape[0] == 1 else p_blame[rows, ..., s]
+            count[rows] += targets[s][None, :, None] & (u[rows, :, :, s] < p_s)  # victims i
+    return _off_diagonal(count, copy=False)
 
 
 def collateral(hit: np.ndarray) -> np.ndarray:
@@ -52,10 +54,12 @@ def collateral(hit: np.ndarray) -> np.ndarray:
     return _off_diagonal(np.broadcast_to(hit[:, :, None], (hit.shape[0], P, P)).astype(np.int16))
 
 
-def _off_diagonal(x: np.ndarray) -> np.ndarray:
+def _off_diagonal(x: np.ndarray, copy: bool = True) -> np.ndarray:
+    """``x`` with zeros on the diagonal of axes 1 and 2 (in place when ``copy`` is False:
+    for arrays the caller has just made)."""
     P = x.shape[1]
     if P > 1:
-        x = x.copy()
+        x = x.copy() if copy else x
         idx = np.arange(P)
         x[:, idx, idx] = 0
     else:

@@ -17,9 +17,12 @@ from sim.state import CollapseMode, TruceStatus
 
 def first_actor(acts: np.ndarray) -> np.ndarray:
     """(W,) index of the first True along axis 1, or -1."""
-    if acts.shape[1] == 0:
-        return np.full(acts.shape[0], -1)
-    return np.where(acts.any(axis=1), acts.argmax(axis=1), -1)
+    if acts.shape[1] > 8:
+        return np.where(acts.any(axis=1), acts.argmax(axis=1), -1)
+    out = np.full(acts.shape[0], -1, dtype=np.intp)
+    for i in range(acts.shape[1] - 1, -1, -1):  # a short axis: a loop beats argmax
+        out[acts[:, i]] = i
+    return out
 
 
 def incident_source(attacked: np.ndarray, violated: np.ndarray, n_parties: int) -> np.ndarray:

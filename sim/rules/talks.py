@@ -17,8 +17,8 @@ def advance(progress, all_in, mean_trust_all, rate: float, legitimacy: float, ga
 
 
 def walkouts(in_talks, hostile7, threshold, p_walkout, p_return, mean_trust, u):
-    """Returns (new in_talks, walked_out_today), each (W, P)."""
-    angry = hostile7 >= threshold[None, :]
-    leave = in_talks & angry & (u < p_walkout[None, :])
-    back = ~in_talks & ~angry & (u < p_return[None, :] * mean_trust)
+    """Returns (new in_talks, walked_out_today), each (W, P); parameters (P,) or (W, P)."""
+    angry = hostile7 >= threshold
+    leave = in_talks & angry & (u < p_walkout)
+    back = ~in_talks & ~angry & (u < p_return * mean_trust)
     return (in_talks & ~leave) | back, leave

@@ -58,6 +58,10 @@ class InterventionEngine:
                                           (n, params.n_spoilers)).copy()
         self.cost = np.zeros(n)
         self.n = n
+        self._base = self._modifiers(np.zeros((len(self.items), n), dtype=bool))
+        for value in vars(self._base).values():  # shared from day to day: never modified
+            if value is not params.leverage_eff:
+                value.setflags(write=False)
 
     @property
     def empty(self) -> bool:
@@ -65,13 +69,15 @@ class InterventionEngine:
 
     def begin_day(self, day: int, state, mean_trust: np.ndarray) -> Modifiers:
         """Evaluate triggers, apply one-off effects, and return today's modifiers."""
+        if not self.items:
+            return self._base
         alive = state.status != 2
         fired, active = self.activations.step(day, metrics(state, mean_trust), alive)
         for k, c in enumerate(self.items):
             self.cost += (fired[k] * c.iv.cost_per_activation + active[k] * c.iv.cost_per_day) \
                 * alive
             self._one_off(c, k, fired[k], active[k], state)
-        return self._modifiers(active)
+        return self._modifiers(active) if active.any() else self._base
 
     # ---------------------------------------------------------------- effects
     def _one_off(self, c: Compiled, k: int, fired, active, state) -> None:

@@ -1,0 +1,60 @@
+"""`benchmarks/run.py --quick` runs every kind of row and writes a valid JSON report.
+
+Not a timed test: the speed targets live in the benchmark (`make bench`), not here.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_quick_benchmark_writes_every_row_as_json(tmp_path):
+    out = tmp_path / "bench.json"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--out",
+                    str(out)], check=True, capture_output=True, text=True, cwd=ROOT)
+    report = json.loads(out.read_text())
+    kinds = [r["kind"] for r in report["rows"]]
+    assert {"batched", "actors", "per_world", "compare_1"} <= set(kinds)
+    assert [r["actors"] for r in report["rows"] if r["kind"] == "actors"] == [5, 20]
+    for row in report["rows"]:
+        if row["kind"] != "sweep":
+            assert row["wall_s"] > 0 and row["cpu_s"] > 0 and row["world_days_per_s"] > 0
+    assert report["batched_over_per_world"]["wall"] > 1  # batching must beat the loop
+    assert report["machine"]["cpus"] >= 1 and report["quick"] is True
+
+
+def test_scaled_scenarios_have_the_asked_number_of_actors(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import run as bench
+    finally:
+        sys.path.pop(0)
+    import sim
+
+    for n in (5, 20, 100):
+        scn = sim.load(bench.scaled_scenario(n, tmp_path))
+        kinds = [a.kind.value for a in scn.actors]
+        assert len(kinds) == n and kinds.count("party") == max(2, n // 5)
+        assert kinds.count("spoiler") == max(1, n // 5)
+
+
+def test_sweep_rows_come_from_benchmarks_sweep_when_it_exists(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import run as bench
+    finally:
+        sys.path.pop(0)
+    monkeypatch.setattr(bench, "SWEEP", tmp_path / "absent.py")
+    assert bench.sweep_rows() == []
+    fake = tmp_path / "sweep.py"
+    fake.write_text("def measure():\n    return [{'executor': 'local', 'workers': 2,"
+                    " 'points_per_s': 3.0, 'scaling': 1.9}]\n")
+    monkeypatch.setattr(bench, "SWEEP", fake)
+    rows = bench.sweep_rows()
+    assert rows == [{"kind": "sweep", "executor": "local", "workers": 2, "points_per_s": 3.0,
+                     "scaling": 1.9}]
+    target = bench._targets([], 200.0, {"worlds": 100, "wall_s": 1.0}, rows)["sweep_scaling"]
+    assert target == {"value": 1.9, "target": 1.8, "met": True}
