@@ -28,7 +28,10 @@ app = typer.Typer(
          "    trucesim run scenarios/syria_2016.yaml --worlds 2000 --seed 1\n\n"
          "    trucesim compare scenarios/syria_2016.yaml --strategies all --out out/cmp\n\n"
          "    trucesim check scenarios/*.yaml\n\n"
-         "    trucesim schema > scenario.schema.json",
+         "    trucesim schema > scenario.schema.json\n\n"
+         "    trucesim sweep experiments/syria_spoilers_sobol.yaml --out out/sobol\n\n"
+         "    trucesim validate --quick\n\n"
+         "    trucesim story scenarios/syria_2016.yaml --seed 1",
 )
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
