@@ -47,32 +47,21 @@ def ordered_sum(x: np.ndarray, axis: int = -1, dtype=None) -> np.ndarray:
     return out
 
 
-def any_along(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    """``x.any(axis)`` for a boolean array."""
-    if not 0 < x.shape[axis] < 4 * SHORT:
-        return x.any(axis=axis)
-    return reduce(np.logical_or, _parts(x, axis))
+def _along(method: str, op, doc: str):
+    """``x.<method>(axis)`` as a chain of elementwise ``op`` over a short axis (exact: logical
+    reductions, maxima and minima do not round)."""
+    def reduce_along(x: np.ndarray, axis: int = -1) -> np.ndarray:
+        if not 0 < x.shape[axis] < 4 * SHORT:
+            return getattr(x, method)(axis=axis)
+        return reduce(op, _parts(x, axis))
+    reduce_along.__doc__ = doc
+    return reduce_along
 
 
-def all_along(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    """``x.all(axis)`` for a boolean array."""
-    if not 0 < x.shape[axis] < 4 * SHORT:
-        return x.all(axis=axis)
-    return reduce(np.logical_and, _parts(x, axis))
-
-
-def max_along(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    """``x.max(axis)`` (exact: a maximum does not round)."""
-    if not 0 < x.shape[axis] < 4 * SHORT:
-        return x.max(axis=axis)
-    return reduce(np.maximum, _parts(x, axis))
-
-
-def min_along(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    """``x.min(axis)`` (exact)."""
-    if not 0 < x.shape[axis] < 4 * SHORT:
-        return x.min(axis=axis)
-    return reduce(np.minimum, _parts(x, axis))
+any_along = _along("any", np.logical_or, "``x.any(axis)`` for a boolean array.")
+all_along = _along("all", np.logical_and, "``x.all(axis)`` for a boolean array.")
+max_along = _along("max", np.maximum, "``x.max(axis)`` (exact: a maximum does not round).")
+min_along = _along("min", np.minimum, "``x.min(axis)`` (exact).")
 
 
 def tiled(x, n: int) -> np.ndarray:

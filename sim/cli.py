@@ -317,7 +317,7 @@ def print_comparison(cmp) -> None:
 
 
 # commands defined in their own modules (they import `app` helpers from here)
-from sim import cli_sweep, cli_teach, cli_valid  # noqa: E402
+from sim import cli_sweep, cli_teach, cli_valid
 
 for _commands in (cli_sweep, cli_valid, cli_teach):
     _commands.register(app)

@@ -14,8 +14,8 @@ import mesa
 import numpy as np
 
 from sim.agents import Broker, Party, Spoiler
-from sim.events import EventLog
 from sim.arrays import all_along, any_along, short_sum, tiled
+from sim.events import EventLog
 from sim.params import Params, compile_params
 from sim.political import PoliticalTrack
 from sim.rng import Streams
