@@ -190,12 +190,18 @@ def _deepest_line(text: str) -> int:
     return 1 + max(range(len(lines)), key=lambda i: len(lines[i]) - len(lines[i].lstrip()))
 
 
+def _one_line(text: str | None, limit: int = 200) -> str:
+    """A parser message on one line (it may quote a whole multi-line value)."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
 def _yaml_problem(exc: Exception, text: str, file: str) -> Problem:
     """A YAML parsing error as a Problem, located whenever the parser knows where."""
     if isinstance(exc, MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        return Problem(file, line, "", None, f"YAML error: {exc.problem}")
+        return Problem(file, line, "", None, f"YAML error: {_one_line(exc.problem)}")
     if isinstance(exc, ReaderError):  # a control character; position counts characters
         line = text[: exc.position].count("\n") + 1
         return Problem(file, line, "", None, f"YAML error: character {chr(exc.character)!r} "
@@ -204,7 +210,39 @@ def _yaml_problem(exc: Exception, text: str, file: str) -> Problem:
         return Problem(file, _deepest_line(text), "", None,
                        f"YAML error: nested too deeply (more than {MAX_DEPTH} levels)")
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return Problem(file, None, "", None, f"YAML error: {first}")
+    return Problem(file, None, "", None, f"YAML error: {_one_line(first)}")
+
+
+def _bad_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value.strip()[:10])
+        return False
+    except ValueError:
+        return True
+
+
+def _construction_problem(text: str, file: str, exc: Exception) -> Problem:
+    """Locate the value the YAML library failed to build: a tag it chokes on (``!!set`` on a
+    key) or an impossible date (2020-02-30), found by walking the composed nodes."""
+    node = YAML(typ="rt", pure=True).compose(text)
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        tag = getattr(node.tag, "value", node.tag)
+        if isinstance(tag, str) and tag not in SAFE_TAGS:
+            return Problem(file, node.start_mark.line + 1, "", None, f"YAML tag {tag} is not "
+                           "allowed (scenario files hold plain data)")
+        if tag == "tag:yaml.org,2002:timestamp" and _bad_date(node.value):
+            return Problem(file, node.start_mark.line + 1, "", node.value,
+                           f"YAML error: not a calendar date ({_one_line(exc)}); "
+                           "expected YYYY-MM-DD")
+        if isinstance(node.value, list):
+            stack += [n for item in node.value
+                      for n in (item if isinstance(item, tuple) else (item,))]
+    return Problem(file, 1, "", None,
+                   f"YAML error: the file could not be read ({type(exc).__name__})")
 
 
 def parse_yaml(text: str, file: str) -> tuple[Any, Any]:
@@ -218,8 +256,10 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Any]:
     yaml.allow_duplicate_keys = False
     try:
         doc = yaml.load(text)
-    except (YAMLError, ValueError, RecursionError) as exc:
+    except (YAMLError, RecursionError) as exc:
         raise ScenarioError([_yaml_problem(exc, text, file)]) from None
+    except Exception as exc:  # building a value failed: a bad date, or a tag ruamel chokes on
+        raise ScenarioError([_construction_problem(text, file, exc)]) from None
     try:
         data = _plain(doc, [MAX_NODES])
     except _Refused as exc:

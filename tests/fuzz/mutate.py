@@ -104,16 +104,25 @@ def _token_at(line: str, col: int, flow: bool) -> str | None:
     return token.rstrip() or None
 
 
-def _in_flow(line: str, col: int) -> bool:
-    head = re.sub(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'", "", line[:col])
-    return head.count("[") + head.count("{") > head.count("]") + head.count("}")
+def _depth(text: str) -> int:
+    head = re.sub(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'|\s#.*", "", text)
+    return head.count("[") + head.count("{") - head.count("]") - head.count("}")
 
 
-def _sites(node, loc: tuple, lines: list[str], out: list[Site]) -> None:
+def _line_depths(lines: list[str]) -> list[int]:
+    """Flow nesting depth at the start of each line (a flow mapping may span lines)."""
+    out, depth = [], 0
+    for ln in lines:
+        out.append(depth)
+        depth = max(0, depth + _depth(ln))
+    return out
+
+
+def _sites(node, loc: tuple, lines: list[str], out: list[Site], depths: list[int]) -> None:
     def add(sub_loc, ln, col, role, value):
         if ln >= len(lines):
             return
-        flow = _in_flow(lines[ln], col)
+        flow = depths[ln] + _depth(lines[ln][:col]) > 0
         tok = _token_at(lines[ln], col, flow or role == "key")
         if tok is not None and (role == "key" or not isinstance(value, (dict, list))):
             out.append(Site(sub_loc, ln, col, tok, role, value, flow))
@@ -123,14 +132,14 @@ def _sites(node, loc: tuple, lines: list[str], out: list[Site]) -> None:
             kl, kc = node.lc.key(k)
             add(loc + (k,), kl, kc, "key", str(k))
             if isinstance(v, (CommentedMap, CommentedSeq)):
-                _sites(v, loc + (k,), lines, out)
+                _sites(v, loc + (k,), lines, out, depths)
             else:
                 vl, vc = node.lc.value(k)
                 add(loc + (k,), vl, vc, "value", v)
     elif isinstance(node, CommentedSeq):
         for i, v in enumerate(node):
             if isinstance(v, (CommentedMap, CommentedSeq)):
-                _sites(v, loc + (i,), lines, out)
+                _sites(v, loc + (i,), lines, out, depths)
             else:
                 il, ic = node.lc.item(i)
                 add(loc + (i,), il, ic, "item", v)
@@ -150,7 +159,7 @@ def source(path: Path) -> Source:
     doc = YAML(typ="rt", pure=True).load(text)
     lines = text.split("\n")
     sites: list[Site] = []
-    _sites(doc, (), lines, sites)
+    _sites(doc, (), lines, sites, _line_depths(lines))
     return Source(path, text, tuple(lines), _plain(doc), tuple(sites))
 
 
@@ -470,6 +479,8 @@ def non_utf8(src: Source):
 
 def tabs(src: Source):
     indented = [i for i, ln in enumerate(src.lines) if ln.startswith("  ") and ln.strip()]
+    block_lines = {s.line for s in _block_key_sites(src)
+                   if src.lines[s.line][: s.col].strip() in ("", "-")}
 
     if not indented:
         return None
@@ -490,8 +501,9 @@ def tabs(src: Source):
             lines[i] = ln.replace(": ", ":\t", 1)
         else:
             lines[i] = ln + "\t"
-        must = how in ("indent", "mixed")
-        return Case("tabs", _encode("\n".join(lines)), i + 1, must_fail=must, note=how)
+        # a tab may continue a multi-line text or a flow mapping; it may not indent a block key
+        must = how in ("indent", "mixed") and i in block_lines
+        return Case("tabs", _encode("\n".join(lines)), i + 1, must_fail=bool(must), note=how)
     return draw_case()
 
 
