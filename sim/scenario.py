@@ -159,7 +159,7 @@ def _dotted(loc: tuple, data: Any) -> str:
 
 # tokens that open or close flow collections, outside quoted scalars and comments
 _FLOW = re.compile(r"""(?:(?<=^)|(?<=[\s\[{,:]))(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')"""
-                   r"|(?:(?<=^)|(?<=\s))#[^\n]*|[\[\]{}\n]", re.M)
+                   r"|(?:(?<=^)|(?<=\s))#[^\n]*|[\[\]{}\n]", re.MULTILINE)
 
 
 def _flow_too_deep(text: str) -> int | None:
@@ -258,7 +258,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Any]:
         doc = yaml.load(text)
     except (YAMLError, RecursionError) as exc:
         raise ScenarioError([_yaml_problem(exc, text, file)]) from None
-    except Exception as exc:  # building a value failed: a bad date, or a tag ruamel chokes on
+    except Exception as exc:  # noqa: BLE001 -- a bad date, or a tag ruamel chokes on
         raise ScenarioError([_construction_problem(text, file, exc)]) from None
     try:
         data = _plain(doc, [MAX_NODES])

@@ -135,7 +135,7 @@ def test_an_intervention_field_is_named_as_written(tmp_path):
 @pytest.mark.parametrize("edit, got", [("kind: pressure", "kind: pressures"),
                                        ("kind: pressure", "cost_per_day: 1")])
 def test_an_unknown_or_missing_kind_names_the_kinds(tmp_path, edit, got):
-    line, path, expected = only(tmp_path, BASE + STRATEGY.replace(edit, got))
+    _, path, expected = only(tmp_path, BASE + STRATEGY.replace(edit, got))
     assert path == "strategies.press.interventions.0.kind"
     assert "'mediation_meeting'" in expected and "'leader_diplomacy'" in expected
 
@@ -187,7 +187,7 @@ def test_a_tag_in_a_set_override_is_refused(tmp_path):
 def test_a_trigger_condition_is_data_not_an_expression(tmp_path):
     text = BASE + STRATEGY.replace("note: press both sides",
                                    "trigger: {when: \"__import__('os').system('true')\"}")
-    line, path, expected = only(tmp_path, text)
+    _, path, expected = only(tmp_path, text)
     assert path == "strategies.press.interventions.0.trigger.when"
     assert "violations_7d" in expected  # lists what would be right
 
@@ -214,8 +214,8 @@ def test_no_source_file_can_run_what_it_reads():
 def test_the_scan_would_catch_a_forbidden_call():
     """The guard above is not vacuous: each pattern matches the call it names."""
     samples = ["eval(x)", "exec(x)", "import pickle", "import yaml", "YAML(typ='unsafe')",
-               "run(cmd, shell=True)", "os.system(c)", "df.to_pickle(p)", "np.load(p, "
-               "allow_pickle=True)", "host='0.0.0.0'"]
+               "run(cmd, shell=True)", "os.system(c)", "df.to_pickle(p)",
+               "np.load(p, allow_pickle=True)", "host='0.0.0.0'"]
     for code in samples:
         assert any(re.search(p, code) for p in FORBIDDEN), code
     assert not any(re.search(p, "re.compile(x); YAML(typ='rt').load(t)") for p in FORBIDDEN)
@@ -310,7 +310,7 @@ def test_help_of_every_command_has_an_example(names):
 
 
 ACTIONABLE = re.compile(r"expected|should|must|needs?|not allowed|is not an?|unknown|required|"
-                        r"cannot|one of|duplicate|exceed|only|before", re.I)
+                        r"cannot|one of|duplicate|exceed|only|before", re.IGNORECASE)
 BAD = {  # one edit of BASE per kind of mistake
     "type": ("commitment: 0.8", "commitment: high"),
     "bound": ("commitment: 0.8", "commitment: 1.5"),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from hypothesis import strategies as st
@@ -153,7 +153,7 @@ def _plain(node):
     return node
 
 
-@lru_cache(maxsize=None)
+@cache
 def source(path: Path) -> Source:
     text = path.read_text(encoding="utf-8")
     doc = YAML(typ="rt", pure=True).load(text)
@@ -348,9 +348,7 @@ def _is_ref(site: Site) -> bool:
     if site.role in ("value", "item") and loc[:1] in (("actors",), ("events",), ("strategies",)):
         names = [k for k in loc if isinstance(k, str)]
         return bool(names) and names[-1] in REF_FIELDS and isinstance(site.value, str)
-    if site.role == "key" and len(loc) >= 2 and loc[-2] in REF_KEYS:
-        return True
-    return False
+    return site.role == "key" and len(loc) >= 2 and loc[-2] in REF_KEYS
 
 
 def _actor_ids(src: Source) -> list[str]:
