@@ -55,8 +55,8 @@ def _load_or_fail(scenario: Path, overrides: list[str] | None):
 
 
 def _fail(messages: list[str], code: int = 2) -> None:
-    for m in messages:
-        err.print(m, markup=False, highlight=False)
+    for m in messages:  # no emoji codes either: "file.yaml:100: ..." must not become a 💯
+        err.print(m, markup=False, highlight=False, emoji=False)
     raise typer.Exit(code)
 
 
@@ -316,5 +316,6 @@ def main() -> None:
         if os.environ.get("TRUCESIM_DEBUG"):
             raise
         err.print(f"internal error: {type(exc).__name__}: {exc}\n"
-                  "(set TRUCESIM_DEBUG=1 for the traceback, and please report it)", markup=False)
+                  "(set TRUCESIM_DEBUG=1 for the traceback, and please report it)", markup=False,
+                  emoji=False)
         sys.exit(1)

@@ -91,7 +91,7 @@ def test_mutated_file_gets_located_answer(shipped, klass, workdir):
             result = outcome(path, case, src.data)
         if experiment or seen[0] % CLI_EVERY == 1:
             with_run = not experiment and seen[0] % (2 * CLI_EVERY) == 1
-            _cli(path, workdir / f"out_{klass}_{seen[0]}", case.must_fail, with_run)
+            _cli(path, workdir / f"out_{path.stem}_{seen[0]}", case.must_fail, with_run)
         _no_marker(workdir, Path.cwd(), ROOT)
         TALLY.add(klass, result)
 

@@ -148,6 +148,14 @@ def test_a_duplicate_multiline_value_is_reported_on_one_line(tmp_path):
     assert line == 8 and "duplicate key" in expected and "\n" not in expected
 
 
+def test_a_line_number_is_not_turned_into_an_emoji(tmp_path):
+    """Was: rich rendered "bad.yaml:100: ..." as "bad.yaml💯 ..." (the :100: emoji code)."""
+    path = write_scenario(tmp_path, BASE + "\n" * 86 + "extra: 1\n", "bad.yaml")
+    done = CliRunner().invoke(app, ["check", str(path)])
+    assert done.exit_code == 2
+    assert done.stderr.startswith(f"{path}:100: extra: got 1; unknown field"), done.stderr
+
+
 # ------------------------------------------------------------------ nothing runs as code
 TAGGED = {
     "scalar": "name: !!python/object/apply:os.system ['touch {m}']",
