@@ -295,7 +295,8 @@ def unknown_key(src: Source):
         if isinstance(siblings, dict) and new in siblings:
             new = new + "_x"
         lines = list(src.lines)
-        if draw(st.booleans(), label="insert"):
+        insert = draw(st.booleans(), label="insert")
+        if insert:
             indent = " " * site.col
             lines.insert(site.line + 1, f"{indent}{new}: 1")
             line = site.line + 2
@@ -303,8 +304,11 @@ def unknown_key(src: Source):
             ln = lines[site.line]
             lines[site.line] = ln[: site.col] + new + ln[site.col + len(site.token):]
             line = site.line + 1
-        # an unknown name is a valid key of free-form maps (sources: any text -> text)
-        free = site.loc[:1] == ("sources",)
+        # an unknown name is a valid key of free-form maps (sources: any text -> text), and a
+        # strategy other than the baseline may be renamed at will
+        renamed_strategy = (not insert and len(site.loc) == 2 and site.loc[0] == "strategies"
+                            and key != "baseline")
+        free = site.loc[:1] == ("sources",) or renamed_strategy
         return Case("unknown_key", _encode("\n".join(lines)), line, site.loc[:-1] + (new,),
                     must_fail=not free, note=f"{key} -> {new}")
     return draw_case()
@@ -402,6 +406,8 @@ def duplicate_id(src: Source):
 def patron_cycle(src: Source):
     """Make brokers each other's patrons (or one its own), written as JSON (which is YAML)."""
     data = src.data
+    if not (isinstance(data, dict) and isinstance(data.get("actors"), list)):
+        return None  # not a scenario (an experiment file): nothing to cycle
 
     @st.composite
     def draw_case(draw):
@@ -598,6 +604,10 @@ def python_tags(src: Source, marker: str = MARKER):
                     site.loc, note=f"{where}: {payload}")
     return draw_case()
 
+
+# classes whose result is bad YAML (or not text) in any kind of file, experiments included
+GENERIC = {"empty_file", "binary_garbage", "non_utf8", "deep_nesting", "python_tags",
+           "duplicate_key"}
 
 CLASSES = {
     "wrong_type": wrong_type,
