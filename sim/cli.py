@@ -58,9 +58,22 @@ def _load_or_fail(scenario: Path, overrides: list[str] | None):
 
 
 def _fail(messages: list[str], code: int = 2) -> None:
-    for m in messages:
-        err.print(m, markup=False, highlight=False)
+    for m in messages:  # no emoji codes either: "file.yaml:100: ..." must not become a 💯
+        err.print(m, markup=False, highlight=False, emoji=False)
     raise typer.Exit(code)
+
+
+def _check_out_dir(out_dir: Path | None) -> None:
+    """Refuse an output folder that cannot be created, before any simulation is run."""
+    if out_dir is None:
+        return
+    existing = out_dir
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        _fail([f"--out {out_dir}: {existing} is a file; expected a folder (created if missing)"])
+    if not os.access(existing, os.W_OK | os.X_OK):
+        _fail([f"--out {out_dir}: cannot write in {existing}; expected a writable folder"])
 
 
 @app.command()
@@ -153,6 +166,7 @@ def run(
     if strategy not in available(scn):
         known = ", ".join(available(scn))
         _fail([f"{scenario}: strategies: no strategy '{strategy}'; expected one of: {known}"])
+    _check_out_dir(out_dir)
     horizon = days or scn.meta.horizon_days
     with _progress(worlds * horizon) as bar:
         task = bar.add_task("run", total=worlds * horizon)
@@ -268,6 +282,7 @@ def compare(
 
     scn = _load_or_fail(scenario, set_)
     names = _strategy_list(strategies, scn, scenario)
+    _check_out_dir(out_dir)
     total = worlds * (days or scn.meta.horizon_days) * len(names)
     with _progress(total) as bar:
         task = bar.add_task("compare", total=total)
@@ -335,5 +350,6 @@ def main() -> None:
         if os.environ.get("TRUCESIM_DEBUG"):
             raise
         err.print(f"internal error: {type(exc).__name__}: {exc}\n"
-                  "(set TRUCESIM_DEBUG=1 for the traceback, and please report it)", markup=False)
+                  "(set TRUCESIM_DEBUG=1 for the traceback, and please report it)", markup=False,
+                  emoji=False)
         sys.exit(1)

@@ -8,21 +8,25 @@ that a file cannot blow up memory.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, CommentedSet, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from sim.schema import Scenario
 
 MAX_NODES = 200_000  # values after alias expansion; the largest shipped scenario has ~400
 MAX_BYTES = 5_000_000
+MAX_DEPTH = 64  # nesting levels; shipped scenarios use at most 7
 
 
 @dataclass(frozen=True)
@@ -74,24 +78,50 @@ def _tag_of(node: Any) -> str | None:
     return value if isinstance(value, str) and value not in SAFE_TAGS else None
 
 
+# values the safe tags build; anything else came from a tag such as !!binary, !!set or !!pairs
+PLAIN_SCALARS = (str, int, float, bool, type(None), dt.date)
+BUILT_BY = {bytes: "!!binary", CommentedSet: "!!set", set: "!!set", tuple: "!!pairs"}
+
+
+def _plain_key(key: Any, loc: tuple) -> Any:
+    """A mapping key as plain data; tagged or composite keys are refused like tagged values."""
+    tag = _tag_of(key)
+    if tag is not None:
+        raise _Refused(f"YAML tag {tag} is not allowed (scenario files hold plain data)", loc)
+    if isinstance(key, (int, float, bool)):
+        return key
+    if not isinstance(key, str):
+        raise _Refused("a key must be a plain name, not a list or a mapping", loc)
+    return str(key)
+
+
 def _plain(node: Any, budget: list[int], loc: tuple = ()) -> Any:
     """Copy ruamel containers into plain dicts/lists, counting nodes against a budget.
 
     Raises:
-        _Refused: for a non-standard YAML tag (which could name a Python object) or when
-            aliases expand beyond MAX_NODES values.
+        _Refused: for a non-standard YAML tag (which could name a Python object), nesting
+            deeper than MAX_DEPTH, or aliases expanding beyond MAX_NODES values.
     """
     budget[0] -= 1
     if budget[0] < 0:
         raise _Refused(f"more than {MAX_NODES} values after expanding YAML aliases", loc)
+    if len(loc) > MAX_DEPTH:
+        raise _Refused(f"nested more than {MAX_DEPTH} levels deep (scenario files need fewer "
+                       "than 10)", loc)
     tag = _tag_of(node)
     if tag is not None:
         raise _Refused(f"YAML tag {tag} is not allowed (scenario files hold plain data)", loc)
     if isinstance(node, dict):
-        return {k if isinstance(k, (int, float, bool)) else str(k): _plain(v, budget, loc + (k,))
+        return {_plain_key(k, loc + (k,)): _plain(v, budget, loc + (k,))
                 for k, v in node.items()}
     if isinstance(node, list):
         return [_plain(v, budget, loc + (i,)) for i, v in enumerate(node)]
+    if isinstance(node, TaggedScalar):  # an explicit safe tag such as !!str
+        return str(node.value)
+    if not isinstance(node, PLAIN_SCALARS):
+        built = next((t for cls, t in BUILT_BY.items() if isinstance(node, cls)), "a YAML tag")
+        raise _Refused(f"a value built by {built} is not allowed (scenario files hold plain "
+                       "numbers, text, dates, lists and mappings)", loc)
     return node
 
 
@@ -127,33 +157,149 @@ def _dotted(loc: tuple, data: Any) -> str:
     return ".".join(parts)
 
 
+# tokens that open or close flow collections, outside quoted scalars and comments
+_FLOW = re.compile(r"""(?:(?<=^)|(?<=[\s\[{,:]))(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')"""
+                   r"|(?:(?<=^)|(?<=\s))#[^\n]*|[\[\]{}\n]", re.MULTILINE)
+
+
+def _flow_too_deep(text: str) -> int | None:
+    """1-based line where flow collections nest deeper than MAX_DEPTH, if they do.
+
+    Checked before parsing: on ``[[[...`` ruamel recurses to Python's recursion limit (3.4 s of
+    CPU for 500,000 levels) and cannot say where; this scan is linear and gives the line.
+    """
+    depth, line = 0, 1
+    for m in _FLOW.finditer(text):
+        tok = m.group(0)
+        if tok == "\n":
+            line += 1
+        elif tok in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif tok in "]}":
+            depth = max(0, depth - 1)
+        else:
+            line += tok.count("\n")
+    return None
+
+
+def _deepest_line(text: str) -> int:
+    """1-based line with the deepest indentation (where block nesting is deepest)."""
+    lines = text.split("\n")
+    return 1 + max(range(len(lines)), key=lambda i: len(lines[i]) - len(lines[i].lstrip()))
+
+
+def _one_line(text: str | None, limit: int = 200) -> str:
+    """A parser message on one line (it may quote a whole multi-line value)."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def _yaml_problem(exc: Exception, text: str, file: str) -> Problem:
+    """A YAML parsing error as a Problem, located whenever the parser knows where."""
+    if isinstance(exc, MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        return Problem(file, line, "", None, f"YAML error: {_one_line(exc.problem)}")
+    if isinstance(exc, ReaderError):  # a control character; position counts characters
+        line = text[: exc.position].count("\n") + 1
+        return Problem(file, line, "", None, f"YAML error: character {chr(exc.character)!r} "
+                       "is not allowed (control characters cannot appear in YAML)")
+    if isinstance(exc, RecursionError):
+        return Problem(file, _deepest_line(text), "", None,
+                       f"YAML error: nested too deeply (more than {MAX_DEPTH} levels)")
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return Problem(file, None, "", None, f"YAML error: {_one_line(first)}")
+
+
+def _bad_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value.strip()[:10])
+        return False
+    except ValueError:
+        return True
+
+
+def _construction_problem(text: str, file: str, exc: Exception) -> Problem:
+    """Locate the value the YAML library failed to build: a tag it chokes on (``!!set`` on a
+    key) or an impossible date (2020-02-30), found by walking the composed nodes."""
+    try:
+        stack = [YAML(typ="rt", pure=True).compose(text)]
+    except Exception:  # noqa: BLE001 -- cannot locate it; say so rather than crash
+        stack = []
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        tag = getattr(node.tag, "value", node.tag)
+        if isinstance(tag, str) and tag not in SAFE_TAGS:
+            return Problem(file, node.start_mark.line + 1, "", None, f"YAML tag {tag} is not "
+                           "allowed (scenario files hold plain data)")
+        if tag == "tag:yaml.org,2002:timestamp" and _bad_date(node.value):
+            return Problem(file, node.start_mark.line + 1, "", node.value,
+                           f"YAML error: not a calendar date ({_one_line(exc)}); "
+                           "expected YYYY-MM-DD")
+        if isinstance(node.value, list):
+            stack += [n for item in node.value
+                      for n in (item if isinstance(item, tuple) else (item,))]
+    return Problem(file, 1, "", None,
+                   f"YAML error: the file could not be read ({type(exc).__name__})")
+
+
 def parse_yaml(text: str, file: str) -> tuple[Any, Any]:
     """Parse YAML safely; returns (round-trip document, plain data)."""
+    deep = _flow_too_deep(text)
+    if deep is not None:
+        raise ScenarioError([Problem(file, deep, "", None, f"YAML error: nested more than "
+                                     f"{MAX_DEPTH} levels deep (scenario files need fewer "
+                                     "than 10)")])
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
     try:
         doc = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise ScenarioError([Problem(file, line, "", None, f"YAML error: {exc.problem}")]) from None
-    except (YAMLError, ValueError, RecursionError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ScenarioError([Problem(file, None, "", None, f"YAML error: {first}")]) from None
+    except (YAMLError, RecursionError) as exc:
+        raise ScenarioError([_yaml_problem(exc, text, file)]) from None
+    except Exception as exc:  # noqa: BLE001 -- a bad date, or a tag ruamel chokes on
+        raise ScenarioError([_construction_problem(text, file, exc)]) from None
     try:
         data = _plain(doc, [MAX_NODES])
     except _Refused as exc:
         where = _dotted(exc.loc, doc)
         raise ScenarioError([Problem(file, _line_of(doc, exc.loc), where, None, str(exc))]) from None
-    except RecursionError:
-        raise ScenarioError([Problem(file, None, "", None, "YAML nested too deeply")]) from None
     return doc, data
+
+
+def _without_tags(loc: tuple, data: Any) -> tuple:
+    """Drop the union tags pydantic puts in a location (``interventions.0.pressure.strength``
+    is ``interventions.0.strength`` in the file: the tag is the item's ``kind``)."""
+    out, node = [], data
+    for key in loc:
+        if isinstance(node, dict) and key not in node and node.get("kind") == key:
+            continue
+        out.append(key)
+        if isinstance(node, dict):
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+        else:
+            node = None
+    return tuple(out)
+
+
+def _intervention_kinds() -> str:
+    """The kinds of interventions (the only tagged union of the schema), quoted."""
+    from sim.interventions_schema import Intervention
+
+    members = get_args(get_args(Intervention)[0])
+    return ", ".join(repr(get_args(m.model_fields["kind"].annotation)[0]) for m in members)
 
 
 def _problems_from(exc: ValidationError, file: str, doc: Any, data: Any) -> list[Problem]:
     out = []
     for err in exc.errors():
         loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function")))
+        loc = _without_tags(loc, data)
         if err["type"] == "invalid_reference":
             for sub_loc, value, expected in err["ctx"]["problems"]:
                 full = loc + tuple(sub_loc)
@@ -161,6 +307,12 @@ def _problems_from(exc: ValidationError, file: str, doc: Any, data: Any) -> list
             continue
         value = None if err["type"] == "missing" else err.get("input")
         expected = err["msg"]
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):  # the `kind:` of an item
+            key = err["ctx"]["discriminator"].strip("'")
+            loc += (key,)
+            value = err["ctx"].get("tag")
+            missing = "required field is missing; " if value is None else ""
+            expected = f"{missing}expected {key}: one of {_intervention_kinds()}"
         if err["type"] == "extra_forbidden":
             expected = "unknown field (check the spelling; see `trucesim schema`)"
         elif err["type"] == "missing":
