@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import json
 import math
 import re
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim.analysis.survival import GAIN_DAYS, compare_table, table_records
-from sim.results import _atomic_write
+from sim.results import _atomic_write_all
 from sim.strategies import resolve
 from sim.viz.plots import survival_plot
 
@@ -79,18 +80,17 @@ def write_report(cmp: Comparison, out_dir: str | Path) -> list[Path]:
     """Write summary.csv, summary.json, survival.png, report.md and report.html to ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    png = out / "survival.png"
-    _atomic_write(png, lambda p: survival_plot(cmp.result.worlds, p, _plot_title(cmp),
-                                               cmp.horizon))
+    png = io.BytesIO()
+    survival_plot(cmp.result.worlds, png, _plot_title(cmp), cmp.horizon)
     blocks = memo_blocks(cmp)
     files = {
         "summary.csv": lambda p: cmp.table.to_csv(p, index=False, lineterminator="\n"),
         "summary.json": lambda p: Path(p).write_text(json.dumps(cmp.summary, indent=2) + "\n"),
+        "survival.png": lambda p: Path(p).write_bytes(png.getvalue()),
         "report.md": lambda p: Path(p).write_text(to_markdown(blocks)),
-        "report.html": lambda p: Path(p).write_text(to_html(blocks, png.read_bytes())),
+        "report.html": lambda p: Path(p).write_text(to_html(blocks, png.getvalue())),
     }
-    for name, write in files.items():
-        _atomic_write(out / name, write)
+    _atomic_write_all({out / name: write for name, write in files.items()})  # all or none
     return [out / n for n in ("summary.csv", "summary.json", "survival.png", "report.md",
                               "report.html")]
 

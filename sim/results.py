@@ -157,17 +157,8 @@ def median_survival(t: np.ndarray, collapsed: np.ndarray) -> int | None:
 
 
 def _atomic_write(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; results are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write one file through a temporary name (see :func:`_atomic_write_all`)."""
+    _atomic_write_all({path: write})
 
 
 def write_outputs(out_dir: str | Path, worlds: pd.DataFrame, daily: pd.DataFrame,

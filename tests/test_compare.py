@@ -121,6 +121,20 @@ def test_short_horizon_report_says_beyond_horizon(lakeland, tmp_path):
     assert json.loads((tmp_path / "summary.json").read_text())["results"][1]["gain_90_pp"] is None
 
 
+def test_a_failed_report_write_leaves_the_folder_as_it_was(lakeland, tmp_path, monkeypatch):
+    cmp = analyse(compare(lakeland, worlds=50, seed=2, days=30), lakeland)
+    (tmp_path / "summary.csv").write_text("old\n")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("sim.report.to_html", full_disk)  # the last file fails
+    with pytest.raises(OSError):
+        write_report(cmp, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.csv"]  # no partial set
+    assert (tmp_path / "summary.csv").read_text() == "old\n"  # nor temporary files
+
+
 # ---- command line -----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -52,7 +52,12 @@ def _record_counts():
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
-    return tmp_path_factory.mktemp("fuzz")
+    d = tmp_path_factory.mktemp("fuzz")
+    # mutated experiment files go in d/experiments/, where their relative path to the base
+    # scenario (../scenarios/...) still finds the shipped one
+    (d / "experiments").mkdir()
+    (d / "scenarios").symlink_to(ROOT / "scenarios", target_is_directory=True)
+    return d
 
 
 def _no_marker(*dirs: Path) -> None:
@@ -80,7 +85,8 @@ def test_mutated_file_gets_located_answer(shipped, klass, workdir):
     strategy = CLASSES[klass](src)
     if strategy is None:
         pytest.skip(f"{shipped.name} has nothing to mutate for {klass}")
-    path = workdir / f"{shipped.stem}.{klass}.yaml"
+    folder = workdir / "experiments" if is_experiment(shipped) else workdir
+    path = folder / f"{shipped.stem}.{klass}.yaml"
     seen = [0]
 
     examples = max(8, min(EXAMPLES, round(EXAMPLES * LINES / len(src.lines))))

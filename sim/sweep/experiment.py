@@ -137,6 +137,10 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
     doc, data = parse_yaml(text, file)
     spec = _validate(data, file, doc)
     base = Path(file).parent / spec.scenario
+    if not base.is_file():
+        raise ScenarioError([Problem(file, _line_of(doc, ("scenario",)), "scenario",
+                                     spec.scenario, f"expected a scenario file, relative to the "
+                                     f"experiment file; there is none at {base}")])
     try:
         scn_doc, scn_data = parse_yaml(read_text(base), str(base))
         scenario = validate(scn_data, str(base), scn_doc)

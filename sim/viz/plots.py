@@ -6,8 +6,6 @@ display and no pyplot global state, so they are safe in scripts, tests and worke
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 from lifelines import KaplanMeierFitter
 from matplotlib.figure import Figure
@@ -17,13 +15,13 @@ from matplotlib.ticker import PercentFormatter
 PNG_METADATA = {"Software": None}
 
 
-def survival_plot(worlds: pd.DataFrame, path: str | Path, title: str | None = None,
-                  horizon: int | None = None) -> Path:
+def survival_plot(worlds: pd.DataFrame, path, title: str | None = None,
+                  horizon: int | None = None):
     """Kaplan–Meier curves with 95% bands, one per strategy, saved as a PNG.
 
     Args:
         worlds: world rows with ``strategy``, ``survival_days`` and ``is_collapsed``.
-        path: where to write the PNG.
+        path: where to write the PNG (a file name or a binary file object).
         title: figure title (default: a generic one).
         horizon: right end of the x axis (default: the longest survival time).
     """
@@ -36,7 +34,7 @@ def survival_plot(worlds: pd.DataFrame, path: str | Path, title: str | None = No
     _dress(ax, title, horizon or int(worlds["survival_days"].max()))
     fig.tight_layout()
     fig.savefig(path, format="png", metadata=PNG_METADATA)
-    return Path(path)
+    return path
 
 
 def _dress(ax, title: str | None, horizon: int) -> None:
