@@ -39,9 +39,10 @@ SWEEP = Path(__file__).resolve().parent / "sweep.py"
 
 FULL = {"sizes": [1, 100, 10_000, 100_000], "actors": [5, 20, 100], "actor_worlds": 1000,
         "actor_days": 90, "per_world": 100, "compare_worlds": 10_000, "workers": (1, 2),
-        "days": None}
+        "days": None, "sweep": {"points": 32, "worlds": 1000}}
 QUICK = {"sizes": [1, 100], "actors": [5, 20], "actor_worlds": 50, "actor_days": 10,
-         "per_world": 3, "compare_worlds": 100, "workers": (1,), "days": 20}
+         "per_world": 3, "compare_worlds": 100, "workers": (1,), "days": 20,
+         "sweep": {"points": 2, "worlds": 20}}
 TARGETS = {  # issue 4, on this 2-core machine
     "wd_per_s_10k": 5_000_000,      # world-days per second, one core, 10,000 worlds
     "batched_over_per_world": 100,  # x the one-model-per-world loop
@@ -138,14 +139,14 @@ def measure(kind: str, n: int, days: int | None, scenario: str | None = None,
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def sweep_rows() -> list[dict]:
-    """Rows of benchmarks/sweep.py's ``measure()``, if the sweep benchmark exists."""
+def sweep_rows(**sizes) -> list[dict]:
+    """Rows of benchmarks/sweep.py's ``measure(**sizes)``, if the sweep benchmark exists."""
     if not SWEEP.exists():
         return []
     spec = importlib.util.spec_from_file_location("bench_sweep", SWEEP)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return [{"kind": "sweep", **row} for row in module.measure()]
+    return [{"kind": "sweep", **row} for row in module.measure(**sizes)]
 
 
 def collect(cfg: dict, isolated: bool, tmp: Path, log=print) -> dict:
@@ -165,7 +166,7 @@ def collect(cfg: dict, isolated: bool, tmp: Path, log=print) -> dict:
     per_world = add(measure("per_world", cfg["per_world"], days, isolated=isolated))
     compares = [add(measure(f"compare_{k}", cfg["compare_worlds"], days, isolated=isolated))
                 for k in cfg["workers"]]
-    for row in sweep_rows():
+    for row in sweep_rows(**cfg["sweep"]):
         add(row)
     largest = next((r for r in batched if r["worlds"] == 10_000),
                    max(batched, key=lambda r: r["worlds"]))

@@ -9,7 +9,7 @@ finished children) against the 1-worker run's, which shows the executors' overhe
 noise other jobs add to wall time. Every executor's results are checked equal to the 1-worker
 run's.
 
-    .venv/bin/python benchmarks/sweep.py [--points 8] [--worlds 1000] [--json out.json]
+    .venv/bin/python benchmarks/sweep.py [--points 32] [--worlds 1000] [--json out.json]
 
 ``measure()`` returns the rows, for benchmarks/run.py.
 """
@@ -46,7 +46,7 @@ seed: 2016
 """
 
 
-def measure(points: int = 8, worlds: int = 1000) -> list[dict]:
+def measure(points: int = 32, worlds: int = 1000) -> list[dict]:
     """Sweep the benchmark experiment with each executor; one row of figures per executor."""
     from sim.sweep import Store, load_experiment, sweep
 
@@ -90,7 +90,7 @@ def _cpu() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--points", type=int, default=8)
+    parser.add_argument("--points", type=int, default=32)
     parser.add_argument("--worlds", type=int, default=1000)
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
     args = parser.parse_args()
