@@ -255,9 +255,14 @@ def _typo(draw, key: str) -> str:
     return draw(st.from_regex(r"[a-z][a-z_]{2,12}", fullmatch=True), label="key") + "_zz"
 
 
+def _line_start_key_sites(src: Source) -> list:
+    """Block keys that start their line (not ``- key:`` list items): whole lines to cut or copy."""
+    return [s for s in _block_key_sites(src) if src.lines[s.line][: s.col].strip() == ""]
+
+
 def missing_key(src: Source):
     """Delete one ``key: value`` line (or a key's whole block)."""
-    sites = [s for s in _block_key_sites(src) if src.lines[s.line][: s.col].strip() == ""]
+    sites = _line_start_key_sites(src)
 
     if not sites:
         return None
@@ -316,7 +321,7 @@ def unknown_key(src: Source):
 
 def duplicate_key(src: Source):
     """Repeat a ``key: value`` line inside its mapping."""
-    sites = [s for s in _block_key_sites(src) if src.lines[s.line][: s.col].strip() == ""]
+    sites = _line_start_key_sites(src)
 
     if not sites:
         return None
