@@ -2,10 +2,12 @@
 
 One integer seed per run. World ``w`` belongs to block ``w // BLOCK``; block ``b`` has one
 generator per mechanism, seeded from ``SeedSequence(seed, spawn_key=(b, k))`` where ``k`` is
-the stream's index in :data:`STREAMS`. Every draw takes a full block's worth of numbers and
-keeps the slice it needs, so a world's numbers do not depend on how many worlds run beside it,
-and a draw in one mechanism never shifts another's stream (common random numbers across
-strategies).
+the stream's index in :data:`STREAMS`. Every draw moves a block's generator on by a full
+block's worth of numbers and keeps the slice it needs, so a world's numbers do not depend on how
+many worlds run beside it, and a draw in one mechanism never shifts another's stream (common
+random numbers across strategies). A batch that holds only part of a block draws only its own
+worlds' numbers and jumps the generator over the others' (``PCG64.advance``: a double is one
+64-bit step), which gives the same numbers as drawing the whole block and slicing it.
 """
 
 from __future__ import annotations
@@ -46,11 +48,13 @@ class Streams:
         """Uniform [0, 1) draws of shape ``(n_worlds, *tail)`` from one named stream."""
         out = np.empty((self.n_worlds, *tail))
         at = 0
+        per_world = int(np.prod(tail, dtype=np.int64))
         for g, (_, off, n) in zip(self._gens[stream], self.blocks):
-            if n == BLOCK:  # a whole block: straight into place, no copy
-                g.random(out=out[at:at + n])
-            else:
-                out[at:at + n] = g.random((BLOCK, *tail))[off:off + n]
+            if n < BLOCK:  # part of a block: skip the other worlds' numbers instead of drawing
+                g.bit_generator.advance(off * per_world)  # them (one 64-bit step per double)
+            g.random(out=out[at:at + n])
+            if n < BLOCK:
+                g.bit_generator.advance((BLOCK - off - n) * per_world)
             at += n
         return out
 

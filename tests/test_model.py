@@ -8,6 +8,8 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 from pandas.testing import assert_frame_equal
 
@@ -204,3 +206,18 @@ def test_any_valid_start_date_runs(start):
     data = make_scenario_data(horizon=10)
     data["meta"]["start_date"] = start
     assert len(run(validate(data), worlds=2, seed=0).daily) == 10
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=st.integers(0, 3 * BLOCK), n=st.integers(1, BLOCK + 5),
+       shapes=st.lists(st.lists(st.integers(1, 3), max_size=2), min_size=1, max_size=4))
+def test_part_of_a_block_draws_what_the_whole_block_would(first, n, shapes):
+    """A batch holding part of a block jumps over the other worlds' numbers: the draws, and
+    the draws after them, equal slices of whole-block draws."""
+    b0 = first // BLOCK
+    whole = Streams(11, b0 * BLOCK, (first + n - 1) // BLOCK * BLOCK + BLOCK - b0 * BLOCK)
+    part = Streams(11, first, n)
+    lo = first - b0 * BLOCK
+    for shape in shapes:
+        assert_array_equal(whole.uniform("brokers", *shape)[lo:lo + n],
+                           part.uniform("brokers", *shape))
