@@ -12,6 +12,8 @@ worlds' numbers and jumps the generator over the others' (``PCG64.advance``: a d
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 BLOCK = 1024
@@ -48,7 +50,7 @@ class Streams:
         """Uniform [0, 1) draws of shape ``(n_worlds, *tail)`` from one named stream."""
         out = np.empty((self.n_worlds, *tail))
         at = 0
-        per_world = int(np.prod(tail, dtype=np.int64))
+        per_world = math.prod(tail)
         for g, (_, off, n) in zip(self._gens[stream], self.blocks):
             if n < BLOCK:  # part of a block: skip the other worlds' numbers instead of drawing
                 g.bit_generator.advance(off * per_world)  # them (one 64-bit step per double)
