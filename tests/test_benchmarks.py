@@ -17,7 +17,11 @@ def test_quick_benchmark_writes_every_row_as_json(tmp_path):
                     str(out)], check=True, capture_output=True, text=True, cwd=ROOT)
     report = json.loads(out.read_text())
     kinds = [r["kind"] for r in report["rows"]]
-    assert {"batched", "actors", "per_world", "compare_1"} <= set(kinds)
+    assert {"batched", "rng_floor", "actors", "per_world", "compare_1"} <= set(kinds)
+    floors = report["floors"]
+    assert floors["doubles_per_world_day"] > 0 and floors["random_draws_s"] > 0
+    assert floors["left_for_arithmetic_s"] == round(
+        floors["budget_s"] - floors["random_draws_s"] - floors["per_day_overhead_s"], 3)
     assert [r["actors"] for r in report["rows"] if r["kind"] == "actors"] == [5, 20]
     for row in report["rows"]:
         if row["kind"] != "sweep":
@@ -58,3 +62,16 @@ def test_sweep_rows_come_from_benchmarks_sweep_when_it_exists(tmp_path, monkeypa
                      "scaling": 1.9}]
     target = bench._targets([], 200.0, {"worlds": 100, "wall_s": 1.0}, rows)["sweep_scaling"]
     assert target == {"value": 1.9, "target": 1.8, "met": True}
+
+
+def test_steady_rate_counts_parts_after_every_worker_has_finished_one():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import sweep as bench_sweep
+    finally:
+        sys.path.pop(0)
+    # one worker: 4 parts after the first, in 4 s
+    assert bench_sweep.steady_rate([1.0, 2.0, 3.0, 4.0, 5.0], 1) == 1.0
+    # two workers finishing in pairs; the first pair paid for start-up: 4 parts in 2 s
+    assert bench_sweep.steady_rate([5.0, 5.1, 6.0, 6.1, 7.0, 7.1], 2) == 2.0
+    assert bench_sweep.steady_rate([5.0, 5.1, 6.0], 2) is None  # too few parts to tell
