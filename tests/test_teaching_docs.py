@@ -40,16 +40,43 @@ def test_a_lesson_has_goals_commands_questions_findings_and_a_debrief(lesson):
 
 
 CASES = [(p, c) for p in LESSONS for c in commands(p)]
+OUTPUTS: dict[tuple[str, str], str] = {}  # (lesson, command) -> its output, shared by the tests
+FIGURE = re.compile(r"\d+\.\d%|(?:hazard ratio:?|HR) \d\.\d\d", re.IGNORECASE)
+
+
+def run_command(command: str) -> str:
+    args = shlex.split(command)[1:]
+    stdin = "1\n" if args[0] == "play" else None  # a scripted student: a meeting in week 1
+    result = CliRunner().invoke(app, args, input=stdin, env={"COLUMNS": "160"})
+    assert result.exit_code == 0, f"`{command}`\n{result.output}"
+    return result.stdout
+
+
+def findings(lesson: Path) -> str:
+    """The text of "What they should discover" and of any "Going further" section."""
+    parts = re.split(r"^(## .+)$", lesson.read_text(), flags=re.MULTILINE)
+    return "\n".join(body for head, body in zip(parts[1::2], parts[2::2])
+                     if head.startswith(("## What they should discover", "## Going further")))
 
 
 @pytest.mark.parametrize("lesson,command", CASES,
                          ids=[f"{p.stem}:{c.split()[1]}:{i}" for i, (p, c) in enumerate(CASES)])
 def test_every_lesson_command_runs(lesson, command, monkeypatch, tmp_path):
     monkeypatch.chdir(ROOT)
-    args = shlex.split(command)[1:]
-    stdin = None
-    if args[0] == "play":  # a scripted student: a meeting in week 1, then watching
-        stdin = "1\n"
-    result = CliRunner().invoke(app, args, input=stdin, env={"COLUMNS": "160"})
-    assert result.exit_code == 0, f"{lesson.name}: `{command}`\n{result.output}"
-    assert result.stdout.strip()
+    out = run_command(command)
+    assert out.strip(), f"{lesson.name}: `{command}` printed nothing"
+    OUTPUTS[lesson.name, command] = out
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_every_figure_a_lesson_quotes_is_in_its_commands_output(lesson, monkeypatch):
+    """Each percentage (one decimal) and hazard ratio in the findings is printed by one of the
+    lesson's commands, so the lessons cannot drift from what the model does."""
+    monkeypatch.chdir(ROOT)
+    quoted = {m.group(0) for m in FIGURE.finditer(findings(lesson))}
+    assert quoted, f"{lesson.name}: no figures found in its findings"
+    printed = " ".join(OUTPUTS.get((lesson.name, c)) or run_command(c) for c in commands(lesson))
+    numbers = {q: q.split()[-1] for q in quoted}  # "hazard ratio 0.51" -> "0.51"
+    missing = sorted(q for q, n in numbers.items()  # whole numbers only: 9.4% is not 99.4%
+                     if not re.search(rf"(?<![\d.]){re.escape(n)}(?!\d)", printed))
+    assert not missing, f"{lesson.name} quotes figures its commands do not print: {missing}"
