@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -17,9 +18,12 @@ import numpy as np
 import pytest
 
 import sim
+from sim.rng import BLOCK
 from sim.schema import Actor, Information
 from sim.viz.dashboard import (
+    PlayView,
     dashboard_model,
+    judge,
     model_params,
     network_figure,
     parse_seed,
@@ -78,6 +82,76 @@ def test_figures_render_and_the_ensemble_matches_trucesim_run():
     assert np.array_equal(collapse, ran["day_collapse"].to_numpy())
     curve = survival_figure(collapse, 240, 40).axes[0].lines[0].get_ydata()
     assert np.all(np.diff(curve) <= 0) and curve[0] <= 1.0
+
+
+# ---------------------------------------------------------------- play mode's verdict
+SHORT = ["meta.horizon_days=28"]  # four weeks of play (Lakeland's scripted attack is on day 20)
+
+
+def play_to_the_end(model) -> None:
+    from sim.play import Game
+
+    model.game = Game(model.config, "regional_council", model.streams.seed, 0,
+                      model.params.horizon, model.strategy_name, model=model)
+    while not model.game.finished:
+        model.game.play_week([])
+
+
+def test_judge_reports_its_progress_and_stops_when_cancelled():
+    from sim.play import verdict
+
+    model = dashboard_model(LAKELAND, SHORT)(seed="4")
+    play_to_the_end(model)
+    shares: list[int] = []
+    text = judge(model.game, 64, shares.append)
+    assert text == "\n\n".join(verdict(model.game, 64).lines())
+    assert shares == sorted(set(shares)) and shares[0] < 50 and shares[-1] == 100
+    cancel = threading.Event()
+    cancel.set()
+    shares.clear()
+    assert judge(model.game, 64, shares.append, cancel) == "" and shares == []
+
+
+def play_card(rc) -> str:
+    """The text of the play card's widgets (Markdown renders as a template of HTML)."""
+    import ipyvuetify as v
+
+    card = rc.find(v.CardText).widgets[-1]
+    return " ".join(" ".join(map(str, c.children)) if isinstance(c, v.Html)
+                    else getattr(c, "template", "") for c in card.children)
+
+
+def test_the_verdict_is_computed_in_a_thread_while_the_page_shows_its_progress(monkeypatch):
+    """The last "Play a week" returns at once; the page says the verdict is being computed,
+    then shows it: the same text as computing it directly."""
+    import ipyvuetify as v
+    import solara
+
+    import sim.play
+
+    release, real = threading.Event(), sim.play.verdict
+
+    def held(*args, **kwargs):  # the verdict waits until the test has looked at the page
+        assert release.wait(120)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sim.play, "verdict", held)
+    model = dashboard_model(LAKELAND, SHORT)(seed="4")
+    _, rc = solara.render(PlayView(model), handle_error=False)
+    rc.find(v.Select).widget.v_model = "regional_council"
+    for _ in range(4):
+        rc.find(v.Btn, children=["Play a week"]).widget.click()
+    assert model.game.finished
+    assert (f"Judging your truce against every scripted strategy on {BLOCK:,} worlds: 0%"
+            in play_card(rc))
+    release.set()
+    end = time.monotonic() + 120
+    while "You kept" not in play_card(rc) and time.monotonic() < end:
+        time.sleep(0.1)
+    shown = play_card(rc)
+    for line in real(model.game, BLOCK).lines():
+        assert line in shown
+    assert "Judging" not in shown
 
 
 # ---------------------------------------------------------------- the page in a browser

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -287,28 +288,69 @@ def StoryView(model):
         solara.Markdown("\n\n".join(lines[-STORY_LINES:]) or "Press **Step** to start the story.")
 
 
+class _Cancelled(Exception):
+    """The session moved on (a new game) while a verdict was being computed."""
+
+
+def judge(game, worlds: int, on_share, cancel: threading.Event | None = None) -> str:
+    """The end-of-game verdict (every scripted strategy on ``worlds`` worlds: seconds of work)
+    as Markdown, calling ``on_share`` with the share done each time it gains a percent; stops
+    early, returning "", once ``cancel`` is set."""
+    from sim.play import verdict
+
+    total = len(available(game.scn)) * worlds * game.horizon
+    done, shown = [0], [-1]
+
+    def tick(world_days: int) -> None:
+        if cancel is not None and cancel.is_set():
+            raise _Cancelled
+        done[0] += world_days
+        share = min(99, 100 * done[0] // total)  # 100 once the text is ready
+        if share > shown[0]:
+            shown[0] = share
+            on_share(share)
+
+    try:
+        text = "\n\n".join(verdict(game, worlds, progress=tick).lines())
+    except _Cancelled:
+        return ""
+    on_share(100)
+    return text
+
+
 @solara.component
 def PlayView(model):
-    """Play one broker: choose this week's actions, then play the week."""
-    from sim.play import Game, verdict
+    """Play one broker: choose this week's actions, then play the week. The verdict at the end
+    is computed in a thread of this session, with its progress shown, so the page stays live."""
+    from sim.play import Game
 
     update_counter.get()
     brokers = model.config.actor_ids(ActorKind.BROKER)
     role, set_role = solara.use_state("")
     picked, set_picked = solara.use_state(())
     outcome, set_outcome = solara.use_state("")
+    judged, set_judged = solara.use_state(0)  # percent of the verdict's runs done
     if model.game is not None and model.game.broker != role:
         model.game = None
     if role and model.game is None:
         model.game = Game(model.config, role, model.streams.seed, 0, model.params.horizon,
                           model.strategy_name, model=model)
     game = model.game
+    finished = game is not None and game.finished
+
+    def verdict_in_background(cancel):
+        set_outcome("")
+        set_judged(0)
+        if finished:
+            text = judge(game, BLOCK, set_judged, cancel)
+            if text and not cancel.is_set():
+                set_outcome(text)
+
+    solara.use_thread(verdict_in_background, dependencies=[id(game), finished])
 
     def play_week():
         game.play_week([i for i, a in enumerate(game.actions) if a.kind in picked])
         set_picked(())
-        if game.finished:
-            set_outcome("\n\n".join(verdict(game, BLOCK).lines()))
         force_update()
 
     with solara.Card("Play mode"):
@@ -326,6 +368,10 @@ def PlayView(model):
                       disabled=game.finished)
         if outcome:
             solara.Markdown(outcome)
+        elif finished:
+            solara.Text(f"Judging your truce against every scripted strategy on {BLOCK:,} "
+                        f"worlds: {judged}%", classes=["trucesim-judging"])
+            solara.ProgressLinear(value=judged)
 
 
 def make_page(path: Path, base: list[str]):
