@@ -97,6 +97,8 @@ def sweep(
         with bar.progress:
             result = run_sweep(exp, target, executor.value, workers, scheduler, points_per_part,
                                keep_worlds, force, progress=bar.advance, on_start=bar.start)
+    except KeyboardInterrupt:  # Ctrl-C: the parts finished so far are stored; say so
+        _interrupted(target)
     except StoreError as exc:
         _fail([str(exc)])
     except ScenarioError as exc:
@@ -110,6 +112,21 @@ def sweep(
               f"{result.parts_skipped} already done, {result.seconds:.1f} s", highlight=False)
     out.print(f"results in {target}/parts/*.parquet; next: trucesim analyze {target}",
               highlight=False)
+
+
+def _interrupted(target: Path) -> None:
+    """Report an interrupted sweep (how many parts are stored, how to resume); exit 130."""
+    from sim.sweep import Store
+
+    try:
+        manifest = Store(target).read_manifest() or {}
+    except Exception:  # noqa: BLE001 - the message matters more than the count
+        manifest = {}
+    done, total = len(manifest.get("parts", {}).get("parts", {})), manifest.get("n_parts")
+    stored = f"{done} of {total} parts" if total else "the parts finished so far"
+    err.print(f"interrupted: {stored} are stored in {target}/; run the same command again to "
+              "resume.", markup=False, highlight=False, emoji=False)
+    raise typer.Exit(130)
 
 
 def analyze(

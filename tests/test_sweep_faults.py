@@ -80,6 +80,33 @@ def test_kill_9_at_a_random_moment_then_rerun_equals_an_uninterrupted_run(
     assert not list((out / "parts").glob(".*.tmp"))
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_says_what_is_stored_then_the_same_command_resumes(exp_file, reference, tmp_path,
+                                                                  workers):
+    """SIGINT to the sweep's process group, as Ctrl-C in a terminal sends it: exit 130, a
+    one-line message (parts stored, how to resume), no traceback from the sweep or its workers;
+    the same command then finishes the sweep, equal to an uninterrupted run."""
+    out = tmp_path / "o"
+    proc = subprocess.Popen(sweep_cmd(exp_file, out, workers), env=ENV, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while parts_done(out) < 1 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    stored = parts_done(out)
+    assert stored < POINTS, "the sweep finished before Ctrl-C; the test proved nothing"
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert (f"interrupted: {stored} of {POINTS} parts are stored in {out}/; run the same "
+            "command again to resume.") in " ".join(stderr.split())
+    rerun = subprocess.run(sweep_cmd(exp_file, out, workers), check=False, env=ENV,
+                           capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{POINTS - stored} parts run, {stored} already done" in rerun.stdout
+    pd.testing.assert_frame_equal(tables(out), reference)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
