@@ -17,11 +17,15 @@ Example::
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from ema_workbench import CategoricalParameter, Model, RealParameter, ScalarOutcome
+
+with warnings.catch_warnings():  # EMA warns on import that an optional evaluator is missing
+    warnings.filterwarnings("ignore", message="ipyparallel not installed", category=UserWarning)
+    from ema_workbench import CategoricalParameter, Model, RealParameter, ScalarOutcome
 
 from sim.sweep.experiment import LoadedExperiment, load_experiment, point_scenario
 from sim.sweep.outcomes import outcome_row
