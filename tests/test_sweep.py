@@ -136,6 +136,18 @@ def test_duckdb_reads_the_parts(exp_file, reference, tmp_path):
     assert got["rmst"].tolist() == pytest.approx(want.tolist(), rel=1e-12)
 
 
+def test_results_carry_each_points_parameter_values(exp_file, reference, tmp_path):
+    out = tmp_path / "o"
+    sweep(load_experiment(exp_file), out, points_per_part=3)
+    store = Store(out)
+    got, design = store.results(), design_table(load_experiment(exp_file).spec)
+    assert got.columns[:3].tolist() == ["point", "nusra_p_attack", "p_mis"]
+    pd.testing.assert_frame_equal(got.drop(columns=["nusra_p_attack", "p_mis"]), reference)
+    for _, row in got.iterrows():
+        point = design.iloc[int(row["point"])]
+        assert (row["nusra_p_attack"], row["p_mis"]) == (point["nusra_p_attack"], point["p_mis"])
+
+
 def test_keep_worlds_stores_world_rows_that_agree_with_the_summary(exp_file, reference,
                                                                     tmp_path):
     out = tmp_path / "o"

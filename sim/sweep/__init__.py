@@ -5,6 +5,7 @@ Use ``trucesim sweep EXPERIMENT --out DIR`` and ``trucesim analyze DIR``, or fro
     from sim.sweep import load_experiment, sweep
     result = sweep(load_experiment("experiments/syria_spoilers_sobol.yaml"), "out/sweep")
     result.store.table()   # one row per (point, strategy)
+    result.store.results() # the same, with each point's parameter values
 """
 
 from sim.sweep.experiment import Experiment, LoadedExperiment, is_experiment, load_experiment

@@ -109,6 +109,19 @@ class Store:
     def design(self) -> pd.DataFrame:
         return pd.read_parquet(self.root / "design.parquet")
 
+    def results(self) -> pd.DataFrame:
+        """The parts, one row per (point, strategy), with the point's parameter values (the
+        design's named columns) after ``point``: ``table()`` joined with ``design()``."""
+        table, design = self.table(), self.design()
+        if table.empty:
+            return table
+        values = [c for c in design.columns if c not in ("point", "seed")
+                  and not c.startswith("x_")]
+        joined = table.merge(design[["point", *values]], on="point", how="left",
+                             validate="many_to_one")
+        rest = [c for c in table.columns if c != "point"]
+        return joined[["point", *values, *rest]]
+
 
 def _to_parquet(table: pd.DataFrame, path: str) -> None:
     table.to_parquet(path, index=False)
