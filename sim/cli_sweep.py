@@ -116,11 +116,11 @@ def sweep(
 
 def _interrupted(target: Path) -> None:
     """Report an interrupted sweep (how many parts are stored, how to resume); exit 130."""
-    from sim.sweep import Store
+    from sim.sweep import Store, StoreError
 
     try:
         manifest = Store(target).read_manifest() or {}
-    except Exception:  # noqa: BLE001 - the message matters more than the count
+    except StoreError:  # an unreadable manifest: the message matters more than the count
         manifest = {}
     done, total = len(manifest.get("parts", {}).get("parts", {})), manifest.get("n_parts")
     stored = f"{done} of {total} parts" if total else "the parts finished so far"

@@ -111,13 +111,12 @@ class Store:
 
     def results(self) -> pd.DataFrame:
         """The parts, one row per (point, strategy), with the point's parameter values (the
-        design's named columns) after ``point``: ``table()`` joined with ``design()``."""
-        table, design = self.table(), self.design()
+        manifest's uncertainty columns) after ``point``: ``table()`` joined with ``design()``."""
+        table = self.table()
         if table.empty:
             return table
-        values = [c for c in design.columns if c not in ("point", "seed")
-                  and not c.startswith("x_")]
-        joined = table.merge(design[["point", *values]], on="point", how="left",
+        values = [u["column"] for u in self.read_manifest()["uncertainties"]]
+        joined = table.merge(self.design()[["point", *values]], on="point", how="left",
                              validate="many_to_one")
         rest = [c for c in table.columns if c != "point"]
         return joined[["point", *values, *rest]]
