@@ -175,3 +175,22 @@ def test_dask_local_cluster_equals_local(exp_file, reference, tmp_path):
     out = tmp_path / "o"
     sweep(load_experiment(exp_file), out, executor="dask", workers=2, points_per_part=3)
     pd.testing.assert_frame_equal(tables(out), reference)
+
+
+def _worker_settings():
+    import dask
+
+    return (os.environ.get("MALLOC_TRIM_THRESHOLD_"),
+            dask.config.get("distributed.worker.profile.enabled"))
+
+
+def test_local_cluster_workers_run_without_the_profiler_or_the_malloc_trim_setting(monkeypatch):
+    """Both cost time in every part (docs/performance.md); Dask's defaults turn both on."""
+    from distributed import Client
+
+    from sim.sweep.executors import local_cluster
+
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)  # a user's own setting would stay
+    with local_cluster(2) as cluster, Client(cluster) as client:
+        settings = client.run(_worker_settings)
+    assert list(settings.values()) == [(None, False), (None, False)]
