@@ -12,6 +12,9 @@ Rows (issue 4), each measured in a fresh process so that its peak resident memor
   (``compare_1``, ``compare_2``);
 - ``sweep``: rows from ``benchmarks/sweep.py`` (its ``measure()``) when that file exists.
 
+Each measuring process sets malloc as ``trucesim`` sets it in its own processes
+(:func:`sim.processes.keep_freed_memory`); ``machine.malloc`` records how.
+
 Timings on a shared machine are noisy, so every row records both wall time and CPU time
 (``time.process_time`` in the measuring process, plus its worker processes for ``compare``).
 Targets are checked against wall time, as the issue states them. ``--quick`` runs tiny sizes in
@@ -258,9 +261,14 @@ def _machine() -> dict:
     except (OSError, StopIteration):
         pass
     import numpy
+
+    from sim import processes
+    malloc = ("as set in the environment" if processes.user_settings() else
+              f"mmap threshold {processes.MMAP_THRESHOLD >> 20} MiB, trim threshold "
+              f"{processes.TRIM_THRESHOLD >> 20} MiB (sim.processes)")
     return {"cpu": cpu or platform.processor(), "cpus": os.cpu_count(),
             "platform": platform.platform(), "python": platform.python_version(),
-            "numpy": numpy.__version__,
+            "numpy": numpy.__version__, "malloc": malloc,
             "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
 
 
@@ -286,6 +294,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=OUT / "bench.json", help="JSON file to write")
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    from sim import processes
+
+    processes.keep_freed_memory()  # as the command line does (sim/processes.py)
     if args.child:
         kind, n, days, scenario = args.child
         print(json.dumps(_measure(kind, int(n), int(days) or None, scenario or None)))

@@ -127,6 +127,9 @@ def main() -> None:
     parser.add_argument("--worlds", type=int, default=1000)
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
     args = parser.parse_args()
+    from sim import processes
+
+    processes.keep_freed_memory()  # as `trucesim sweep` does in its own process
     rows = measure(args.points, args.worlds)
     print(f"{'executor':8} {'workers':>7} {'seconds':>8} {'CPU s':>7} {'points/s':>9} "
           f"{'scaling':>7} {'steady pts/s':>12} {'steady scaling':>14} {'fixed s':>7} "

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from sim import processes
 from sim.scenario import ScenarioError, load
 
 app = typer.Typer(
@@ -340,6 +341,7 @@ for _commands in (cli_sweep, cli_valid, cli_teach):
 
 def main() -> None:
     """Entry point for `trucesim` and `python -m sim`."""
+    processes.keep_freed_memory()  # this process is ours: see sim/processes.py
     try:
         app(prog_name="trucesim")
     except (KeyboardInterrupt, BrokenPipeError):

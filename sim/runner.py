@@ -7,16 +7,16 @@ so memory stays bounded by one batch.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from sim.model import TruceModel
+from sim.processes import process_pool
 from sim.results import daily_table, summarise, world_table, write_outputs
 from sim.rng import BLOCK
 from sim.scenario import load, scenario_hash
@@ -94,8 +94,7 @@ def _map(tasks: list, workers: int | None, progress) -> list:
             if progress:
                 progress(_world_days(task))
         return out
-    ctx = multiprocessing.get_context("spawn")  # no fork: the caller may run threads
-    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+    with process_pool(workers) as pool:
         futures = {pool.submit(_run_batch, *task): task for task in tasks}
         for future in as_completed(futures):
             if progress:

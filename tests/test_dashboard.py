@@ -223,6 +223,10 @@ def test_dashboard_in_headless_chromium(server):
             settings = page.locator(".trucesim-settings")
             expect(settings).to_contain_text("Day 0 of 240 · strategy baseline · seed 0",
                                              timeout=90_000)
+            # let the first ensemble finish: its thread competes with the server for the GIL,
+            # and once (a full suite on 2 cores) the seed typed below did not reach the model
+            # before Reset did
+            expect(page.get_by_text("ensemble: 1,024 of")).to_be_visible(timeout=60_000)
             # the controls change the model: a new seed and attribution error, then Reset
             before = settings_text(page)
             seed_box = page.get_by_label("seed")

@@ -1,8 +1,8 @@
 """Executors: where the parts of a sweep run. Each yields (index, outcome rows, world rows)
 as parts finish, in whatever order they finish; the store makes the order irrelevant.
 
-- ``local``: a process pool ("spawn", as :mod:`sim.runner` uses) of ``workers`` processes, or
-  this process when ``workers`` is 1.
+- ``local``: a pool of ``workers`` processes (:func:`sim.processes.process_pool`, as
+  :mod:`sim.runner` uses), or this process when ``workers`` is 1.
 - ``dask``: Dask distributed, on a ``LocalCluster`` of ``workers`` single-threaded processes or
   on the cluster whose scheduler is at ``scheduler``. A worker that dies mid-part has its part
   rescheduled by Dask on another worker (up to ``RETRIES`` times).
@@ -10,11 +10,11 @@ as parts finish, in whatever order they finish; the store makes the order irrele
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 
+from sim import processes
 from sim.sweep.run import PartJob, run_part
 
 RETRIES = 3
@@ -24,12 +24,12 @@ RETRIES = 3
 # - Dask samples each task's stack every 10 ms for its dashboard's profile; this cluster has no
 #   dashboard, and the sampling took ~7% of each part's time.
 # - Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which makes glibc hand freed memory
-#   back to the system at once (and turns off its adaptive thresholds): 11,500 page faults per
-#   part against ~300 without it, ~4% of each part's time. None removes the variable.
+#   back to the system at once: 11,500 page faults per part against ~300 without it, ~4% of each
+#   part's time. The workers get the malloc settings of trucesim's own processes instead.
 LOCAL_CLUSTER_CONFIG = {
     "distributed.worker.profile.enabled": False,
-    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-}
+} | {f"distributed.nanny.pre-spawn-environ.{name}": value
+     for name, value in processes.environ().items()}
 
 
 def run_jobs(jobs: list[PartJob], executor: str, workers: int,
@@ -49,8 +49,7 @@ def _local(jobs: list[PartJob], workers: int) -> Iterator[tuple]:
         for job in jobs:
             yield run_part(job)
         return
-    ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=ctx)
+    pool = processes.process_pool(workers)
     try:
         pending = {pool.submit(run_part, job) for job in jobs}
         while pending:
