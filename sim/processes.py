@@ -1,12 +1,12 @@
 """The processes trucesim runs in: malloc settings for them, and the worker pool.
 
-A day of the batched model allocates and frees a few hundred temporary arrays of 0.1 to 1 MB.
+A day of the batched model allocates and frees a few hundred temporary arrays of 0.1 to 5 MB.
 glibc's malloc hands freed memory back to the system once the free space at the top of its heap
 passes a threshold (and serves large blocks with mmap, unmapped when freed), so the next day's
 arrays are page-faulted in and zeroed by the kernel afresh: about 60,000 minor page faults per
 10,000-world run of the Syria scenario. Raising the two thresholds keeps that memory in the
-process for reuse: no faults after the first day, about 8% less time, the same peak memory
-(measured in docs/performance.md).
+process for reuse: no faults after the first day, about 8% less time, a peak memory at most
+64 MiB higher (measured in docs/performance.md).
 
 This is applied only to processes trucesim owns: the command line and the worker processes
 that the runner and the sweep executors start (Dask's LocalCluster workers get the same settings
