@@ -23,7 +23,9 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 MMAP_THRESHOLD = 32 << 20  # blocks up to 32 MiB come from the heap (glibc's own ceiling)
 TRIM_THRESHOLD = 64 << 20  # up to 64 MiB of freed memory is kept for reuse
@@ -70,15 +72,46 @@ def applied() -> bool:
 def process_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` fresh processes ("spawn": no fork, since the caller may run
     threads) that keep freed memory and end quietly on Ctrl-C."""
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker)
+    return _Pool(workers, mp_context=multiprocessing.get_context("spawn"),
+                 initializer=_start_worker)
+
+
+class _Pool(ProcessPoolExecutor):
+    """Ctrl-C in a terminal sends SIGINT to the whole process group, workers included. A worker
+    still importing the package would print a traceback (KeyboardInterrupt), one between two
+    tasks too; instead it starts with SIGINT ignored, and its initializer makes SIGINT end it at
+    once and quietly. The parent, interrupted, ends the pool's workers (a worker still starting
+    ignores SIGINT) and says what happened.
+
+    Leaving a ``with`` block by an exception (Ctrl-C, an error, a generator closed early) ends
+    the workers instead of waiting for their tasks, whose results nobody would take."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        with _sigint_ignored():  # workers are started here; they inherit the disposition
+            return super().submit(fn, *args, **kwargs)
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            for process in list(self._processes.values()):
+                process.terminate()
+        self.shutdown(wait=True, cancel_futures=exc_type is not None)
+        return False
+
+
+@contextmanager
+def _sigint_ignored():
+    if threading.current_thread() is not threading.main_thread():  # only it may set handlers
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _start_worker() -> None:
     keep_freed_memory()
-    # Ctrl-C in a terminal sends SIGINT to the whole process group. A worker then ends at once,
-    # without the traceback Python would print for a KeyboardInterrupt between two tasks; the
-    # parent process stops the pool and says what happened.
     signal.signal(signal.SIGINT, _end)
 
 

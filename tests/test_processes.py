@@ -104,3 +104,21 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_a_pool_worker_ignores_ctrl_c_while_it_starts(capfd, clean_env):
+    """A worker receives Ctrl-C while it imports the package (its first second): no traceback,
+    and it goes on to run its task."""
+    with processes.process_pool(1) as pool:
+        future = pool.submit(os.getpid)
+        (pid,) = pool._processes  # started by submit, still importing
+        os.kill(pid, signal.SIGINT)
+        assert future.result(timeout=60) == pid
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_submitting_leaves_the_callers_ctrl_c_handler_as_it_was(clean_env):
+    before = signal.getsignal(signal.SIGINT)
+    with processes.process_pool(1) as pool:
+        assert pool.submit(abs, -3).result(timeout=60) == 3
+    assert signal.getsignal(signal.SIGINT) is before

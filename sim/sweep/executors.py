@@ -49,15 +49,12 @@ def _local(jobs: list[PartJob], workers: int) -> Iterator[tuple]:
         for job in jobs:
             yield run_part(job)
         return
-    pool = processes.process_pool(workers)
-    try:
+    with processes.process_pool(workers) as pool:  # on an error or Ctrl-C, ends the workers
         pending = {pool.submit(run_part, job) for job in jobs}
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 yield future.result()
-    finally:  # on an error or Ctrl-C, do not wait for the parts not yet started
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def local_cluster(workers: int):
