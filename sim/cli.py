@@ -49,6 +49,19 @@ SeedOption = Annotated[int, typer.Option(min=0, help="Random seed.")]
 SetOption = Annotated[list[str] | None, typer.Option(
     "--set", help="Override a field: PATH=VALUE (repeatable).")]
 FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+MemoryOption = Annotated[str | None, typer.Option(
+    "--memory", help="Memory budget, e.g. 4G, 512M or 30% (of the memory available); default "
+                     "50%. Batches are sized to fit; a scenario that cannot fit is refused.")]
+
+
+def _budget_or_fail(memory: str | None):
+    """The memory budget of ``--memory`` (:mod:`sim.memory`), or exit 2 with what is expected."""
+    from sim.memory import budget
+
+    try:
+        return budget(memory)
+    except ValueError as exc:
+        _fail([str(exc)])
 
 
 def _load_or_fail(scenario: Path, overrides: list[str] | None):
@@ -148,6 +161,7 @@ def run(
     fmt: FormatOption = Format.TABLE,
     out_dir: Annotated[Path | None, typer.Option(
         "--out", help="Write worlds.parquet, daily.parquet/csv and summary.json here.")] = None,
+    memory: MemoryOption = None,
 ):
     """Run a scenario's worlds and summarise how long the truce survives.
 
@@ -158,9 +172,13 @@ def run(
         trucesim run scenarios/syria_2016.yaml --worlds 10000 --seed 7 --format json
 
         trucesim run scenarios/syria_2016.yaml --set information.p_misattribution=0.1 --out out/
+
+        trucesim run big.yaml --worlds 10000 --memory 4G
     """
+    from sim.memory import MemoryBudgetError
     from sim.runner import run as run_worlds
 
+    limit = _budget_or_fail(memory)
     scn = _load_or_fail(scenario, set_)
     from sim.strategies import available
 
@@ -171,8 +189,11 @@ def run(
     horizon = days or scn.meta.horizon_days
     with _progress(worlds * horizon) as bar:
         task = bar.add_task("run", total=worlds * horizon)
-        result = run_worlds(scn, strategy, worlds, seed, days,
-                            progress=lambda n: bar.advance(task, n))
+        try:
+            result = run_worlds(scn, strategy, worlds, seed, days,
+                                progress=lambda n: bar.advance(task, n), memory=limit)
+        except MemoryBudgetError as exc:
+            _fail([f"{scenario}: {exc}"])
     if out_dir is not None:
         try:
             result.write(out_dir)
@@ -264,6 +285,7 @@ def compare(
     ] = None,
     workers: Annotated[int, typer.Option(
         min=0, max=256, help="Processes (0 = one per core); results do not depend on it.")] = 0,
+    memory: MemoryOption = None,
 ):
     """Compare strategies on the same worlds (common random numbers) against the baseline.
 
@@ -278,17 +300,22 @@ def compare(
 
         trucesim compare scenarios/syria_2016.yaml --worlds 500 --days 180 --format json
     """
+    from sim.memory import MemoryBudgetError
     from sim.report import analyse, write_report
     from sim.runner import compare as compare_worlds
 
+    limit = _budget_or_fail(memory)
     scn = _load_or_fail(scenario, set_)
     names = _strategy_list(strategies, scn, scenario)
     _check_out_dir(out_dir)
     total = worlds * (days or scn.meta.horizon_days) * len(names)
     with _progress(total) as bar:
         task = bar.add_task("compare", total=total)
-        result = compare_worlds(scn, names, worlds, seed, days,
-                                progress=lambda n: bar.advance(task, n), workers=workers)
+        try:
+            result = compare_worlds(scn, names, worlds, seed, days, workers=workers,
+                                    progress=lambda n: bar.advance(task, n), memory=limit)
+        except MemoryBudgetError as exc:
+            _fail([f"{scenario}: {exc}"])
     cmp = analyse(result, scn)
     if out_dir is not None:
         try:

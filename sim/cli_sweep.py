@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from sim.cli import _fail, err, out
+from sim.cli import MemoryOption, _budget_or_fail, _fail, err, out
 from sim.scenario import ScenarioError
 
 
@@ -69,11 +69,16 @@ def sweep(
         help="Also store one row per world (large).")] = False,
     force: Annotated[bool, typer.Option(
         help="Discard results already in --out and start again.")] = False,
+    memory: MemoryOption = None,
 ):
     """Run every point of an experiment under every strategy; resumable, bit-identical.
 
     Results go to OUT/parts/*.parquet (one row per point and strategy) with OUT/manifest.json.
     Run the same command again after an interruption: finished parts are kept, the rest run.
+    One command at a time writes a sweep folder: a second one on the same --out is refused
+    (the folder's .lock names the running command); a lock left by a command that died is
+    taken over. --memory is shared by this machine's workers; with --scheduler it is each
+    remote worker's budget (default: half of its Dask memory limit).
 
     Examples:
 
@@ -83,24 +88,35 @@ def sweep(
 
         trucesim sweep EXP.yaml --executor dask --scheduler tcp://10.0.0.5:8786 --out out/big
 
+        trucesim sweep EXP.yaml --workers 2 --memory 8G --out out/big
+
         duckdb -c "select strategy, avg(rmst_days) from 'out/sobol/parts/*.parquet' group by 1"
     """
+    from sim.lock import LockHeld
+    from sim.memory import MemoryBudgetError
     from sim.sweep import StoreError
     from sim.sweep import sweep as run_sweep
+    from sim.sweep.executors import SchedulerError
 
     if scheduler is not None and executor is not Executor.DASK:
         _fail(["--scheduler: only used with --executor dask"])
+    limit = _budget_or_fail(memory) if memory is not None else None
     exp = load_experiment_or_fail(experiment)
     target = out_dir or Path("out") / "sweeps" / experiment.stem
     bar = _Bar()
     try:
         with bar.progress:
             result = run_sweep(exp, target, executor.value, workers, scheduler, points_per_part,
-                               keep_worlds, force, progress=bar.advance, on_start=bar.start)
+                               keep_worlds, force, progress=bar.advance, on_start=bar.start,
+                               memory=limit)
     except KeyboardInterrupt:  # Ctrl-C: the parts finished so far are stored; say so
         _interrupted(target)
-    except StoreError as exc:
+    except (StoreError, LockHeld) as exc:
         _fail([str(exc)])
+    except MemoryBudgetError as exc:
+        _fail([f"{experiment}: {exc}"])
+    except SchedulerError as exc:
+        _fail([str(exc)], code=1 if exc.lost else 2)
     except ScenarioError as exc:
         _fail([str(p) for p in exc.problems])
     except OSError as exc:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim import memory as mem
 from sim.model import TruceModel
 from sim.processes import process_pool
 from sim.results import daily_table, summarise, world_table, write_outputs
@@ -23,7 +24,7 @@ from sim.scenario import load, scenario_hash
 from sim.schema import Scenario
 from sim.strategies import available, resolve
 
-DEFAULT_BATCH = 16 * BLOCK  # 16,384 worlds a model: 10,000 in one batch; 100,000 in ~300 MiB
+DEFAULT_BATCH = mem.MAX_BATCH  # 16,384 worlds a model at most; fewer when a world is large
 
 
 @dataclass
@@ -56,7 +57,7 @@ def compare(scenario: Scenario | str | Path, strategies: list[str] | None = None
             worlds: int = 1000, seed: int = 0, days: int | None = None,
             overrides: list[str] | None = None,
             progress: Callable[[int], None] | None = None,
-            workers: int = 1) -> CompareResult:
+            workers: int = 1, memory: str | int | None = None) -> CompareResult:
     """Run several strategies on the same worlds: same seed, so the same random numbers.
 
     Args:
@@ -65,16 +66,21 @@ def compare(scenario: Scenario | str | Path, strategies: list[str] | None = None
             are started with "spawn", so a script that asks for more than one must guard its
             top level with ``if __name__ == "__main__":``.
         progress: called with world-days done as each batch of worlds finishes.
+        memory: the memory budget, shared by the workers (:func:`sim.memory.budget`: bytes,
+            ``"4G"``, ``"30%"``; default half the memory available).
 
     Raises:
         KeyError: for an unknown strategy name.
+        sim.memory.MemoryBudgetError: one world, or the results, cannot fit the budget.
     """
     scn = scenario if isinstance(scenario, Scenario) else load(scenario, overrides)
     names = strategies or list(scn.strategies)
     unknown = [s for s in names if s not in available(scn)]
     if unknown:
         raise KeyError(unknown[0])
-    tasks = [(scn, name, seed, days, first, n) for name in names for first, n in batches(worlds)]
+    batch = mem.plan(scn, names, days, worlds, memory, workers, kept_rows=worlds * len(names))
+    tasks = [(scn, name, seed, days, first, n) for name in names
+             for first, n in batches(worlds, batch)]
     done = _map(tasks, workers, progress)
     runs = {}
     for name in names:
@@ -129,14 +135,16 @@ def _assemble(scn: Scenario, strategy: str, seed: int, parts: list) -> RunResult
 
 
 def batches(n_worlds: int, batch: int = DEFAULT_BATCH) -> list[tuple[int, int]]:
-    """(first world, count) batches aligned on seed blocks."""
-    batch = max(BLOCK, batch - batch % BLOCK)
+    """(first world, count) batches: whole seed blocks, or parts of one block (a power of two
+    dividing it) when a batch of a block would not fit in memory (:mod:`sim.memory`)."""
+    batch = n_worlds if batch >= n_worlds else mem.aligned(max(1, batch))
     return [(w, min(batch, n_worlds - w)) for w in range(0, n_worlds, batch)]
 
 
 def run(scenario: Scenario | str | Path, strategy: str = "baseline", worlds: int = 1000,
         seed: int = 0, days: int | None = None, overrides: list[str] | None = None,
-        progress: Callable[[int], None] | None = None, batch: int = DEFAULT_BATCH) -> RunResult:
+        progress: Callable[[int], None] | None = None, batch: int | None = None,
+        memory: str | int | None = None) -> RunResult:
     """Run ``worlds`` worlds of a scenario under one strategy.
 
     Args:
@@ -147,16 +155,21 @@ def run(scenario: Scenario | str | Path, strategy: str = "baseline", worlds: int
         days: horizon override (defaults to ``meta.horizon_days``).
         overrides: ``PATH=VALUE`` strings, applied when ``scenario`` is a path.
         progress: called with the number of world-days done after each simulated day.
-        batch: worlds per model object (rounded to whole seed blocks).
+        batch: worlds per model object (default: as many as fit ``memory``, at most
+            :data:`DEFAULT_BATCH`; rounded as :func:`batches` says).
+        memory: the memory budget (:func:`sim.memory.budget`: bytes, ``"4G"``, ``"30%"``;
+            default half the memory available).
 
     Raises:
         sim.scenario.ScenarioError: for a bad file or override.
         KeyError: for an unknown strategy.
+        sim.memory.MemoryBudgetError: one world, or the results, cannot fit the budget.
     """
     if worlds < 1:
         raise ValueError(f"worlds must be at least 1, got {worlds}")
     scn = scenario if isinstance(scenario, Scenario) else load(scenario, overrides)
     resolve(scn, strategy)  # KeyError if neither the scenario nor the library defines it
+    batch = batch or mem.plan(scn, [strategy], days, worlds, memory)
     parts = [_run_batch(scn, strategy, seed, days, first, n, progress)
              for first, n in batches(worlds, batch)]
     return _assemble(scn, strategy, seed, parts)

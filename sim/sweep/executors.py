@@ -5,19 +5,30 @@ as parts finish, in whatever order they finish; the store makes the order irrele
   :mod:`sim.runner` uses), or this process when ``workers`` is 1.
 - ``dask``: Dask distributed, on a ``LocalCluster`` of ``workers`` single-threaded processes or
   on the cluster whose scheduler is at ``scheduler``. A worker that dies mid-part has its part
-  rescheduled by Dask on another worker (up to ``RETRIES`` times).
+  rescheduled by Dask on another worker (up to ``RETRIES`` times). A scheduler that cannot be
+  reached, or whose connection is lost mid-sweep, raises :class:`SchedulerError` (the sweep
+  adds which parts are stored).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, wait
 
 from sim import processes
 from sim.sweep.run import PartJob, run_part
 
 RETRIES = 3
+CONNECT_TIMEOUT = "30s"  # to reach the scheduler, and to get it back after a lost connection
+
+
+class SchedulerError(Exception):
+    """The Dask scheduler cannot be reached, or the connection to it was lost."""
+
+    def __init__(self, message: str, lost: bool = False):
+        super().__init__(message)
+        self.lost = lost
 
 # Settings for the LocalCluster's workers (a cluster at ``scheduler`` keeps its own). Measured on
 # the sweep benchmark's parts (2 strategies x 1,000 worlds, ~1.1 s each; docs/performance.md):
@@ -67,17 +78,47 @@ def local_cluster(workers: int):
                             threads_per_worker=1, processes=True, dashboard_address=None)
 
 
+def _connect(client_class, target):
+    """A Dask client of ``target`` (a cluster, or a scheduler's address).
+
+    Raises:
+        SchedulerError: the scheduler at that address does not answer.
+    """
+    try:
+        return client_class(target, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as exc:
+        if not isinstance(target, str):
+            raise
+        raise SchedulerError(
+            f"cannot reach the Dask scheduler at {target} (no answer within "
+            f"{CONNECT_TIMEOUT}: {exc}). Check that `dask scheduler` is running there, that "
+            "the address and port are right (tcp://HOST:8786 by default) and that no firewall "
+            "blocks the port; or leave out --scheduler to run on a local cluster.") from None
+
+
+def _lost(scheduler: str | None, exc: BaseException) -> str:
+    where = f"the Dask scheduler at {scheduler}" if scheduler else "the local Dask cluster"
+    return (f"lost the connection to {where} mid-sweep "
+            f"({type(exc).__name__}: {exc or 'cancelled'}).")
+
+
 def _dask(jobs: list[PartJob], workers: int, scheduler: str | None) -> Iterator[tuple]:
     from distributed import Client, as_completed
 
     cluster = local_cluster(workers) if scheduler is None else None
-    client = Client(cluster if cluster is not None else scheduler, timeout="30s")
+    client = _connect(Client, cluster if cluster is not None else scheduler)
     try:
         futures = [client.submit(run_part, job, pure=False, retries=RETRIES,
                                  key=f"trucesim-part-{job.exp.sha256[:12]}-{job.index}")
                    for job in jobs]
         for future in as_completed(futures):
-            yield future.result()
+            try:
+                result = future.result()
+            except (OSError, TimeoutError, CancelledError) as exc:
+                if client.status == "running" and future.status == "error":
+                    raise  # the part itself failed: not the connection
+                raise SchedulerError(_lost(scheduler, exc), lost=True) from None
+            yield result
             future.release()
     finally:
         client.close()

@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 import sim
+from sim import memory as mem
+from sim.lock import StoreLock
 from sim.runner import _run_batch, batches
 from sim.scenario import Problem, ScenarioError, scenario_hash
 from sim.sweep.design import design_table, salib_problem
@@ -36,6 +38,7 @@ class PartJob:
     exp: LoadedExperiment
     points: list[dict]          # {"point", "seed", "values": {path: value}}
     keep_worlds: bool
+    memory: mem.Budget | None = None  # this worker's budget (None: its own default)
 
 
 @dataclass
@@ -48,10 +51,24 @@ class SweepResult:
     stats: dict = field(default_factory=dict)
 
 
-def run_worlds(scn, strategy: str, seed: int, worlds: int, days: int | None) -> pd.DataFrame:
-    """One task: the world table of ``worlds`` worlds, batched on whole seed blocks."""
+def run_worlds(scn, strategy: str, seed: int, worlds: int, days: int | None,
+               batch: int = mem.MAX_BATCH) -> pd.DataFrame:
+    """One task: the world table of ``worlds`` worlds, in batches of ``batch`` worlds."""
     return pd.concat([_run_batch(scn, strategy, seed, days, first, n)[0]
-                      for first, n in batches(worlds)], ignore_index=True)
+                      for first, n in batches(worlds, batch)], ignore_index=True)
+
+
+def part_batch(job: PartJob) -> int:
+    """Worlds per batch in a part, within the worker's budget (:mod:`sim.memory`); the
+    points of a sweep change values, never array shapes, so the base scenario's footprint holds.
+
+    Raises:
+        sim.memory.MemoryBudgetError: one world cannot fit.
+    """
+    spec = job.exp.spec
+    fp = mem.scenario_footprint(job.exp.scenario, spec.strategies, spec.days)
+    kept = spec.worlds * len(spec.strategies) * len(job.points) if job.keep_worlds else None
+    return mem.batch_size(fp, spec.worlds, job.memory or mem.worker_budget(), kept)
 
 
 def outcome_causes(scn) -> list[str]:
@@ -63,12 +80,13 @@ def run_part(job: PartJob) -> tuple[int, pd.DataFrame, pd.DataFrame | None]:
     """Run every (point, strategy) task of one part: (index, outcome rows, world rows or None)."""
     exp = job.exp
     causes = outcome_causes(exp.scenario)
+    batch = part_batch(job)
     rows, worlds = [], []
     for pt in job.points:
         scn = point_scenario(exp, pt["values"])
         shash = scenario_hash(scn)
         for k, strategy in enumerate(exp.spec.strategies):
-            table = run_worlds(scn, strategy, pt["seed"], exp.spec.worlds, exp.spec.days)
+            table = run_worlds(scn, strategy, pt["seed"], exp.spec.worlds, exp.spec.days, batch)
             key = {"point": pt["point"], "strategy_index": k, "strategy": strategy,
                    "seed": pt["seed"]}
             rows.append(key | {"worlds": len(table), "scenario_hash": shash}
@@ -214,8 +232,8 @@ Progress = Callable[[int, int], None]  # (points finished, worlds simulated) sin
 def sweep(exp: LoadedExperiment, out: str | Path, executor: str = "local", workers: int = 1,
           scheduler: str | None = None, points_per_part: int | None = None,
           keep_worlds: bool = False, force: bool = False,
-          progress: Progress | None = None, on_start: Callable[[int, int], None] | None = None
-          ) -> SweepResult:
+          progress: Progress | None = None, on_start: Callable[[int, int], None] | None = None,
+          memory: str | int | mem.Budget | None = None) -> SweepResult:
     """Run (or resume) a sweep into the store at ``out``.
 
     Args:
@@ -225,29 +243,77 @@ def sweep(exp: LoadedExperiment, out: str | Path, executor: str = "local", worke
             the sweep starts.
         progress: called as each part finishes with (points, worlds) it added.
         on_start: called once with (points already done, points in total).
+        memory: the memory budget (:func:`sim.memory.budget`), shared by the workers of this
+            machine; with ``scheduler``, each remote worker's budget (default: half of the
+            worker's Dask memory limit, or of the memory available to it).
 
     Raises:
         StoreError: ``out`` holds a different sweep.
+        sim.lock.LockHeld: another live command is writing ``out`` (nothing is run).
+        sim.memory.MemoryBudgetError: one world cannot fit a worker's budget.
+        sim.sweep.executors.SchedulerError: the Dask scheduler cannot be reached or was lost.
         OSError: a part or the manifest cannot be written (finished parts are kept).
     """
+    budget = worker_share(exp, memory, executor, workers, scheduler, keep_worlds,
+                           points_per_part)
+    with StoreLock(out):  # one writer per store (sim/lock.py)
+        return _sweep(exp, out, executor, workers, scheduler, points_per_part, keep_worlds,
+                      force, progress, on_start, budget)
+
+
+def worker_share(exp: LoadedExperiment, memory, executor: str, workers: int,
+                  scheduler: str | None, keep_worlds: bool,
+                  points_per_part: int | None) -> mem.Budget | None:
+    """Each worker's share of the budget, checked against one part (None: each remote worker
+    chooses its own).
+
+    Raises:
+        sim.memory.MemoryBudgetError: one world cannot fit a worker's share.
+    """
+    if executor == "dask" and scheduler is not None:
+        if memory is None:
+            return None
+        share = mem.budget(memory)
+    else:
+        limit, n = mem.budget(memory), mem.cpu_workers(workers)
+        share = limit if n == 1 else mem.Budget(
+            max(0, limit.bytes - (n - 1) * mem.PROCESS) // n,
+            f"{limit.source}, shared by {n} worker processes")
+    per_part = plan(exp, points_per_part)[1]
+    part_batch(PartJob(0, exp, [{}] * per_part, keep_worlds, share))
+    return share
+
+
+def _sweep(exp, out, executor, workers, scheduler, points_per_part, keep_worlds, force,
+           progress, on_start, budget) -> SweepResult:
     import time
 
-    from sim.sweep.executors import run_jobs
+    from sim.sweep.executors import SchedulerError, run_jobs
 
     start = time.perf_counter()
     store, manifest, jobs = open_store(exp, out, points_per_part, keep_worlds, force)
+    jobs = [replace(job, memory=budget) for job in jobs]
     todo_points = sum(len(j.points) for j in jobs)
     if on_start:
         on_start(manifest["n_points"] - todo_points, manifest["n_points"])
     per_task = exp.spec.worlds * len(exp.spec.strategies)
     points_of = {j.index: len(j.points) for j in jobs}
-    for index, table, worlds in run_jobs(jobs, executor, workers, scheduler):
-        manifest["parts"]["parts"][str(index)] = store.write_part(index, table)
-        if worlds is not None:
-            manifest["parts"]["worlds"][str(index)] = store.write_part(index, worlds, "worlds")
-        store.write_manifest(manifest)
-        if progress:
-            progress(points_of[index], points_of[index] * per_task)
+    try:
+        for index, table, worlds in run_jobs(jobs, executor, workers, scheduler):
+            manifest["parts"]["parts"][str(index)] = store.write_part(index, table)
+            if worlds is not None:
+                manifest["parts"]["worlds"][str(index)] = store.write_part(index, worlds,
+                                                                           "worlds")
+            store.write_manifest(manifest)
+            if progress:
+                progress(points_of[index], points_of[index] * per_task)
+    except SchedulerError as exc:
+        if exc.lost:  # say what is kept: every part stored before the connection went
+            done = len(manifest["parts"]["parts"])
+            raise SchedulerError(f"{exc} {done} of {manifest['n_parts']} parts are stored in "
+                                 f"{store.root}/ and kept; run the same command again to "
+                                 "resume.", lost=True) from None
+        raise
     manifest["complete"] = True
     manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     store.write_manifest(manifest)
