@@ -251,15 +251,19 @@ def batch_size(fp: Footprint, worlds: int, limit: Budget, kept_rows: int | None 
     Raises:
         MemoryBudgetError: one world, or the results, cannot fit; the message says what to do.
     """
+    if concurrent * fp.batch(1) + (concurrent - 1) * PROCESS > limit.bytes:
+        raise MemoryBudgetError(_too_big(fp, limit, concurrent))
     results = 2 * fp.row * (worlds if kept_rows is None else kept_rows)
     room = limit.bytes - results - (concurrent - 1) * PROCESS
     if results > limit.bytes // 2:  # the results alone take most of the budget
-        fit = max(0, limit.bytes // 2 // (2 * fp.row * max(1, (kept_rows or worlds) // worlds)))
+        tasks = max(1, (kept_rows or worlds) // worlds)  # strategies (x points in a sweep part)
+        fit = limit.bytes // 2 // (2 * fp.row * tasks)
+        each = " per strategy" if tasks > 1 else ""
         raise MemoryBudgetError(
             f"the results of {kept_rows or worlds:,} worlds need about {gib(results)}, "
             f"more than half the memory budget of {gib(limit.bytes)} ({limit.source}). Run "
-            f"at most {fit:,} worlds, use a sweep (trucesim sweep keeps only summaries), or "
-            "raise --memory.")
+            f"at most {fit:,} worlds{each}, use a sweep (trucesim sweep keeps only summaries), "
+            "or raise --memory.")
     per = room // concurrent - fp.fixed
     n = per // fp.per_world if per > 0 else 0
     if n < 1:
@@ -275,8 +279,9 @@ def aligned(n: int) -> int:
 
 
 def _too_big(fp: Footprint, limit: Budget, concurrent: int) -> str:
-    need = fp.batch(1) + (concurrent - 1) * PROCESS
-    per_worker = f" per worker ({concurrent} workers)" if concurrent > 1 else ""
+    need = fp.batch(1)
+    per_worker = (f" per worker ({concurrent} workers, {gib(PROCESS)} for each process besides "
+                  "the first)") if concurrent > 1 else ""
     fewer = " or use fewer workers" if concurrent > 1 else ""
     return (f"one world needs about {gib(need)}{per_worker}, more than the memory "
             f"budget of {gib(limit.bytes)} ({limit.source}). Pairwise arrays grow with "
