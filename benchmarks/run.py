@@ -10,7 +10,11 @@ Rows (issue 4), each measured in a fresh process so that its peak resident memor
   run, and their ratio;
 - ``compare``: every Syria strategy (8) x 10,000 worlds x 365 days, with 1 worker and with 2
   (``compare_1``, ``compare_2``);
-- ``sweep``: rows from ``benchmarks/sweep.py`` (its ``measure()``) when that file exists.
+- ``sweep``: rows from ``benchmarks/sweep.py`` (its ``measure()``) when that file exists;
+- ``memory``: peak memory against the number of actors (5, 20, 100, 500), 256 worlds x 5 days
+  within a 256 MiB budget (``--memory``, issue 22): the batch chosen, the estimate
+  (:mod:`sim.memory`), the peak numpy allocated (``tracemalloc``) and the growth of resident
+  memory, each against the budget.
 
 Each measuring process sets malloc as ``trucesim`` sets it in its own processes
 (:func:`sim.processes.keep_freed_memory`); ``machine.malloc`` records how.
@@ -43,10 +47,12 @@ SWEEP = Path(__file__).resolve().parent / "sweep.py"
 
 FULL = {"sizes": [1, 100, 10_000, 100_000], "actors": [5, 20, 100], "actor_worlds": 1000,
         "actor_days": 90, "per_world": 100, "compare_worlds": 10_000, "workers": (1, 2),
-        "days": None, "sweep": {"points": 32, "worlds": 1000}}
+        "days": None, "sweep": {"points": 32, "worlds": 1000},
+        "memory": {"actors": [5, 20, 100, 500], "worlds": 256, "days": 5, "budget": "256M"}}
 QUICK = {"sizes": [1, 100], "actors": [5, 20], "actor_worlds": 50, "actor_days": 10,
          "per_world": 3, "compare_worlds": 100, "workers": (1,), "days": 20,
-         "sweep": {"points": 2, "worlds": 20}}
+         "sweep": {"points": 2, "worlds": 20},
+         "memory": {"actors": [5, 20], "worlds": 16, "days": 2, "budget": "64M"}}
 TARGETS = {  # issue 4, on this 2-core machine
     "wd_per_s_10k": 5_000_000,      # world-days per second, one core, 10,000 worlds
     "batched_over_per_world": 100,  # x the one-model-per-world loop
@@ -141,6 +147,66 @@ def _measure(kind: str, n: int, days: int | None, scenario: str | None = None) -
             "doubles_per_world_day": sum(math.prod(t) for _, t in calls) if calls else None}
 
 
+def _measure_memory(n: int, days: int, scenario: str, limit: str) -> dict:
+    """Peak memory of one run of ``n`` worlds within the budget ``limit``: what numpy allocated
+    (traced) and how far resident memory grew, next to the estimate of sim.memory."""
+    import tracemalloc
+
+    import sim
+    from sim import memory as mem
+    from sim.params import compile_params
+
+    scn = sim.load(scenario)
+    budget = mem.budget(limit)
+    fp = mem.footprint(compile_params(scn, "baseline", days))
+    batch = mem.plan(scn, ["baseline"], days, n, budget)
+    rss0 = _rss_now()
+    wall, cpu = time.perf_counter(), _cpu_seconds()
+    tracemalloc.start()
+    sim.run(scn, worlds=n, seed=1, days=days, memory=budget)
+    traced = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    wall, cpu = time.perf_counter() - wall, _cpu_seconds() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    kinds = [a.kind.value for a in scn.actors]
+    return {"kind": "memory", "actors": len(scn.actors), "parties": kinds.count("party"),
+            "spoilers": kinds.count("spoiler"), "brokers": kinds.count("broker"),
+            "worlds": n, "days": days, "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
+            "world_days_per_s": round(n * days / wall),
+            "budget_mib": round(budget.bytes / 2**20, 1), "batch": min(batch, n),
+            "estimate_per_world_kib": round(fp.per_world / 1024, 1),
+            "estimate_batch_mib": round(fp.batch(min(batch, n)) / 2**20, 1),
+            "traced_peak_mib": round(traced / 2**20, 1),
+            "rss_growth_mib": round(max(0, peak - rss0) / 2**20, 1),
+            "within_budget": traced <= budget.bytes}
+
+
+def _rss_now() -> int:
+    """Resident memory of this process now, in bytes (peak so far where /proc is missing)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def memory_rows(cfg: dict, tmp: Path, isolated: bool) -> list[dict]:
+    """The ``memory`` rows, each in a fresh process when ``isolated``."""
+    rows = []
+    for n_actors in cfg["actors"]:
+        path = str(scaled_scenario(n_actors, tmp))
+        if not isolated:
+            rows.append(_measure_memory(cfg["worlds"], cfg["days"], path, cfg["budget"]))
+            continue
+        args = [sys.executable, __file__, "--memory-child", str(cfg["worlds"]),
+                str(cfg["days"]), path, cfg["budget"]]
+        done = subprocess.run(args, capture_output=True, text=True, check=True)
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return rows
+
+
 def stream_calls(scn) -> list[tuple[str, tuple]]:
     """The (stream, shape) of every random draw the model makes in one day (the same every
     day: each mechanism draws daily, whether or not it acts, for common random numbers)."""
@@ -217,6 +283,8 @@ def collect(cfg: dict, isolated: bool, tmp: Path, log=print) -> dict:
                 for k in cfg["workers"]]
     for row in sweep_rows(**cfg["sweep"]):
         add(row)
+    for row in memory_rows(cfg["memory"], tmp, isolated):
+        add(row)
     largest = next((r for r in batched if r["worlds"] == 10_000),
                    max(batched, key=lambda r: r["worlds"]))
     ratio = largest["world_days_per_s"] / per_world["world_days_per_s"]
@@ -278,8 +346,8 @@ HEADER = (f"{'kind':<10} {'actors':>6} {'worlds':>8} {'days':>5} {'wall s':>8} {
 
 
 def _line(row: dict) -> str:
-    if row["kind"] == "sweep":
-        return "sweep      " + json.dumps({k: v for k, v in row.items() if k != "kind"})
+    if row["kind"] in ("sweep", "memory"):
+        return f"{row['kind']:<10} " + json.dumps({k: v for k, v in row.items() if k != "kind"})
     rss = "-" if row["peak_rss_mib"] is None else f"{row['peak_rss_mib']:.0f}"
     return (f"{row['kind']:<10} {row['actors']:>6} {row['worlds']:>8,} {row['days']:>5} "
             f"{row['wall_s']:>8.2f} {row['cpu_s']:>8.2f} {row['world_days_per_s']:>12,} "
@@ -293,6 +361,7 @@ def main(argv: list[str] | None = None) -> None:
                     help="tiny sizes in one process: checks the benchmark runs (used by tests)")
     ap.add_argument("--out", type=Path, default=OUT / "bench.json", help="JSON file to write")
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    ap.add_argument("--memory-child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     from sim import processes
 
@@ -300,6 +369,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.child:
         kind, n, days, scenario = args.child
         print(json.dumps(_measure(kind, int(n), int(days) or None, scenario or None)))
+        return
+    if args.memory_child:
+        n, days, scenario, limit = args.memory_child
+        print(json.dumps(_measure_memory(int(n), int(days), scenario, limit)))
         return
     cfg = QUICK if args.quick else FULL
     print(HEADER)

@@ -220,3 +220,16 @@ def test_compare_shares_the_budget_between_workers():
     assert two < one and 2 * fp.batch(two) + mem.PROCESS <= limit.bytes
     with pytest.raises(mem.MemoryBudgetError, match="per worker .2 workers.*fewer workers"):
         mem.batch_size(fp, 4096, mem.Budget(mem.PROCESS, "test"), concurrent=2)
+
+
+def test_the_benchmark_memory_rows_stay_within_their_budget(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import run as bench
+    finally:
+        sys.path.pop(0)
+    rows = bench.memory_rows(bench.QUICK["memory"], tmp_path, isolated=False)
+    assert [r["actors"] for r in rows] == bench.QUICK["memory"]["actors"]
+    for row in rows:
+        assert row["within_budget"] and row["traced_peak_mib"] <= row["estimate_batch_mib"]
+        assert 1 <= row["batch"] <= row["worlds"]
