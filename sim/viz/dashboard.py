@@ -229,11 +229,18 @@ def survival_figure(days_collapse: np.ndarray, horizon: int, live_day: int) -> F
 
 
 def run_block(model: TruceModel, block: int) -> np.ndarray:
-    """Collapse days of the ensemble's ``block``-th 1024 worlds under the live model's settings."""
-    ens = TruceModel(model.config, BLOCK, model.streams.seed, model.strategy_name,
-                     first_world=block * BLOCK)
-    ens.run()
-    return ens.state.day_collapse.copy()
+    """Collapse days of the ensemble's ``block``-th 1024 worlds under the live model's settings,
+    in batches that fit the default memory budget (:mod:`sim.memory`; same worlds either way)."""
+    from sim.memory import plan
+    from sim.runner import batches
+
+    batch = plan(model.config, [model.strategy_name], None, BLOCK)
+    days = []
+    for first, n in batches(BLOCK, batch):
+        ens = TruceModel(model.config, n, model.streams.seed, model.strategy_name,
+                         first_world=block * BLOCK + first)
+        days.append(ens.run().state.day_collapse.copy())
+    return np.concatenate(days)
 
 
 # ------------------------------------------------------------------ components
