@@ -233,3 +233,22 @@ def test_the_benchmark_memory_rows_stay_within_their_budget(tmp_path):
     for row in rows:
         assert row["within_budget"] and row["traced_peak_mib"] <= row["estimate_batch_mib"]
         assert 1 <= row["batch"] <= row["worlds"]
+
+
+def test_the_refusal_quoted_in_the_docs_is_what_the_command_says(five_hundred):
+    import sim
+
+    fp = mem.scenario_footprint(sim.load(five_hundred), ["baseline"])
+    docs = " ".join((ROOT / "docs" / "memory.md").read_text().split())
+    assert f"one world needs about {mem.gib(fp.batch(1))}, more than the memory budget" in docs
+
+
+def test_a_sweep_that_cannot_fit_is_refused_before_its_folder_is_made(tmp_path):
+    from tests.sweep_factories import make_experiment_data, write_experiment
+
+    exp = write_experiment(tmp_path, make_experiment_data(n=2, worlds=20, days=10))
+    out = tmp_path / "o"
+    res = invoke("sweep", exp, "--workers", 1, "--memory", "200K", "--out", out)
+    assert res.exit_code == 2, res.output
+    assert f"{exp}: one world needs about" in " ".join(res.output.split())
+    assert not out.exists()
