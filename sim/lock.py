@@ -21,6 +21,7 @@ import os
 import socket
 import sys
 from pathlib import Path
+from typing import Self
 
 try:
     import fcntl
@@ -96,7 +97,7 @@ class StoreLock:
         self.stale: dict | None = None
         self._created = False
 
-    def acquire(self) -> StoreLock:
+    def acquire(self) -> Self:
         """Take the lock or raise :class:`LockHeld`; a stale lock file is taken over."""
         self._created = not self.path.parent.exists()
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -148,7 +149,7 @@ class StoreLock:
             except OSError:  # not empty: the store's own files are in it
                 pass
 
-    def __enter__(self) -> StoreLock:
+    def __enter__(self) -> Self:
         return self.acquire()
 
     def __exit__(self, *exc) -> None:

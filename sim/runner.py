@@ -19,7 +19,6 @@ from sim import memory as mem
 from sim.model import TruceModel
 from sim.processes import process_pool
 from sim.results import daily_table, summarise, world_table, write_outputs
-from sim.rng import BLOCK
 from sim.scenario import load, scenario_hash
 from sim.schema import Scenario
 from sim.strategies import available, resolve
