@@ -127,6 +127,10 @@ class StoreLock:
         if old and old.get("host") != socket.gethostname():
             os.close(fd)  # the kernel lock says nothing about another host's processes
             raise LockHeld(self.path, old, live=False)
+        pid = old.get("pid")
+        if fcntl is None and isinstance(pid, int) and pid > 0 and pid_alive(pid):  # no cover
+            os.close(fd)  # no kernel lock here (Windows): the pid is all there is to check
+            raise LockHeld(self.path, old)
         self.stale = old or None  # same host and the kernel lock was free: its holder is gone
         os.ftruncate(fd, 0)
         os.write(fd, (json.dumps(me()) + "\n").encode())

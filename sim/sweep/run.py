@@ -52,8 +52,10 @@ class SweepResult:
 
 
 def run_worlds(scn, strategy: str, seed: int, worlds: int, days: int | None,
-               batch: int = mem.MAX_BATCH) -> pd.DataFrame:
-    """One task: the world table of ``worlds`` worlds, in batches of ``batch`` worlds."""
+               batch: int | None = None) -> pd.DataFrame:
+    """One task: the world table of ``worlds`` worlds, in batches of ``batch`` worlds
+    (default: as many as fit the default memory budget, :mod:`sim.memory`)."""
+    batch = batch or mem.plan(scn, [strategy], days, worlds)
     return pd.concat([_run_batch(scn, strategy, seed, days, first, n)[0]
                       for first, n in batches(worlds, batch)], ignore_index=True)
 
