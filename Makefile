@@ -60,9 +60,10 @@ golden: $(STAMP)
 # the first stopped (`rm -rf mutants` to start afresh). Nice'd: the machine may be shared.
 MUTATE_BUDGET   ?= 2400
 MUTATE_CHILDREN ?= 1
+MUTATE_NICE     ?= 10
 mutate: $(STAMP)
 	-timeout --signal=INT --kill-after=120 $(MUTATE_BUDGET) \
-	  nice -n 10 $(VENV)/bin/mutmut run --max-children $(MUTATE_CHILDREN)
+	  nice -n $(MUTATE_NICE) $(VENV)/bin/mutmut run --max-children $(MUTATE_CHILDREN)
 	$(VPY) -m tests.mutation_summary
 
 lint: $(STAMP)
