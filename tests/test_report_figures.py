@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import sim
-from sim.report import analyse, pval, write_report
+from sim.report import analyse, memo_blocks, pval, to_markdown, write_report
 from sim.runner import compare
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,18 +78,52 @@ def table_cells(memo: str) -> tuple[list[str], list[list[str]]]:
 
 # ------------------------------------------------------------------------------ the case
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    """(memo text, summary table indexed by strategy, summary.json dict, scenario)."""
+def run_case(tmp_path_factory):
+    """(report.md text, summary.csv indexed by strategy, the Comparison) of the case."""
     scn = sim.load(ROOT / "scenarios" / "lakeland_teaching.yaml")
     out = tmp_path_factory.mktemp("memo")
     cmp = analyse(compare(scn, STRATEGIES, worlds=300, seed=3), scn)
     write_report(cmp, out)
     table = pd.read_csv(out / "summary.csv").set_index("strategy", drop=False)
-    return (out / "report.md").read_text(), table, cmp.summary, scn
+    return (out / "report.md").read_text(), table, cmp
 
 
-def test_the_case_is_one_where_holm_changes_a_printed_p_value(report):
-    _, table, _, _ = report
+def _one_cause(t: pd.DataFrame) -> None:
+    t["cause_1"], t["cause_1_mode"] = "highland", "sustained_violence"
+    t["cause_1_share"] = np.linspace(0.41, 0.63, len(t))
+
+
+def _most_collapse(t: pd.DataFrame) -> None:
+    t["share_collapsed"] = np.linspace(0.93, 0.71, len(t))
+
+
+def _finite_medians(t: pd.DataFrame) -> None:
+    t["median_days"] = np.linspace(101, 187, len(t))
+    t["median_lo"], t["median_hi"] = t["median_days"] - 17.4, t["median_days"] + 23.6
+    t.loc[t.index[-1], "median_hi"] = np.nan  # an upper limit beyond the horizon
+
+
+# The memo's other branches, from the case's table changed by hand: one leading cause for all
+# strategies, most worlds collapsing whatever is tried, medians within the horizon.
+VARIANTS = {"as run": None, "one cause": _one_cause, "most collapse": _most_collapse,
+            "finite medians": _finite_medians}
+
+
+@pytest.fixture(scope="module", params=list(VARIANTS))
+def report(request, run_case):
+    """(memo text, table indexed by strategy, summary dict, scenario) of a variant."""
+    memo, table, cmp = run_case
+    change = VARIANTS[request.param]
+    if change is not None:
+        t = cmp.table.copy()
+        change(t)
+        memo = to_markdown(memo_blocks(replace(cmp, table=t)))
+        table = t.set_index("strategy", drop=False)
+    return memo, table, cmp.summary, cmp.scenario
+
+
+def test_the_case_is_one_where_holm_changes_a_printed_p_value(run_case):
+    _, table, _ = run_case
     others = table[~table["is_baseline"]]
     changed = [s for s, r in others.iterrows()
                if not agrees(pval(r["p_holm"]), r["p_logrank"])]
@@ -184,11 +220,16 @@ NAMED = [
      [("v", "1-share_collapsed", 100)]),
     (rf"by day (?P<v>{NUM}) \(the latest median, under (?P<s>\w+)\)", [("v", "median_days", 1)]),
     (rf"(?P<s>\w+): (?P<c>\w+) \((?P<m>\w+), (?P<v>{NUM})%\)", [("v", "cause_1_share", 100)]),
+    (rf"opened by \*\*\w+\*\* \([\w ]+\): (?P<lo>{NUM})% to (?P<hi>{NUM})% of collapses",
+     [("lo", "min:cause_1_share", 100), ("hi", "max:cause_1_share", 100)]),
 ]
 
 
 def _value(table: pd.DataFrame, strategy: str, column: str, groups: dict) -> float:
     column = column.format(**groups)
+    if column.startswith(("min:", "max:")):
+        values = table[column[4:]].dropna()
+        return values.min() if column.startswith("min:") else values.max()
     if column.startswith("base:"):
         return _value(table, table.index[table["is_baseline"]][0], column[5:], groups)
     if column.startswith("abs:"):
@@ -210,7 +251,7 @@ def labelled_figures(memo: str, table: pd.DataFrame):
             patterns += [(p, g) for p, g in PER_STRATEGY]
         for pattern, groups in patterns:
             for m in re.finditer(pattern, item):
-                strategy = m.groupdict().get("s") or owner[1]
+                strategy = m.groupdict().get("s") or (owner[1] if owner else "")
                 for group, column, scale in groups:
                     value = _value(table, strategy, column, m.groupdict())
                     yield (f"item {k} ({strategy})", column.format(**m.groupdict()), m[group],
@@ -225,10 +266,20 @@ def test_every_labelled_figure_in_the_memo_is_its_summary_figure(report):
         check(problems, where, label, text, value, scale)
     assert not problems, "\n".join(problems)
     labels = {f[1] for f in found}
-    # every kind of figure this case prints was seen (a pattern that silently stops matching
-    # would otherwise check nothing)
-    assert {"p_holm", "hr", "surv_90", "base:surv_180", "gain_90_pp_lo", "rmst_gain_hi",
-            "mean_cost", "cost/day", "1-share_collapsed", "cause_1_share"} <= labels, labels
+    # every kind of figure the table calls for was seen (a pattern that silently stopped
+    # matching would otherwise check nothing)
+    others = table[~table["is_baseline"]]
+    expected = {"p_holm", "surv_90", "base:surv_180", "gain_90_pp_lo", "rmst_gain_hi",
+                "1-share_collapsed"}
+    expected |= {"hr"} if others["hr"].notna().any() else set()
+    expected |= {"mean_cost"} if (others["mean_cost"] > 0).any() else set()
+    if ((others["mean_cost"] > 0) & (others["rmst_gain_lo"] > 0)).any():
+        expected.add("cost/day")
+    if table["median_days"].notna().all():
+        expected.add("median_days")
+    one_cause = table["cause_1"].dropna().nunique() == 1
+    expected.add("min:cause_1_share" if one_cause else "cause_1_share")
+    assert expected <= labels, expected - labels
     holm = [f for f in found if f[1] == "p_holm"]
     assert len(holm) == len(table) - 1  # one adjusted p per strategy compared
 
@@ -236,10 +287,14 @@ def test_every_labelled_figure_in_the_memo_is_its_summary_figure(report):
 def test_the_cause_labels_are_the_tables(report):
     memo, table, _, _ = report
     named = re.findall(r"(\w+): (\w+) \((\w+), \d+%\)", memo)
-    assert named
     for strategy, cause, mode in named:
         assert (cause, mode) == (table.loc[strategy, "cause_1"], table.loc[strategy,
                                                                         "cause_1_mode"])
+    one = re.search(r"opened by \*\*(\w+)\*\* \(([\w ]+)\)", memo)
+    if one:
+        assert (one[1], one[2]) == (table["cause_1"].dropna().iloc[0],
+                                    table["cause_1_mode"].dropna().iloc[0].replace("_", " "))
+    assert bool(named) != bool(one)  # one form or the other
 
 
 def test_the_byline_and_frame_figures_are_the_summarys(report):
