@@ -12,12 +12,13 @@ FOUND_PY   := $(shell for p in $(CANDIDATES); do \
 	  if "$$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
 	    echo "$$p"; break; fi; done)
 
-.PHONY: demo test test-fast bench lint clean venv golden help browser
+.PHONY: demo test test-fast bench lint clean venv golden help browser mutate
 help:
 	@echo "make demo   - create .venv, install, run the Syria 2016 scenario"
 	@echo "make test   - create .venv, install, run all tests"
 	@echo "make bench  - run the benchmarks"
 	@echo "make golden - regenerate tests/golden/ (review the diff!)"
+	@echo "make mutate - mutation testing within MUTATE_BUDGET seconds (docs/testing.md)"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(FOUND_PY)" ]; then \
@@ -53,6 +54,17 @@ bench: $(STAMP)
 
 golden: $(STAMP)
 	$(VPY) -m tests.golden.regenerate
+
+# Mutation testing (mutmut; configured in pyproject.toml): not part of `make test`. Mutants run
+# cheapest first within the budget; results are kept in mutants/, so a second run goes on where
+# the first stopped (`rm -rf mutants` to start afresh). Nice'd: the machine may be shared.
+MUTATE_BUDGET   ?= 2400
+MUTATE_CHILDREN ?= 1
+MUTATE_NICE     ?= 10
+mutate: $(STAMP)
+	-timeout --signal=INT --kill-after=120 $(MUTATE_BUDGET) \
+	  nice -n $(MUTATE_NICE) $(VENV)/bin/mutmut run --max-children $(MUTATE_CHILDREN)
+	$(VPY) -m tests.mutation_summary
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sim tests

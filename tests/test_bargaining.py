@@ -35,6 +35,23 @@ from sim.bargaining.talks import initial_demands
 PIE_IDEALS = np.array([[0.0], [1.0]])
 ONE_ISSUE = np.ones((2, 1))
 
+# Tolerances, each from the algorithm's step (on the pie u_0 = 1 - x, so terms and utilities
+# share them):
+# - Zeuthen concedes at least ``step`` of utility a round; the last two demands straddle the
+#   Nash point and lie within one step of each other in each party's utility, so the
+#   settlement is within ``step`` of it (plus the bisection's 2**-24 of the frontier).
+ZEUTHEN_STEP = 2e-3
+ZEUTHEN_TOL = ZEUTHEN_STEP + 1e-6
+# - Mediated talks settle an issue once the demands lie within ``eps`` of each other, on
+#   either side of the proposal: their mean is within eps / 2 of it, and so is a utility
+#   (saliences sum to 1).
+MEDIATED_TOL = 0.01 / 2
+# - Alternating offers: the two stationary proposals have equal Nash products, so the Nash
+#   solution lies between them, and each party's utility differs between them by
+#   (1 - delta) u <= 1 - delta.
+PATIENT = 0.995
+ALTERNATING_TOL = 1 - PATIENT + 1e-9
+
 
 def make_pie(*disagreements) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """W one-issue pie worlds, one per (d_0, d_1) pair."""
@@ -222,17 +239,17 @@ def test_risk_limit_by_hand():
 
 def test_zeuthen_converges_to_the_nash_solution_on_pies():
     a, w, d = make_pie((0.0, 0.0), (0.3, 0.1), (0.1, 0.45))
-    result = zeuthen(a, w, d, step=2e-3)
+    result = zeuthen(a, w, d, step=ZEUTHEN_STEP)
     assert result.agreed.all()
-    assert_allclose(result.x[:, 0], [0.5, 0.4, 0.675], atol=1e-2)
+    assert_allclose(result.x[:, 0], [0.5, 0.4, 0.675], atol=ZEUTHEN_TOL)
 
 
 def test_zeuthen_converges_to_the_nash_solution_on_many_issues():
     a, w, d = make_random(4, W=60, P=2, K=3)
-    result = zeuthen(a, w, d, step=2e-3)
+    result = zeuthen(a, w, d, step=ZEUTHEN_STEP)
     nash = nash_solution(a, w, d)
     assert_array_equal(result.agreed, nash.feasible)
-    assert_allclose(result.utility, nash.utility, atol=1e-2)
+    assert_allclose(result.utility, nash.utility, atol=ZEUTHEN_TOL)
 
 
 def test_the_party_with_the_lower_risk_limit_concedes_first():
@@ -263,7 +280,7 @@ def test_symmetric_talks_with_a_neutral_mediator_reach_the_nash_solution():
         _, agreed, terms, day = run_talks([[0.0, 0.0], [1.0, 1.0]], np.full((2, 2), 0.5),
                                           [0.2, 0.2], method=method)
         assert agreed.all() and day > 0
-        assert_allclose(terms, [[0.5, 0.5]], atol=1e-2)
+        assert_allclose(terms, [[0.5, 0.5]], atol=MEDIATED_TOL)
 
 
 def test_talks_reach_the_nash_solution_of_the_reservation_values():
@@ -272,7 +289,7 @@ def test_talks_reach_the_nash_solution_of_the_reservation_values():
     _, agreed, terms, _ = run_talks(a, w, r)
     live = nash.feasible
     assert agreed[live].all()
-    assert_allclose(utility(terms[live], a[live], w[live]), nash.utility[live], atol=1e-2)
+    assert_allclose(utility(terms[live], a[live], w[live]), nash.utility[live], atol=MEDIATED_TOL)
 
 
 def test_the_party_with_the_lower_risk_limit_concedes_more():
@@ -377,30 +394,30 @@ def test_renege_rises_with_the_gap_and_falls_with_the_guarantee():
 # ---------------------------------------------------------------------------------- negotiate
 def test_every_protocol_splits_a_symmetric_pie_in_half():
     for protocol in ("zeuthen", "mediated"):
-        out = negotiate(PIE_IDEALS, ONE_ISSUE, [0.0, 0.0], protocol=protocol, step=2e-3)
+        out = negotiate(PIE_IDEALS, ONE_ISSUE, [0.0, 0.0], protocol=protocol, step=ZEUTHEN_STEP)
         assert bool(out.agreed)
-        assert_allclose(out.terms, [0.5], atol=1e-2)
+        assert_allclose(out.terms, [0.5], atol=max(ZEUTHEN_TOL, MEDIATED_TOL))
     out = negotiate(PIE_IDEALS, ONE_ISSUE, [0.0, 0.0], protocol="alternating", discount=0.99)
     assert_allclose(out.terms, [1 - rubinstein_share(0.99, 0.99)], atol=1e-9)
     assert out.round == 0
 
 
 def test_negotiate_reports_terms_utilities_and_concessions():
-    out = negotiate(PIE_IDEALS, ONE_ISSUE, [0.3, 0.1], protocol="zeuthen", step=2e-3)
+    out = negotiate(PIE_IDEALS, ONE_ISSUE, [0.3, 0.1], protocol="zeuthen", step=ZEUTHEN_STEP)
     assert out.terms.shape == (1,) and out.utility.shape == (2,)
-    assert_allclose(out.terms, [0.4], atol=1e-2)
-    assert_allclose(out.utility, [0.6, 0.4], atol=1e-2)
-    assert_allclose(out.concession, [0.4, 0.6], atol=1e-2)
+    assert_allclose(out.terms, [0.4], atol=ZEUTHEN_TOL)
+    assert_allclose(out.utility, [0.6, 0.4], atol=ZEUTHEN_TOL)
+    assert_allclose(out.concession, [0.4, 0.6], atol=ZEUTHEN_TOL)
     assert set(out.as_dict()) == {"protocol", "agreed", "round", "terms", "utility",
                                   "concession"}
 
 
 def test_alternating_offers_with_patient_parties_approach_the_nash_solution():
     a, w, _ = make_random(9, W=10, P=2, K=2)
-    out = negotiate(a, w, np.zeros((10, 2)), protocol="alternating", discount=0.995)
+    out = negotiate(a, w, np.zeros((10, 2)), protocol="alternating", discount=PATIENT)
     nash = nash_solution(a, w, np.zeros((10, 2)))
     assert out.agreed.all() and (out.round == 0).all()
-    assert_allclose(out.utility, nash.utility, atol=1e-2)
+    assert_allclose(out.utility, nash.utility, atol=ALTERNATING_TOL)
 
 
 def test_alternating_outside_options_follow_the_principle():
@@ -417,7 +434,7 @@ def test_mediated_talks_handle_three_parties_and_two_party_protocols_refuse_them
     out = negotiate(a, w, [0.5, 0.5, 0.5], protocol="mediated")
     nash = nash_solution(a, w, [0.5, 0.5, 0.5])
     assert out.agreed
-    assert_allclose(out.utility, nash.utility[0], atol=2e-2)
+    assert_allclose(out.utility, nash.utility[0], atol=MEDIATED_TOL)
     with pytest.raises(ValueError, match="two-party"):
         negotiate(a, w, [0.5, 0.5, 0.5], protocol="zeuthen")
     with pytest.raises(ValueError, match="protocol"):

@@ -7,6 +7,7 @@ The regression tests at the top each failed before the fix they name (issue 9).
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -363,11 +364,28 @@ def test_option_mistakes_exit_2_with_a_message(tmp_path, args, says):
     assert says in done.stderr and "Traceback" not in done.output
 
 
-def test_parse_errors_never_escape_as_other_exceptions():
-    """Odd but legal YAML must come back as data or a ScenarioError, nothing else."""
-    for text in ["a: !!omap [x: 1]", "%YAML 1.1\n---\na: yes", "a: 1\n...\n", "? a\n: 1",
-                 "a: !!timestamp 2020-01-01T10:00:00", "a: 0o17", "a: .5", "&a a: *a"]:
-        try:
-            parse_yaml(text, "f")
-        except ScenarioError:
-            pass
+@pytest.mark.parametrize("text, expected", [
+    # odd but legal YAML: the data it means (YAML 1.1 when the file says so: "yes" is true)
+    ("a: !!omap [x: 1]", {"a": {"x": 1}}),
+    ("%YAML 1.1\n---\na: yes", {"a": True}),
+    ("a: 1\n...\n", {"a": 1}),
+    ("? a\n: 1", {"a": 1}),
+    ("a: !!timestamp 2020-01-01T10:00:00", {"a": datetime(2020, 1, 1, 10, 0)}),
+    ("a: 0o17", {"a": 15}),
+    ("a: .5", {"a": 0.5}),
+    ("&a a: *a", {"a": "a"}),
+    # broken YAML: a ScenarioError on line 1 saying what the parser expected
+    ("a: [1", "expected ',' or ']'"),
+    ("a: b: c", "mapping values are not allowed here"),
+    ("&a a: *b", "found undefined alias 'b'"),
+])
+def test_parse_errors_never_escape_as_other_exceptions(text, expected):
+    """Odd but legal YAML comes back as its data, broken YAML as a located ScenarioError;
+    any other exception fails the test."""
+    if isinstance(expected, dict):
+        assert parse_yaml(text, "f")[1] == expected
+        return
+    with pytest.raises(ScenarioError) as err:
+        parse_yaml(text, "f")
+    (problem,) = err.value.problems
+    assert problem.line == 1 and expected in problem.expected

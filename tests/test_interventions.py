@@ -8,7 +8,9 @@ The contract, for each of the nine kinds:
      before each day, recomputed here from the raw state) and respects duration, cooldown and
      budget (checked against a reference schedule written from docs/model.md section 10.1);
   c. a trigger that never holds leaves every world and every daily figure exactly as in the
-     baseline (common random numbers);
+     baseline (common random numbers), and so does a version of the kind that is active every
+     day in every world with parameters that change nothing (strength 0, multiplier 1, ...):
+     acting must not draw random numbers that shift another mechanism's;
   d. the effect moves its outcomes in the expected direction, on paired worlds;
   e. its cost is cost_per_activation x activations + cost_per_day x active days before collapse.
 """
@@ -166,11 +168,14 @@ class InterventionContract:
         its effect is visible in :meth:`scenario_data`;
     ``effects``: ``(outcome, direction)`` pairs, outcome a key of :data:`OUTCOMES` and
         direction +1 (the strategy raises it) or -1 (lowers it);
-    and may override :meth:`scenario_data`.
+    ``zero_effect``: the kind with parameters under which it changes nothing (it is made
+        always on, in every world, by the test);
+    and may override :meth:`scenario_data` and :meth:`zero_effect_data`.
     """
 
     intervention: ClassVar[dict]
     effects: ClassVar[tuple[tuple[str, int], ...]]
+    zero_effect: ClassVar[dict]
 
     def scenario_data(self, **strategies) -> dict:
         return make_fragile_scenario_data(HORIZON, **strategies)
@@ -222,6 +227,23 @@ class InterventionContract:
                            base.worlds.drop(columns="strategy"), check_exact=True)
         assert_frame_equal(idle.daily, base.daily, check_exact=True)
 
+    def zero_effect_data(self, **strategies) -> dict:
+        """The scenario in which :attr:`zero_effect` changes nothing."""
+        return self.scenario_data(**strategies)
+
+    def test_an_always_on_version_with_zero_effect_changes_nothing_day_by_day(self):
+        always = {**copy.deepcopy(self.zero_effect), "trigger": {}, "cost_per_day": 1.0}
+        if self.zero_effect["kind"] != "mediation_meeting":  # a meeting lasts a day, daily
+            always["duration_days"] = None
+        data = self.zero_effect_data(idle=strategy(always))
+        base, idle = run_data(data, "baseline", 300), run_data(data, "idle", 300)
+        assert (idle.worlds["n_activations"] >= 1).all()  # on from day 0 in every world
+        assert (idle.worlds["intervention_cost"] >= 1.0).all()
+        bookkeeping = ["strategy", "n_activations", "intervention_cost"]
+        assert_frame_equal(idle.worlds.drop(columns=bookkeeping),
+                           base.worlds.drop(columns=bookkeeping), check_exact=True)
+        assert_frame_equal(idle.daily, base.daily, check_exact=True)  # one row a day
+
     # d. the effect
     def test_effect_in_the_expected_direction(self):
         base = run_data(self.scenario_data(), "baseline", N_STAT).worlds
@@ -265,47 +287,68 @@ class TestMediationMeeting(InterventionContract):
                     "boost": 0.5, "cost_per_activation": 5.0,
                     "trigger": {"when": "violations_7d", "threshold": 3, "cooldown_days": 7}}
     effects = VIOLENCE_DOWN
+    # a meeting also brings parties back to the table: zero effect only where none walks out
+    zero_effect: ClassVar[dict] = {"kind": "mediation_meeting", "mediator": "envoy",
+                                   "attendees": ["guarantor"], "boost": 0.0}
+
+    def zero_effect_data(self, **strategies) -> dict:
+        data = self.scenario_data(**strategies)
+        for actor in data["actors"]:
+            if actor["kind"] == "party":
+                actor["behaviour"]["p_walkout"] = 0.0
+        return data
 
 
 class TestMonitoring(InterventionContract):
     intervention: ClassVar[dict] = {"kind": "monitoring", "p_verify": 0.9, "p_misattribution": 0.05,
                     "p_false_alarm": 0.005, "cost_per_day": 1.0}
     effects = (("misattributed", -1), *VIOLENCE_DOWN)
+    zero_effect: ClassVar[dict] = {"kind": "monitoring"}  # the scenario's own information
 
 
 class TestPressure(InterventionContract):
     intervention: ClassVar[dict] = {"kind": "pressure", "actor": "guarantor", "strength": 1.0, "duration_days": 14,
                     "cost_per_day": 0.5, "trigger": {"when": "violations_7d", "threshold": 2}}
     effects = VIOLENCE_DOWN
+    zero_effect: ClassVar[dict] = {"kind": "pressure", "actor": "guarantor", "strength": 0.0}
 
 
 class TestGuarantee(InterventionContract):
     intervention: ClassVar[dict] = {"kind": "guarantee", "guarantor": "guarantor", "strength": 1.0,
                     "cost_per_day": 0.5}
     effects = VIOLENCE_DOWN
+    # no issues in this scenario, so nobody can renege: strength 0 leaves nothing to do
+    zero_effect: ClassVar[dict] = {"kind": "guarantee", "guarantor": "guarantor", "strength": 0.0}
 
 
 class TestInducements(InterventionContract):
     intervention: ClassVar[dict] = {"kind": "inducements", "amount": 0.1, "cost_per_day": 1.0}
     effects = VIOLENCE_DOWN
+    zero_effect: ClassVar[dict] = {"kind": "inducements", "amount": 0.0, "spoilers": ["raiders"]}
 
 
 class TestSeparation(InterventionContract):
     intervention: ClassVar[dict] = {"kind": "separation", "parties": ["north"], "rate": 0.1, "cost_to_party": 0.02,
                     "cost_per_activation": 2.0}
     effects = (("misattributed", -1),)
+    zero_effect: ClassVar[dict] = {"kind": "separation", "parties": ["north"], "rate": 0.0,
+                                   "cost_to_party": 0.0}
 
 
 class TestActionAgainstSpoilers(InterventionContract):
     intervention: ClassVar[dict] = {"kind": "action_against_spoilers", "spoilers": ["raiders"], "rate": 0.05,
                     "p_collateral": 0.02, "cost_per_day": 1.0}
     effects = (("spoiler_attacks", -1),)
+    zero_effect: ClassVar[dict] = {"kind": "action_against_spoilers", "spoilers": ["raiders"],
+                                   "rate": 0.0, "p_collateral": 0.0}
 
 
 class TestPoliticalPush(InterventionContract):
     intervention: ClassVar[dict] = {"kind": "political_push", "talks_multiplier": 2.0,
                     "provocation_multiplier": 1.5, "cost_per_day": 0.5}
     effects = (("talks_progress", +1), ("spoiler_attacks", +1))
+    zero_effect: ClassVar[dict] = {"kind": "political_push", "talks_multiplier": 1.0,
+                                   "provocation_multiplier": 1.0}
 
 
 class TestLeaderDiplomacy(InterventionContract):
@@ -313,6 +356,8 @@ class TestLeaderDiplomacy(InterventionContract):
                     "duration_days": 14, "cost_per_activation": 3.0,
                     "trigger": {"when": "in_trouble", "cooldown_days": 7}}
     effects = VIOLENCE_DOWN
+    zero_effect: ClassVar[dict] = {"kind": "leader_diplomacy", "brokers": ["guarantor"],
+                                   "boost": 0.0}
 
 
 def test_every_kind_has_a_contract_test_class():

@@ -20,19 +20,28 @@ def make_lakeland(*overrides: str):
 def test_agreements_are_reached_with_terms_in_range():
     worlds = sim.run(make_lakeland(), worlds=500, seed=1).worlds
     agreed = worlds["day_agreement"] >= 0
-    assert agreed.mean() > 0.5
+    # "most worlds reach an agreement", at 3 standard errors: SE = sqrt(p (1 - p) / 500), at
+    # most 0.022, so the share must exceed 0.5 + 3 SE (it is 0.93 at this seed, SE 0.011)
+    p = agreed.mean()
+    assert p - 3 * np.sqrt(p * (1 - p) / len(worlds)) > 0.5
     assert (worlds.loc[agreed, "day_agreement"] >= 7).all()  # talks open on day 7
     for col in ("terms_lake_districts", "terms_power_sharing"):
         assert worlds.loc[agreed, col].between(0, 1).all()
 
 
 def test_logrolling_gives_each_side_its_salient_issue():
-    # Highland weighs the lake districts 2:1, the River Alliance power sharing 2:1; the Nash
-    # proposal with linear utilities trades them: each side wins the issue it cares most about.
+    # Highland weighs the lake districts 2:1 (ideal 0.9), the River Alliance power sharing 2:1
+    # (ideal 0.9); with linear utilities the Nash proposal is the frontier's corner (0.9, 0.9):
+    # each side wins the issue it cares most about. Talks settle an issue within eps / 2 =
+    # 0.005 of the proposal (docs/bargaining.md), so in the typical world the terms are 0.9 to
+    # within 0.005; where hardening moves the proposal off the corner (~5% of worlds here) the
+    # winner still gets more than half the way: above the midpoint of the two sides' ideals.
     worlds = sim.run(make_lakeland(), worlds=300, seed=2).worlds
     agreed = worlds["day_agreement"] >= 0
-    assert worlds.loc[agreed, "terms_lake_districts"].mean() > 0.8
-    assert worlds.loc[agreed, "terms_power_sharing"].mean() > 0.8
+    for issue, loser_ideal in (("lake_districts", 0.1), ("power_sharing", 0.2)):
+        terms = worlds.loc[agreed, f"terms_{issue}"]
+        assert abs(terms.median() - 0.9) <= 0.005, issue
+        assert (terms > (0.9 + loser_ideal) / 2).all(), issue
 
 
 def test_no_agreement_while_a_party_is_away():

@@ -12,7 +12,7 @@ import sim
 from sim.calibration import check
 from sim.scenario import parse_yaml, read_text
 from sim.sources import source_problems, unsourced
-from tests.golden.regenerate import golden_path, golden_summary
+from tests.golden.regenerate import GOLDEN, golden_cases, golden_path, golden_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -40,10 +40,18 @@ def test_a_missing_seed_anchor_is_reported():
     assert problems == ["x: seeds/syria_2016.md#no-such-anchor does not exist"]
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_golden_summary(path):
-    expected = json.loads(golden_path(path).read_text())
-    assert golden_summary(path) == expected, "regenerate with `make golden` only if intended"
+@pytest.mark.parametrize("path, strategy", golden_cases(),
+                         ids=lambda c: c.stem if isinstance(c, Path) else c)
+def test_golden_summary(path, strategy):
+    expected = json.loads(golden_path(path, strategy).read_text())
+    assert expected["strategy"] == strategy
+    assert golden_summary(path, strategy) == expected, "regenerate with `make golden` if intended"
+
+
+def test_every_shipped_strategy_and_only_those_have_a_golden_summary():
+    cases = golden_cases()
+    assert {golden_path(*c) for c in cases} == set(GOLDEN.glob("*.json"))
+    assert {s for _, s in cases} >= {"monitors", "as_happened", "inducements", "baseline"}
 
 
 @pytest.mark.slow

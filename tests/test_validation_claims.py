@@ -74,3 +74,89 @@ def test_validate_command_runs_a_real_claim_and_writes_markdown(tmp_path):
     assert res.exit_code == 0, res.output
     text = out.read_text()
     assert "1 of 1 claims pass" in text and "| **reduced_game**" in text and "| PASS |" in text
+
+
+# ---- negative controls for the other eight claims: with the mechanism off (or the arms
+# swapped) the check must report a failure. Switching a mechanism off makes two arms identical
+# worlds (common random numbers), so their difference is exactly 0 and its interval straddles
+# 0 at any sample size; 500 worlds per arm keep these cheap.
+NEG_WORLDS = 500
+
+
+def _times_with(monkeypatch, change):
+    """Route every run of a check through ``change(path, strategy, overrides)``."""
+    real = checks._times
+
+    def changed(path, worlds, seed, strategy="baseline", overrides=None):
+        path, strategy, overrides = change(path, strategy, list(overrides or []))
+        return real(path, worlds, seed, strategy, overrides)
+
+    monkeypatch.setattr(checks, "_times", changed)
+
+
+@pytest.mark.slow
+def test_without_monitoring_or_talks_the_design_classes_do_not_differ(monkeypatch):
+    monkeypatch.setattr(checks, "MONITORED", [])
+    monkeypatch.setattr(checks, "DEFINITIVE", [])
+    result = checks.design_classes(NEG_WORLDS, 1)
+    assert not result.passed and result.figure == 0 and result.lo < 0 < result.hi
+
+
+@pytest.mark.slow
+def test_monitoring_claim_fails_with_the_arms_swapped(monkeypatch):
+    # the baseline as the "monitored" arm: the hazard ratio is far above 1 (~100 at 500 worlds)
+    monkeypatch.setattr(checks, "SYRIA", ROOT / "scenarios/syria_2016_monitored.yaml")
+    monkeypatch.setattr(checks, "SYRIA_MONITORED", ROOT / "scenarios/syria_2016.yaml")
+    result = checks.monitoring(NEG_WORLDS, 2016)
+    assert not result.passed and result.lo > 1
+
+
+@pytest.mark.slow
+def test_without_the_guarantee_implementation_does_not_rise(monkeypatch):
+    _times_with(monkeypatch, lambda path, strategy, over: (path, "baseline", over))
+    result = checks.guarantee(NEG_WORLDS, 1)
+    assert not result.passed and result.figure == 0 and result.lo < 0 < result.hi
+
+
+@pytest.mark.slow
+def test_when_attribution_and_trust_are_alike_spoiler_damage_is_alike(monkeypatch):
+    monkeypatch.setattr(checks, "GOOD", checks.POOR)
+    result = checks.spoiler_damage(NEG_WORLDS, 1)
+    assert not result.passed and result.figure == 0 and result.lo < 0 < result.hi
+
+
+@pytest.mark.slow
+def test_without_progress_in_talks_spoilers_do_not_strike_more(monkeypatch):
+    _times_with(monkeypatch, lambda path, strategy, over: (
+        path, strategy, [o.replace("base_rate=0.03", "base_rate=0.0") for o in over]))
+    result = checks.spoiler_timing(NEG_WORLDS, 1)
+    assert not result.passed and result.figure == 0 and result.lo < 0 < result.hi
+
+
+@pytest.mark.slow
+def test_a_limited_spoiler_made_total_cannot_be_induced(monkeypatch):
+    _times_with(monkeypatch, lambda path, strategy, over: (
+        path, strategy, [o.replace("type=limited", "type=total") for o in over]))
+    result = checks.spoiler_types(NEG_WORLDS, 1)
+    assert not result.passed and result.figure == 0 and result.lo < 0 < result.hi
+
+
+@pytest.mark.slow
+def test_reduced_game_fails_against_the_chain_of_another_noise(monkeypatch):
+    # the exact values of noise 0.10 against an engine playing with 0.05: cooperation rates
+    # differ by up to ~0.08, dozens of standard errors at 300 worlds (SE ~0.002-0.02)
+    from sim.validation import ipd
+
+    real = ipd.exact_cooperation
+    monkeypatch.setattr(ipd, "exact_cooperation",
+                        lambda policies, noise, days: real(policies, 2 * noise, days))
+    result = checks.reduced_game(300, 17)
+    assert not result.passed and result.figure > 10
+
+
+@pytest.mark.slow
+def test_the_monitored_scenario_does_not_match_the_syria_record(monkeypatch):
+    # monitoring stops the collapse the record shows: the walkout and trouble figures miss
+    monkeypatch.setattr(checks, "SYRIA", ROOT / "scenarios/syria_2016_monitored.yaml")
+    result = checks.syria_record(NEG_WORLDS, 2016)
+    assert not result.passed and "MISSED" in result.detail

@@ -45,6 +45,10 @@ GOOD = ["information.p_misattribution=0.0", "actors.government.behaviour.initial
 NO_SPOILER = ["actors.extremists.spoiler.p_attack=0"]
 
 
+Interval = tuple[float, float, float]  # (figure, lower 95% limit, upper 95% limit)
+Z_LIMIT = 4.0  # reduced game: |z| of every cooperation rate below this
+
+
 @dataclass(frozen=True)
 class Measured:
     """A claim's figure, its 95% interval (NaN where none applies) and the verdict."""
@@ -73,7 +77,7 @@ def early_hazard(worlds: int, seed: int) -> Measured:
     (h0, k0, n0), (h1, k1, n1), (h2, k2, n2) = periods
     early = rate_ratio(k0, n0, k1, n1)
     later = rate_ratio(k1, n1, k2, n2)
-    ok = early[1] > 1 and later[1] > 1
+    ok = early_hazard_rule(early, later)
     return Measured(*early, ok, f"daily hazard days 0-29 {h0:.4f} ({k0} collapses), 30-179 "
                     f"{h1:.4f} ({k1}), 180-364 {h2:.4f} ({k2}); ratio 30-179 / 180-364 "
                     f"{later[0]:.2f} ({later[1]:.2f}-{later[2]:.2f})")
@@ -88,7 +92,7 @@ def design_classes(worlds: int, seed: int) -> Measured:
     step2 = share_diff(held["definitive"], held["monitored"])
     smaller = min(step1, step2, key=lambda d: d[1])
     shares = ", ".join(f"{k} {v[0] / v[1]:.3f}" for k, v in held.items())
-    return Measured(*smaller, step1[1] > 0 and step2[1] > 0,
+    return Measured(*smaller, design_classes_rule(step1, step2),
                     f"holding at day 365: {shares}; monitored - bare {step1[0]:+.3f} "
                     f"({step1[1]:+.3f} to {step1[2]:+.3f}), definitive - monitored "
                     f"{step2[0]:+.3f} ({step2[1]:+.3f} to {step2[2]:+.3f})")
@@ -98,7 +102,7 @@ def monitoring(worlds: int, seed: int) -> Measured:
     base = _times(SYRIA, worlds, seed)[:2]
     mon = _times(SYRIA_MONITORED, worlds, seed)[:2]
     hr, lo, hi, note = hazard_ratio(base, mon)
-    ok = not math.isnan(hi) and hi < 1 and hr <= 0.5
+    ok = monitoring_rule(hr, lo, hi)
     return Measured(hr, lo, hi, ok, note or "Cox hazard ratio, monitored Syria 2016 against "
                     "its baseline, 365 days; Fortna (2008): risk cut by half or more")
 
@@ -113,7 +117,7 @@ def guarantee(worlds: int, seed: int) -> Measured:
     d = share_diff(counts["guaranteed"], counts["baseline"])
     detail = "; ".join(f"{k}: {v[0]} of {v[1]} agreements implemented ({v[0] / v[1]:.3f})"
                        for k, v in counts.items())
-    return Measured(*d, d[1] > 0, detail)
+    return Measured(*d, difference_rule(d), detail)
 
 
 def spoiler_damage(worlds: int, seed: int) -> Measured:
@@ -126,7 +130,7 @@ def spoiler_damage(worlds: int, seed: int) -> Measured:
     detail = "; ".join(f"{k} attribution and trust: survival at day 180 {a[0] / a[1]:.3f} "
                        f"without the spoiler, {b[0] / b[1]:.3f} with it"
                        for k, (a, b) in cells.items())
-    return Measured(*d, d[1] > 0, detail)
+    return Measured(*d, difference_rule(d), detail)
 
 
 def spoiler_timing(worlds: int, seed: int) -> Measured:
@@ -135,7 +139,7 @@ def spoiler_timing(worlds: int, seed: int) -> Measured:
         table = _times(SPOILERS, worlds, seed, overrides=[f"talks.base_rate={rate}"])[2]
         attacks[name] = table["attacks_extremists"].to_numpy().astype(float)
     d = mean_diff(attacks["talks"], attacks["no talks"])
-    return Measured(*d, d[1] > 0, "mean attacks per world in 180 days: "
+    return Measured(*d, difference_rule(d), "mean attacks per world in 180 days: "
                     + ", ".join(f"{k} {v.mean():.2f}" for k, v in attacks.items()))
 
 
@@ -149,7 +153,7 @@ def spoiler_types(worlds: int, seed: int) -> Measured:
         m0 = float(base.mean())
         reductions[kind] = (-d / m0, -hi / m0, -lo / m0)
     lim, tot = reductions["limited"], reductions["total"]
-    ok = lim[1] > 0 and tot[1] <= 0 <= tot[2]
+    ok = spoiler_types_rule(lim, tot)
     return Measured(*lim, ok, "share of attacks prevented by inducements: " + ", ".join(
         f"{k} {r[0]:.3f} ({r[1]:.3f} to {r[2]:.3f})" for k, r in reductions.items()))
 
@@ -159,7 +163,7 @@ def mediation_dilemma(worlds: int, seed: int) -> Measured:
     lev = _times(CEASEFIRE, worlds, seed, "leverage_withdrawn")[:2]
     short = rate_ratio(*period_hazard(*lev, 0, 90)[1:], *period_hazard(*base, 0, 90)[1:])
     after = rate_ratio(*period_hazard(*lev, 90, 180)[1:], *period_hazard(*base, 90, 180)[1:])
-    ok = short[2] < 1 and after[1] > 1
+    ok = mediation_dilemma_rule(short, after)
     return Measured(*after, ok, f"hazard ratio leverage / none while the leverage lasts (days "
                     f"0-89) {short[0]:.2f} ({short[1]:.2f}-{short[2]:.2f}); after it is "
                     f"withdrawn (days 90-179, worlds still holding) {after[0]:.2f}")
@@ -170,7 +174,7 @@ def reduced_game(worlds: int, seed: int) -> Measured:
                                                                                   seed)]
     z = [abs(r["mean"] - r["exact"]) / max(r["se"], 1e-4) for r in rows]
     worst = rows[int(np.argmax(z))]
-    return Measured(max(z), math.nan, math.nan, max(z) < 4,
+    return Measured(max(z), math.nan, math.nan, reduced_game_rule(z),
                     f"{len(rows)} cooperation rates ({len(ipd.PAIRS)} policy pairs, noise "
                     f"{ipd.NOISE}, {ipd.DAYS} days); largest gap {worst['pair'][0]} vs "
                     f"{worst['pair'][1]} ({worst['party']}): engine {worst['mean']:.4f}, exact "
@@ -182,4 +186,58 @@ def syria_record(worlds: int, seed: int) -> Measured:
     met = sum(ok for _, _, ok in results)
     detail = "; ".join(f"{t.name} {v:.3g} [{t.low:g}, {t.high:g}]{'' if ok else ' MISSED'}"
                        for t, v, ok in results)
-    return Measured(float(met), math.nan, math.nan, met == len(results), detail)
+    return Measured(float(met), math.nan, math.nan, syria_record_rule(results), detail)
+
+
+# ---- decision rules: pure functions of the measured figures (tests/test_validation_rules.py
+# checks each at its boundaries); a NaN limit never passes, since every comparison with NaN is
+# False
+
+def lower_above(ci: Interval, threshold: float) -> bool:
+    """Whether the interval's lower limit is strictly above ``threshold``."""
+    return ci[1] > threshold
+
+
+def upper_below(ci: Interval, threshold: float) -> bool:
+    """Whether the interval's upper limit is strictly below ``threshold``."""
+    return ci[2] < threshold
+
+
+def early_hazard_rule(early: Interval, later: Interval) -> bool:
+    """Both hazard ratios (days 0-29 / 30-179, 30-179 / 180-364) clearly above 1."""
+    return lower_above(early, 1.0) and lower_above(later, 1.0)
+
+
+def design_classes_rule(step1: Interval, step2: Interval) -> bool:
+    """Both steps (monitored - bare, definitive - monitored) clearly above 0."""
+    return lower_above(step1, 0.0) and lower_above(step2, 0.0)
+
+
+def monitoring_rule(hr: float, lo: float, hi: float) -> bool:
+    """Hazard ratio clearly below 1 and at most one half (Fortna 2008)."""
+    return not math.isnan(hi) and hi < 1 and hr <= 0.5
+
+
+def difference_rule(d: Interval) -> bool:
+    """A difference clearly above 0 (guarantee, spoiler damage, spoiler timing)."""
+    return lower_above(d, 0.0)
+
+
+def spoiler_types_rule(limited: Interval, total: Interval) -> bool:
+    """Inducements prevent a limited spoiler's attacks, and not clearly a total one's."""
+    return lower_above(limited, 0.0) and total[1] <= 0.0 <= total[2]
+
+
+def mediation_dilemma_rule(short: Interval, after: Interval) -> bool:
+    """Leverage lowers the hazard while it lasts and raises it once withdrawn."""
+    return upper_below(short, 1.0) and lower_above(after, 1.0)
+
+
+def reduced_game_rule(z: list[float]) -> bool:
+    """Every cooperation rate within ``Z_LIMIT`` standard errors of the exact value."""
+    return max(z) < Z_LIMIT
+
+
+def syria_record_rule(results: list[tuple]) -> bool:
+    """Every calibration figure inside its band: results are (target, value, inside)."""
+    return all(ok for _, _, ok in results)

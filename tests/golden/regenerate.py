@@ -6,10 +6,14 @@ import json
 from pathlib import Path
 
 import sim
+from sim.strategies import STANDARD
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent
 WORLDS, SEED = 1000, 7
+# the standard library's strategies (sim.strategies.STANDARD) run on any scenario; they are
+# pinned on the teaching scenario, which has every kind of actor they name
+STANDARD_ON = "lakeland_teaching.yaml"
 # narrated worlds (sim.story): scenario file, strategy, seed, world
 STORIES = [("syria_2016.yaml", "baseline", 1, 0), ("syria_2016.yaml", "monitoring", 1, 0),
            ("lakeland_teaching.yaml", "baseline", 3, 5)]
@@ -21,8 +25,22 @@ def golden_summary(path: Path, strategy: str = "baseline") -> dict:
     return json.loads(json.dumps(result.summary))
 
 
-def golden_path(scenario: Path) -> Path:
-    return GOLDEN / f"{scenario.stem}.json"
+def golden_cases() -> list[tuple[Path, str]]:
+    """(scenario file, strategy) of every shipped strategy: each scenario's own strategies,
+    and the standard library's on :data:`STANDARD_ON`."""
+    cases = []
+    for scenario in sorted((ROOT / "scenarios").glob("*.yaml")):
+        names = list(sim.load(scenario).strategies) or ["baseline"]
+        if scenario.name == STANDARD_ON:
+            names += [s for s in STANDARD if s not in names]
+        cases += [(scenario, s) for s in names]
+    return cases
+
+
+def golden_path(scenario: Path, strategy: str = "baseline") -> Path:
+    """``<scenario>.json`` for the baseline, ``<scenario>.<strategy>.json`` for the others."""
+    suffix = "" if strategy == "baseline" else f".{strategy}"
+    return GOLDEN / f"{scenario.stem}{suffix}.json"
 
 
 def story_path(scenario: str, strategy: str, seed: int, world: int) -> Path:
@@ -30,9 +48,14 @@ def story_path(scenario: str, strategy: str, seed: int, world: int) -> Path:
 
 
 def main() -> None:
-    for scenario in sorted((ROOT / "scenarios").glob("*.yaml")):
-        golden_path(scenario).write_text(json.dumps(golden_summary(scenario), indent=2) + "\n")
-        print(f"wrote {golden_path(scenario).relative_to(ROOT)}")
+    cases = golden_cases()
+    for scenario, strategy in cases:
+        path = golden_path(scenario, strategy)
+        path.write_text(json.dumps(golden_summary(scenario, strategy), indent=2) + "\n")
+        print(f"wrote {path.relative_to(ROOT)}")
+    for stale in set(GOLDEN.glob("*.json")) - {golden_path(*c) for c in cases}:
+        stale.unlink()
+        print(f"removed {stale.relative_to(ROOT)} (no such scenario or strategy)")
     from sim.story import tell
 
     for scenario, strategy, seed, world in STORIES:
