@@ -70,7 +70,7 @@ def _best_sentence(best: dict, base: dict, horizon: int) -> str:
     if day is not None:
         text += (f"; {pct(best[f'surv_{day}'])} of worlds still hold at day {day}, against "
                  f"{pct(base[f'surv_{day}'])}")
-    if not _nan(best.get("cost_per_day_gained")):
+    if best["mean_cost"] > 0 and not _nan(best.get("cost_per_day_gained")):
         text += f"; each extra day costs {money(best['cost_per_day_gained'])} effort points"
     return text + "."
 

@@ -132,7 +132,7 @@ def _kinds(info: FieldInfo) -> str:
     """The ``kind:`` values of a list of tagged items (interventions)."""
     models = [t for t in unwrap(info.annotation) if isinstance(t, type)
               and issubclass(t, BaseModel) and "kind" in t.model_fields]
-    kinds = [str(get_args(m.model_fields["kind"].annotation)[0]) for m in models]
+    kinds = [str(tag[0]) for m in models if (tag := get_args(m.model_fields["kind"].annotation))]
     return "kind: " + " | ".join(kinds) if len(kinds) > 1 else ""
 
 
