@@ -28,6 +28,7 @@ app = typer.Typer(
          "Examples:\n\n"
          "    trucesim run scenarios/syria_2016.yaml --worlds 2000 --seed 1\n\n"
          "    trucesim compare scenarios/syria_2016.yaml --strategies all --out out/cmp\n\n"
+         "    trucesim new my_truce.yaml\n\n"
          "    trucesim check scenarios/*.yaml\n\n"
          "    trucesim schema > scenario.schema.json\n\n"
          "    trucesim sweep experiments/syria_spoilers_sobol.yaml --out out/sobol\n\n"

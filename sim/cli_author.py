@@ -88,9 +88,8 @@ def leaves(data: Any, loc: tuple = (), path: str = "") -> list[tuple[tuple, str,
 def _given(raw: Any, loc: tuple) -> bool:
     node = raw
     for key in loc:
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+        if (isinstance(node, dict) and key in node) or (
+                isinstance(node, list) and isinstance(key, int) and key < len(node)):
             node = node[key]
         else:
             return False

@@ -114,15 +114,15 @@ def explanations(horizon: int, baseline: str, costs_below: bool = False) -> list
     point is is said further down, so it is not repeated here)."""
     unit = "What an effort point is: see below." if costs_below else EFFORT_POINT
     return [
-        f"**Mean days held (RMST, restricted mean survival time)**: the average number of days "
-        f"the truce holds within the first {horizon}; the gain is the difference from "
-        f"{baseline}.",
-        f"**Hazard ratio (HR)**: the risk that the truce collapses on any given day, relative to "
-        f"{baseline}; 0.50 means half the daily risk, above 1 a higher risk.",
-        "**Adjusted p (Holm-adjusted log-rank p-value)**: how often a difference this large "
-        "would appear by chance if the option changed nothing; below 0.05 counts as a clear "
-        "difference. Holm's adjustment allows for several options being tested at once.",
+        (f"**Mean days held (RMST, restricted mean survival time)**: the average number of days "
+         f"the truce holds within the first {horizon}; the gain is the difference from "
+         f"{baseline}."),
+        (f"**Hazard ratio (HR)**: the risk that the truce collapses on any given day, relative "
+         f"to {baseline}; 0.50 means half the daily risk, above 1 a higher risk."),
+        ("**Adjusted p (Holm-adjusted log-rank p-value)**: how often a difference this large "
+         "would appear by chance if the option changed nothing; below 0.05 counts as a clear "
+         "difference. Holm's adjustment allows for several options being tested at once."),
         f"**Cost**: mean effort points spent per world. {unit}",
-        f"**Cost per extra day held**: the extra cost over {baseline} divided by the extra days "
-        "the truce holds; shown only where the option clearly adds days.",
+        (f"**Cost per extra day held**: the extra cost over {baseline} divided by the extra "
+         "days the truce holds; shown only where the option clearly adds days."),
     ]

@@ -44,8 +44,8 @@ def check_scenario(path: str | Path) -> Report:
         return Report(problems=[str(p) for p in exc.problems])
     if not isinstance(data, dict):
         kind = "an empty file" if data is None else f"a {type(data).__name__}"
-        return Report(problems=[f"{file}:1: expected a mapping with meta: and actors:, "
-                                f"found {kind}"])
+        return Report(problems=[(f"{file}:1: expected a mapping with meta: and actors:, "
+                                 f"found {kind}")])
     report = Report(source_warnings=_source_warnings(data, Path(path)))
     try:
         report.scenario = Scenario.model_validate(data)
@@ -62,7 +62,8 @@ def all_problems(exc: ValidationError, file: str, doc: Any, data: Any) -> list[P
     problems = problems_from(exc.errors(), file, doc, data)
     fixed, errors = copy.deepcopy(data), exc.errors()
     for _ in range(REPAIR_ROUNDS):
-        if not any([_drop(fixed, e["loc"]) for e in errors if e["type"] != "invalid_reference"]):
+        dropped = [_drop(fixed, e["loc"]) for e in errors if e["type"] != "invalid_reference"]
+        if not any(dropped):  # (every drop made, none skipped by short-circuiting)
             break
         try:
             Scenario.model_validate(fixed)
@@ -83,9 +84,8 @@ def _drop(data: Any, loc: tuple) -> bool:
         loc = loc[:-1]
     node = data
     for key in loc[:-1]:
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+        if (isinstance(node, dict) and key in node) or (
+                isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)):
             node = node[key]
         elif isinstance(node, dict) and node.get("kind") == key:
             continue  # pydantic's union tag: not a key of the file
@@ -131,9 +131,8 @@ def fight_warnings(scn: Scenario) -> list[str]:
              or a.incentives.gain_from_fighting > a.incentives.cost_of_fighting]
     if eager:
         return []
-    spoilers = scn.actor_ids(ActorKind.SPOILER)
-    return [f"no party gains from fighting (gain_from_fighting is not above "
-            f"cost_of_fighting for {', '.join(a.id for a in parties)}), so the truce breaks "
-            f"only by {'accident, retaliation or spoilers' if spoilers else 'accident or retaliation'}"
-            "; set each "
-            "party's incentives (see `trucesim new`)"]
+    causes = ("accident, retaliation or spoilers" if scn.actor_ids(ActorKind.SPOILER)
+              else "accident or retaliation")
+    return [(f"no party gains from fighting (gain_from_fighting is not above "
+             f"cost_of_fighting for {', '.join(a.id for a in parties)}), so the truce breaks "
+             f"only by {causes}; set each party's incentives (see `trucesim new`)")]

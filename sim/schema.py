@@ -211,8 +211,9 @@ class NegotiatedIssue(Strict):
 class Actor(Strict):
     id: ActorId = Field(description="Unique id, referenced by relations and events.")
     name: str = Field(min_length=1, max_length=200, description="Display name.")
-    kind: ActorKind = Field(description="party (signed the truce), broker (mediator, guarantor "
-                            "or patron) or spoiler (outside the truce, attacks).")
+    kind: ActorKind = Field(description=("party (signed the truce), broker (mediator, "
+                                         "guarantor or patron) or spoiler (outside the truce, "
+                                         "attacks)."))
     role: BrokerRole | None = Field(None, description="Broker's role (brokers only).")
     capability: Unit = Field(0.5, description="Military or political capability.")
     legitimacy: Unit = Field(0.5, description="Standing as a mediator (brokers).")
@@ -422,8 +423,8 @@ def _actor_problems(
     out += _check_ids(base + ("bias",), rel.bias, parties, "a party")
     out += _check_ids(base + ("spoiler_ties",), rel.spoiler_ties, spoilers, "a spoiler")
     out += [
-        (base + ("clients", j), c, f"'{c}' is not a party or a broker (a patron backs those; "
-         f"known: {', '.join(sorted(parties | brokers))})")
+        (base + ("clients", j), c, (f"'{c}' is not a party or a broker (a patron backs those; "
+                                    f"known: {', '.join(sorted(parties | brokers))})"))
         for j, c in enumerate(rel.clients)
         if c not in parties | brokers
     ]
@@ -490,8 +491,9 @@ def _event_problems(loc: tuple, events: list[ScriptedEvent], kinds: dict, horizo
             out.append((loc + (i, "actor"), ev.actor,
                         f"'{ev.actor}' is not an actor (known: {known})"))
         elif ev.actor not in kinds[need]:
-            out.append((loc + (i, "actor"), ev.actor, f"'{ev.action}' needs a {need} "
-                        f"(known: {', '.join(sorted(kinds[need])) or 'none'})"))
+            known = ", ".join(sorted(kinds[need])) or "none"
+            msg = f"'{ev.action}' needs a {need} (known: {known})"
+            out.append((loc + (i, "actor"), ev.actor, msg))
         elif ev.day >= horizon:
             out.append((loc + (i, "day"), ev.day, "an event day must be before horizon_days"))
     return out
@@ -519,8 +521,9 @@ def reference_problems(scn: Scenario) -> list[tuple]:
         base = ("strategies", name)
         out += _event_problems(base + ("events",), strategy.events, kinds, scn.meta.horizon_days)
         for k, iv in enumerate(strategy.interventions):
-            out += [(base + ("interventions", k, field), value, f"'{value}' is not a {kind} "
-                     f"(known: {', '.join(sorted(kinds[kind])) or 'none'})")
+            out += [(base + ("interventions", k, field), value,
+                     (f"'{value}' is not a {kind} "
+                      f"(known: {', '.join(sorted(kinds[kind])) or 'none'})"))
                     for field, value, kind in actor_refs(iv) if value not in kinds[kind]]
     if "baseline" not in scn.strategies:
         out.append((("strategies",), None, "the strategies map must define 'baseline'"))

@@ -67,7 +67,9 @@ def _overlay(curves: dict, others: list[str], baseline: str, horizon: int) -> Fi
     style = styles(list(curves))
     for name in ([baseline] if baseline in curves else []) + others:
         _draw(ax, curves[name], *style[name], width=2.2 if name == baseline else 1.8)
-    _dress(ax, horizon)
+    low = min(float(k.survival_function_.iloc[:, 0].min()) for k in curves.values())
+    floor = math.floor((low - 0.05) * 10) / 10 if low > 0.55 else 0.0  # zoom in on high curves
+    _dress(ax, horizon, floor=floor)
     ax.legend(title="strategy", loc="lower left", frameon=False)
     return fig
 
@@ -101,12 +103,13 @@ def _panels(curves: dict, others: list[str], baseline: str, horizon: int) -> Fig
     return fig
 
 
-def _dress(ax, horizon: int, labels: bool = True) -> None:
+def _dress(ax, horizon: int, labels: bool = True, floor: float = 0.0) -> None:
     ax.set_xlim(0, horizon)
-    ax.set_ylim(0, 1.02)
+    ax.set_ylim(floor, 1.0 + 0.02 * (1.0 - floor))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("days since the truce began" if labels else "")
-    ax.set_ylabel("share of worlds with the truce holding" if labels else "")
+    note = f" (axis starts at {floor:.0%})" if floor > 0 else ""
+    ax.set_ylabel(f"share of worlds with the truce holding{note}" if labels else "")
     ax.grid(alpha=0.3)
 
 
@@ -129,6 +132,7 @@ def cost_benefit_plot(table: pd.DataFrame, path, title: str | None = None):
     for k, v in enumerate(per_day):
         unit_ax.annotate("—" if _missing(v) else f"{v:,.2f}", (0.0 if _missing(v) else v, k),
                          xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    unit_ax.set_xlim(0, max([v for v in per_day if not _missing(v)] + [0.1]) * 1.25)
     unit_ax.set_title("cost per extra day held", fontsize=10)
     gain_ax.set_yticks(y, names)
     for ax in (gain_ax, cost_ax, unit_ax):
