@@ -37,6 +37,10 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/trucesim compare scenarios/syria_2016.yaml --strategies all --worlds 2000 --seed 2016 --out out/demo
+	@echo
+	@echo "The memo is in out/demo/report.html. To type trucesim commands yourself (as the README"
+	@echo "and the lessons show them), run this once in each new terminal, here:"
+	@echo "    source .venv/bin/activate"
 
 test: $(STAMP) browser
 	$(VPY) -m pytest -q -p no:cacheprovider

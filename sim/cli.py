@@ -28,6 +28,7 @@ app = typer.Typer(
          "Examples:\n\n"
          "    trucesim run scenarios/syria_2016.yaml --worlds 2000 --seed 1\n\n"
          "    trucesim compare scenarios/syria_2016.yaml --strategies all --out out/cmp\n\n"
+         "    trucesim new my_truce.yaml\n\n"
          "    trucesim check scenarios/*.yaml\n\n"
          "    trucesim schema > scenario.schema.json\n\n"
          "    trucesim sweep experiments/syria_spoilers_sobol.yaml --out out/sobol\n\n"
@@ -92,24 +93,46 @@ def _check_out_dir(out_dir: Path | None) -> None:
 
 @app.command()
 def check(files: Annotated[list[Path], typer.Argument(
-        help="Scenario or experiment files to validate.")]):
-    """Validate scenario and experiment files; print every problem with file, line and field.
+        help="Scenario or experiment files to validate.")],
+          strict: Annotated[bool, typer.Option(
+              "--strict", help="Numbers without a source are errors, not warnings.")] = False):
+    """Validate scenario and experiment files; print every problem with file, line and field,
+    all in one pass, then warnings (numbers without a source, parties with nothing to fight
+    over).
 
-    Example: `trucesim check scenarios/*.yaml experiments/*.yaml`
+    Examples:
+
+        trucesim check scenarios/*.yaml experiments/*.yaml
+
+        trucesim check --strict scenarios/syria_2016.yaml
     """
-    problems = []
+    from sim.scenario_check import check_scenario
+
+    failed = False
     for f in files:
         try:
             if _is_experiment_file(f):
                 _check_experiment(f)
                 continue
-            scn = load(f)
-            out.print(f"{f}: ok ({len(scn.actors)} actors, {len(scn.strategies)} strategies)",
-                      highlight=False)
         except ScenarioError as exc:
-            problems += [str(p) for p in exc.problems]
-    if problems:
-        _fail(problems)
+            failed = _say([str(p) for p in exc.problems]) or True
+            continue
+        report = check_scenario(f)
+        sourcing = report.source_warnings if strict else []
+        problems = report.problems + [f"{f}: {w}" for w in sourcing]
+        failed = bool(problems) or failed
+        _say(problems + [f"{f}: warning: {w}" for w in report.warnings
+                         + (report.source_warnings if not strict else [])])
+        if not problems:
+            out.print(f"{f}: ok ({len(report.scenario.actors)} actors, "
+                      f"{len(report.scenario.strategies)} strategies)", highlight=False)
+    if failed:
+        raise typer.Exit(2)
+
+
+def _say(lines: list[str]) -> None:
+    for line in lines:
+        err.print(line, markup=False, highlight=False, emoji=False)
 
 
 def _is_experiment_file(path: Path) -> bool:
@@ -281,7 +304,8 @@ def compare(
     set_: SetOption = None,
     fmt: FormatOption = Format.TABLE,
     out_dir: Annotated[Path | None, typer.Option(
-        "--out", help="Write summary.csv/json, survival.png, report.md and report.html here.")
+        "--out", help="Write summary.csv/json, survival.png, costs.png, report.md and report.html "
+             "here.")
     ] = None,
     workers: Annotated[int, typer.Option(
         min=0, max=256, help="Processes (0 = one per core); results do not depend on it.")] = 0,
@@ -328,7 +352,7 @@ def compare(
     print_comparison(cmp)
     if out_dir is not None:
         out.print(f"report written to {out_dir}/ (report.md, report.html, summary.csv, "
-                  "summary.json, survival.png)", highlight=False)
+                  "summary.json, survival.png, costs.png)", highlight=False)
 
 
 def print_comparison(cmp) -> None:
@@ -344,10 +368,12 @@ def print_comparison(cmp) -> None:
         rows = [[c.replace(" (", "\n(") for c in r] for r in rows]
     t = Table(title=f"Share holding at days 90 and 180; median and mean days held (RMST) of "
                     f"{cmp.horizon}; hazard ratio (HR) and Holm-adjusted log-rank p against "
-                    f"{s['baseline']}; mean cost", title_justify="left",
+                    f"{s['baseline']}; mean cost and cost per extra day held",
+              title_justify="left",
               box=box.SIMPLE_HEAD, pad_edge=False)
     for i, h in enumerate(head):  # cells never truncated: headers wrap instead
-        width = max(len(line) for r in rows for line in r[i].splitlines())
+        width = max([len(line) for r in rows for line in r[i].splitlines()]
+                    + [len(word) for word in h.split()])
         t.add_column(h, justify="left" if i == 0 else "right", min_width=width)
     for r in rows:
         t.add_row(*r)
@@ -355,14 +381,18 @@ def print_comparison(cmp) -> None:
     for r in s["results"]:
         if r["note"] and not r["is_baseline"]:
             out.print(f"note: {r['strategy']}: {r['note']}", highlight=False)
+    from sim.report_text import explanations
+
+    for line in explanations(cmp.horizon, s["baseline"]):
+        out.print(line.replace("**", ""), highlight=False)
     out.print("Worlds are paired (same random numbers); the tests treat them as independent, "
               "which is conservative.", highlight=False)
 
 
 # commands defined in their own modules (they import `app` helpers from here)
-from sim import cli_sweep, cli_teach, cli_valid
+from sim import cli_author, cli_sweep, cli_teach, cli_valid
 
-for _commands in (cli_sweep, cli_valid, cli_teach):
+for _commands in (cli_sweep, cli_valid, cli_teach, cli_author):
     _commands.register(app)
 
 

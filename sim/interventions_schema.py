@@ -61,8 +61,12 @@ class Base(Strict):
     duration_days: Day | None = Field(
         None, description="Days one activation lasts (absent: until until_day or the end)."
     )
-    cost_per_activation: Cost = Field(0.0, description="Cost of each activation.")
-    cost_per_day: Cost = Field(0.0, description="Cost of each day it is active.")
+    cost_per_activation: Cost = Field(
+        0.0, description="One-off cost of each activation, in effort points (1 point = one day "
+        "of a standing diplomatic effort such as a monitoring mission).")
+    cost_per_day: Cost = Field(
+        0.0, description="Running cost of each day it is active while the truce holds, in "
+        "effort points.")
     note: str = Field("", max_length=500, description="What this stands for.")
 
 

@@ -58,6 +58,7 @@ def world_table(model, first_world: int, seed: int, scn_hash: str, strategy: str
         "n_misattributed": s.n_misattributed,
         "talks_progress": s.talks_progress,
         "intervention_cost": model.engine.cost,
+        "cost_one_off": model.engine.cost_one_off,
         "n_activations": model.engine.activations.uses.sum(axis=0),
     }
     for i, pid in enumerate(p.party_ids):

@@ -23,6 +23,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from sim.schema import Scenario
+from sim.schema_info import unknown_field_hint
 
 MAX_NODES = 200_000  # values after alias expansion; the largest shipped scenario has ~400
 MAX_BYTES = 5_000_000
@@ -296,8 +297,16 @@ def _intervention_kinds() -> str:
 
 
 def _problems_from(exc: ValidationError, file: str, doc: Any, data: Any) -> list[Problem]:
+    """Located problems of a file that is not a scenario (experiment files): no field hints."""
+    return problems_from(exc.errors(), file, doc, data, root=None)
+
+
+def problems_from(errors: list[dict], file: str, doc: Any, data: Any,
+                  root: type | None = Scenario) -> list[Problem]:
+    """Pydantic validation errors (``ValidationError.errors()``) as located problems; an unknown
+    key of a ``root`` file gets the nearest field name, or the fields allowed there."""
     out = []
-    for err in exc.errors():
+    for err in errors:
         loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function")))
         loc = _without_tags(loc, data)
         if err["type"] == "invalid_reference":
@@ -314,7 +323,8 @@ def _problems_from(exc: ValidationError, file: str, doc: Any, data: Any) -> list
             missing = "required field is missing; " if value is None else ""
             expected = f"{missing}expected {key}: one of {_intervention_kinds()}"
         if err["type"] == "extra_forbidden":
-            expected = "unknown field (check the spelling; see `trucesim schema`)"
+            expected = (unknown_field_hint(root, loc, data) if root is not None else
+                        "unknown field (check the spelling; see `trucesim schema`)")
         elif err["type"] == "missing":
             expected = "required field is missing"
         out.append(Problem(file, _line_of(doc, loc), _dotted(loc, data), value, expected))
@@ -330,7 +340,7 @@ def validate(data: Any, file: str = "<data>", doc: Any = None) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems_from(exc, file, doc, data)) from None
+        raise ScenarioError(problems_from(exc.errors(), file, doc, data)) from None
 
 
 def read_text(path: str | Path) -> str:

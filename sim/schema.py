@@ -204,26 +204,36 @@ class Bargaining(Strict):
 
 class NegotiatedIssue(Strict):
     id: ActorId = Field(description="Unique id, referenced by positions.")
-    name: str = Field(min_length=1, max_length=200)
-    description: str = Field("", max_length=2000)
+    name: str = Field(min_length=1, max_length=200, description="Display name.")
+    description: str = Field("", max_length=2000, description="What is at stake on it.")
 
 
 class Actor(Strict):
     id: ActorId = Field(description="Unique id, referenced by relations and events.")
     name: str = Field(min_length=1, max_length=200, description="Display name.")
-    kind: ActorKind
+    kind: ActorKind = Field(description=("party (signed the truce), broker (mediator, "
+                                         "guarantor or patron) or spoiler (outside the truce, "
+                                         "attacks)."))
     role: BrokerRole | None = Field(None, description="Broker's role (brokers only).")
     capability: Unit = Field(0.5, description="Military or political capability.")
     legitimacy: Unit = Field(0.5, description="Standing as a mediator (brokers).")
-    stances: Stances
-    incentives: Incentives = Field(default_factory=Incentives)
-    behaviour: Behaviour = Field(default_factory=Behaviour)
-    relations: Relations = Field(default_factory=Relations)
+    stances: Stances = Field(description="Commitment to the truce and political position.")
+    incentives: Incentives = Field(
+        default_factory=Incentives,
+        description="Parties: daily gains and costs of fighting, on a common scale where 1 is "
+        "the most a party can gain or lose per day.")
+    behaviour: Behaviour = Field(
+        default_factory=Behaviour,
+        description="Parties: how they read the other side and react (reciprocity, trust, talks).")
+    relations: Relations = Field(
+        default_factory=Relations,
+        description="Brokers: leverage, bias and clients; parties: ties to spoilers.")
     spoiler: SpoilerTraits | None = Field(None, description="Spoiler traits (spoilers only).")
     positions: dict[ActorId, Position] = Field(
         default_factory=dict, description="Issue id -> position (parties; brokers' preferences)."
     )
-    bargaining: Bargaining = Field(default_factory=Bargaining)
+    bargaining: Bargaining = Field(
+        default_factory=Bargaining, description="Parties: stance at the table (with issues).")
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Actor:
@@ -338,36 +348,44 @@ class EventAction(StrEnum):
 
 class ScriptedEvent(Strict):
     day: int = Field(strict=True, ge=0, le=3650, description="Day of the event (0 = start date).")
-    actor: ActorId
-    action: EventAction
+    actor: ActorId = Field(description="Actor id: a party (or a spoiler for 'attack').")
+    action: EventAction = Field(description="violate, attack, walkout, return or withdraw.")
     note: str = Field("", max_length=500, description="What happened, for the record.")
 
 
 class Strategy(Strict):
     """A named list of interventions, plus scripted events that only this strategy replays."""
 
-    description: str = Field("", max_length=2000)
-    interventions: list[Intervention] = Field(default_factory=list, max_length=100)
+    description: str = Field("", max_length=2000, description="What the strategy does, in words.")
+    interventions: list[Intervention] = Field(
+        default_factory=list, max_length=100,
+        description="Interventions, each with a kind, a trigger and costs.")
     events: list[ScriptedEvent] = Field(
         default_factory=list, description="Scripted events of this strategy (e.g. as_happened)."
     )
 
 
 class Scenario(Strict):
-    meta: Meta
-    actors: list[Actor] = Field(min_length=1, max_length=500)
-    information: Information = Field(default_factory=Information)
-    truce: TruceRules = Field(default_factory=TruceRules)
-    talks: Talks = Field(default_factory=Talks)
+    meta: Meta = Field(description="Name, description, start date and horizon.")
+    actors: list[Actor] = Field(
+        min_length=1, max_length=500,
+        description="Parties, brokers and spoilers, each with a unique id.")
+    information: Information = Field(
+        default_factory=Information, description="What parties and brokers see of each other.")
+    truce: TruceRules = Field(
+        default_factory=TruceRules, description="When the truce is in trouble or has collapsed.")
+    talks: Talks = Field(default_factory=Talks, description="The political talks.")
     issues: list[NegotiatedIssue] = Field(
         default_factory=list, max_length=20,
         description="Issues negotiated at the talks; none: talks are a progress variable.",
     )
-    pressure: Pressure = Field(default_factory=Pressure)
+    pressure: Pressure = Field(default_factory=Pressure, description="Brokers' pressure.")
     strategies: dict[str, Strategy] = Field(
-        default_factory=lambda: {"baseline": Strategy(description="No new intervention.")}
+        default_factory=lambda: {"baseline": Strategy(description="No new intervention.")},
+        description="Named strategies to compare; 'baseline' is required.",
     )
-    events: list[ScriptedEvent] = Field(default_factory=list)
+    events: list[ScriptedEvent] = Field(
+        default_factory=list, description="Scripted events, replayed in every strategy.")
     sources: dict[str, str] = Field(
         default_factory=dict,
         description="Field path (with * wildcards) -> where its value comes from.",
@@ -405,7 +423,8 @@ def _actor_problems(
     out += _check_ids(base + ("bias",), rel.bias, parties, "a party")
     out += _check_ids(base + ("spoiler_ties",), rel.spoiler_ties, spoilers, "a spoiler")
     out += [
-        (base + ("clients", j), c, f"'{c}' is not a party or a broker (a patron backs those)")
+        (base + ("clients", j), c, (f"'{c}' is not a party or a broker (a patron backs those; "
+                                    f"known: {', '.join(sorted(parties | brokers))})"))
         for j, c in enumerate(rel.clients)
         if c not in parties | brokers
     ]
@@ -417,7 +436,8 @@ def _actor_problems(
         out.append((base + ("spoiler_ties",), actor.id, "only parties have ties to spoilers"))
     if actor.spoiler is not None:
         out += [
-            (("actors", i, "spoiler", "targets", j), t, f"'{t}' is not a party")
+            (("actors", i, "spoiler", "targets", j), t,
+             f"'{t}' is not a party (known: {', '.join(sorted(parties)) or 'none'})")
             for j, t in enumerate(actor.spoiler.targets)
             if t not in parties
         ]
@@ -467,9 +487,13 @@ def _event_problems(loc: tuple, events: list[ScriptedEvent], kinds: dict, horizo
     for i, ev in enumerate(events):
         need = "spoiler" if ev.action is EventAction.ATTACK else "party"
         if not any(ev.actor in ids for ids in kinds.values()):
-            out.append((loc + (i, "actor"), ev.actor, f"'{ev.actor}' is not an actor"))
+            known = ", ".join(sorted(set().union(*kinds.values())))
+            out.append((loc + (i, "actor"), ev.actor,
+                        f"'{ev.actor}' is not an actor (known: {known})"))
         elif ev.actor not in kinds[need]:
-            out.append((loc + (i, "actor"), ev.actor, f"'{ev.action}' needs a {need}"))
+            known = ", ".join(sorted(kinds[need])) or "none"
+            msg = f"'{ev.action}' needs a {need} (known: {known})"
+            out.append((loc + (i, "actor"), ev.actor, msg))
         elif ev.day >= horizon:
             out.append((loc + (i, "day"), ev.day, "an event day must be before horizon_days"))
     return out
@@ -497,7 +521,9 @@ def reference_problems(scn: Scenario) -> list[tuple]:
         base = ("strategies", name)
         out += _event_problems(base + ("events",), strategy.events, kinds, scn.meta.horizon_days)
         for k, iv in enumerate(strategy.interventions):
-            out += [(base + ("interventions", k, field), value, f"'{value}' is not a {kind}")
+            out += [(base + ("interventions", k, field), value,
+                     (f"'{value}' is not a {kind} "
+                      f"(known: {', '.join(sorted(kinds[kind])) or 'none'})"))
                     for field, value, kind in actor_refs(iv) if value not in kinds[kind]]
     if "baseline" not in scn.strategies:
         out.append((("strategies",), None, "the strategies map must define 'baseline'"))

@@ -238,7 +238,7 @@ def test_event_of_a_missing_actor(tmp_path):
     text = BASE + "events:\n  - {day: 5, actor: ghost, action: violate}\n"
     p, _ = one_problem(tmp_path, text)
     assert (p.line, p.path, p.value) == (line_of(text, "ghost"), "events.0.actor", "ghost")
-    assert p.expected == "'ghost' is not an actor"
+    assert p.expected == "'ghost' is not an actor (known: north, south)"
 
 
 def test_event_beyond_the_horizon(tmp_path):
@@ -250,7 +250,7 @@ def test_event_beyond_the_horizon(tmp_path):
 
 def test_attack_event_needs_a_spoiler(tmp_path):
     p, _ = one_problem(tmp_path, BASE + "events:\n  - {day: 1, actor: north, action: attack}\n")
-    assert p.expected == "'attack' needs a spoiler"
+    assert p.expected == "'attack' needs a spoiler (known: none)"
 
 
 def test_all_problems_are_reported_together(tmp_path):

@@ -169,9 +169,28 @@ def strategy_row(worlds: pd.DataFrame, horizon: int) -> dict:
     row.update({"median_days": med[0], "median_lo": med[1], "median_hi": med[2]})
     r = rmst(t, e, horizon)
     row.update({"rmst_days": r[0], "rmst_lo": r[1], "rmst_hi": r[2], "rmst_se": r[3]})
-    # absent (older tables) or missing for some rows: not costed, so 0
-    row["mean_cost"] = float(worlds.get("intervention_cost", pd.Series(0.0)).fillna(0.0).mean())
-    return row | main_causes(worlds)
+    return row | cost_columns(worlds) | main_causes(worlds)
+
+
+def cost_columns(worlds: pd.DataFrame) -> dict:
+    """Mean cost per world, and its one-off part (paid per activation) and running part (paid
+    per day active, so it grows with the days the truce holds)."""
+    def mean(column: str) -> float:  # absent (older tables) or missing: not costed, so 0
+        return float(worlds.get(column, pd.Series(0.0)).fillna(0.0).mean())
+
+    total, once = mean("intervention_cost"), mean("cost_one_off")
+    return {"mean_cost": total, "mean_cost_one_off": once,
+            "mean_cost_running": max(0.0, total - once)}
+
+
+def cost_per_day_gained(row: dict, base_row: dict) -> float:
+    """Extra mean cost over the baseline per extra day the truce holds (RMST gain); NaN unless
+    the gain's 95% interval lies above 0, so an option is never priced per day it does not buy.
+    Running costs accrue only while the truce holds, so an option that works pays for longer:
+    this ratio charges it for the days it adds, not for the days it holds."""
+    if not row["rmst_gain_lo"] > 0:
+        return math.nan
+    return (row["mean_cost"] - base_row["mean_cost"]) / row["rmst_gain_days"]
 
 
 def versus_baseline(row: dict, base_row: dict, worlds: pd.DataFrame, base: pd.DataFrame,
@@ -193,6 +212,8 @@ def versus_baseline(row: dict, base_row: dict, worlds: pd.DataFrame, base: pd.Da
     hr, lo, hi, note = hazard_ratio(_arrays(base), _arrays(worlds))
     out.update({"hr": hr, "hr_lo": lo, "hr_hi": hi, "p_logrank": logrank_p(_arrays(base),
                                                                          _arrays(worlds))})
+    out["extra_cost"] = row["mean_cost"] - base_row["mean_cost"]
+    out["cost_per_day_gained"] = cost_per_day_gained(row | out, base_row)
     out["note"] = note
     return out
 
@@ -200,7 +221,7 @@ def versus_baseline(row: dict, base_row: dict, worlds: pd.DataFrame, base: pd.Da
 def _blank_comparison() -> dict:
     cols = [f"gain_{d}_pp{s}" for d in GAIN_DAYS for s in ("", "_lo", "_hi")]
     cols += ["rmst_gain_days", "rmst_gain_lo", "rmst_gain_hi", "hr", "hr_lo", "hr_hi",
-             "p_logrank"]
+             "p_logrank", "extra_cost", "cost_per_day_gained"]
     return dict.fromkeys(cols, math.nan) | {"note": "reference"}
 
 

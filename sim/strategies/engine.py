@@ -4,7 +4,9 @@ Each morning, from the state every world ended yesterday with, each intervention
 evaluated (:mod:`sim.strategies.triggers`); activations start, run and expire per world; their
 one-off effects are applied (a meeting restores commitment and brings parties back to the table;
 separation costs the party commitment) and their running effects are gathered in a
-:class:`Modifiers` that the day's phases read. Costs accrue while the truce has not collapsed.
+:class:`Modifiers` that the day's phases read. Costs accrue while the truce has not collapsed: running costs (per day active) grow
+with the days it holds, one-off costs (per activation) are kept apart so reports can tell them
+apart.
 No random numbers are drawn here, so a strategy never shifts another mechanism's stream.
 """
 
@@ -56,7 +58,8 @@ class InterventionEngine:
         self.ties = np.broadcast_to(params.ties, (n, *params.ties.shape)).copy()
         self.capability = np.broadcast_to(params.spoiler_capability,
                                           (n, params.n_spoilers)).copy()
-        self.cost = np.zeros(n)
+        self.cost = np.zeros(n)  # per world: one-off plus running costs
+        self.cost_one_off = np.zeros(n)  # the part paid per activation
         self.n = n
         self._base = self._modifiers(np.zeros((len(self.items), n), dtype=bool))
         for value in vars(self._base).values():  # shared from day to day: never modified
@@ -76,6 +79,7 @@ class InterventionEngine:
         for k, c in enumerate(self.items):
             self.cost += (fired[k] * c.iv.cost_per_activation + active[k] * c.iv.cost_per_day) \
                 * alive
+            self.cost_one_off += fired[k] * c.iv.cost_per_activation * alive
             self._one_off(c, k, fired[k], active[k], state)
         return self._modifiers(active) if active.any() else self._base
 

@@ -1,9 +1,9 @@
 """Standard strategies, usable by name from any scenario (a scenario's own take precedence).
 
 They name no actors: defaults pick them (the most legitimate mediator, all guarantors, every
-party tied to a spoiler), so they apply to any scenario. Costs are in "effort points": one point
-is one day of a minor diplomatic effort; values are assumptions, for comparing strategies
-with each other, not money.
+party tied to a spoiler), so they apply to any scenario. Costs are in "effort points"
+(:data:`EFFORT_POINT` says what one is); values are assumptions, for comparing strategies with
+each other, not money.
 """
 
 from __future__ import annotations
@@ -22,6 +22,14 @@ from sim.interventions_schema import (
     Trigger,
 )
 from sim.schema import Scenario, Strategy
+
+EFFORT_POINT = (
+    "One effort point is one day of a standing diplomatic effort, such as the standard "
+    "monitoring mission; one-off acts are priced on the same scale (an urgent meeting 5 points, "
+    "a leaders' call 3). One-off costs are paid per activation, running costs per day an "
+    "intervention is active and only while the truce holds. Points compare options with each "
+    "other; they are not money."
+)
 
 TROUBLE = Trigger(when=Metric.VIOLATIONS_7D, threshold=4, cooldown_days=14, budget=4)
 
