@@ -18,7 +18,6 @@ The report (:mod:`sim.sweep.report`) says all this in plain words first (:mod:`s
 
 from __future__ import annotations
 
-import json
 import math
 import warnings
 from dataclasses import dataclass, field

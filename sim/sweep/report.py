@@ -11,8 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.sweep.analyze import BOOTSTRAP, GOOD_ENOUGH, MAIN_MEASURE, SweepAnalysis, \
-    lower_is_better
+from sim.sweep.analyze import BOOTSTRAP, GOOD_ENOUGH, MAIN_MEASURE, SweepAnalysis, lower_is_better
 from sim.sweep.words import GLOSSARY, index_words, outcome_words, parameter_words
 
 MAX_TICKS = 5  # per axis: labels such as "0.275" stay apart on a 4-inch panel
