@@ -156,10 +156,13 @@ def analyze(
 ):
     """Which parameters matter, and which strategy wins where: indices, plots, a report.
 
-    Sobol designs give first-order and total Sobol indices, Morris designs mu* and sigma,
-    grid and LHS designs the delta moment-independent measure and first-order indices, each
-    with a 95% bootstrap interval (SALib). Writes report.md, report.html, sensitivity.csv,
-    conditions.csv and plots.
+    The report answers in plain words first: which parameter matters most for the outcome,
+    where each strategy is the best, and which is the best value for its cost (the cheapest
+    that gets 90% of the best gain over the baseline). The details follow: Sobol designs give
+    first-order and total Sobol indices (S1, ST), Morris designs mu* and sigma, grid and LHS
+    designs a first-order index (S1, the correlation ratio from binned means), each with a 95%
+    bootstrap interval; PRIM boxes say where each strategy wins. Writes report.md,
+    report.html, sensitivity.csv, conditions.csv, analysis.json and two plots.
 
     Examples:
 
@@ -169,7 +172,8 @@ def analyze(
 
         trucesim analyze out/sobol --strategies baseline,urgent_meeting,pressure --out out/r2
     """
-    from sim.sweep.analyze import AnalysisError, analyse_sweep, write_analysis
+    from sim.sweep.analyze import AnalysisError, analyse_sweep
+    from sim.sweep.report import write_analysis
 
     try:
         names = [s.strip() for s in strategies.split(",") if s.strip()] if strategies else None

@@ -48,15 +48,22 @@ def story(
     days: DaysOption = None,
     set_: SetOption = None,
     fmt: FormatOption = Format.TABLE,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Tell every day with events instead of the summary and the days that "
+        "matter.")] = False,
 ):
-    """Tell one world day by day in plain language: who did what to whom, and why.
+    """Tell one world in plain language: who did what to whom, and why.
 
-    The same seed and world always tell the same story; `--format json` prints the structured
-    event log instead.
+    First a summary (how long the truce held, what ended it, the turning points), then the
+    days that matter, with runs of ordinary days folded into one line; `--full` tells every
+    day. The same seed and world always tell the same story; `--format json` prints the
+    structured event log instead.
 
     Examples:
 
         trucesim story scenarios/syria_2016.yaml --seed 1
+
+        trucesim story scenarios/syria_2016.yaml --seed 1 --full
 
         trucesim story scenarios/lakeland_teaching.yaml --strategy monitors --world 12
 
@@ -71,7 +78,7 @@ def story(
         print(json.dumps({"heading": told.heading, "day_collapse": told.day_collapse,
                           "events": [e.as_dict() for e in told.events]}, indent=1))
     else:
-        out.print(told.text, markup=False, highlight=False, end="")
+        out.print(told.full_text if full else told.text, markup=False, highlight=False, end="")
 
 
 def _default_role(scn) -> str | None:

@@ -1,9 +1,12 @@
-"""One world told day by day in plain language, from the event log (:mod:`sim.events`).
+"""One world told in plain language, from the event log (:mod:`sim.events`).
 
 ``tell(scenario, strategy, seed, world)`` runs world ``world`` of seed ``seed`` (the same world
-as in ``trucesim run`` with that seed) with its events logged, and :func:`narrate` turns the
-log into lines such as "Day 52 (19 Apr 2016): Nusra Front attacks the Syrian government;
-the Syrian government blames the opposition for it; ...". Same seed, same world: same story.
+as in ``trucesim run`` with that seed) with its events logged. Its :attr:`Story.text` gives a
+summary first (how long the truce held, what ended it, the turning points) and then the days
+that matter, with runs of ordinary days folded (:mod:`sim.story_digest`); its
+:attr:`Story.full_text` tells every day, as :func:`narrate` does: "Day 52 (19 Apr 2016): Nusra
+Front attacks the Syrian government; the Syrian government blames the opposition for it; ...".
+Same seed, same world: same story.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 
 from sim.events import Event, What
 from sim.schema import ActorKind, Scenario
+from sim.story_digest import Digest
 
 INTERVENTION_TEXT = {
     "mediation_meeting": "{who} call{s} an urgent meeting",
@@ -37,16 +41,26 @@ TRIGGER_TEXT = {
 
 @dataclass
 class Story:
-    """A narrated world: its heading, its lines, and the log it was told from."""
+    """A narrated world: its heading, its summary, the days that matter, every day's line,
+    and the log it was told from."""
 
     heading: str
+    summary: list[str]
     lines: list[str]
+    full_lines: list[str]
     events: list[Event]
     day_collapse: int | None
 
     @property
     def text(self) -> str:
-        return "\n".join([self.heading, "", *self.lines]) + "\n"
+        """The summary, then the days that matter (ordinary days folded)."""
+        return "\n".join([self.heading, "", *self.summary, "", "The days that matter:",
+                          *self.lines, "", "(`trucesim story --full` tells every day.)"]) + "\n"
+
+    @property
+    def full_text(self) -> str:
+        """Every day with events, one line each (quiet stretches folded)."""
+        return "\n".join([self.heading, "", *self.full_lines]) + "\n"
 
 
 def _short(name: str) -> str:
@@ -61,8 +75,8 @@ def _join(names: list[str]) -> str:
 class Narrator:
     """Turns events into sentences, with the scenario's actor names."""
 
-    def __init__(self, scn: Scenario):
-        self.scn = scn
+    def __init__(self, scn: Scenario, brief: bool = False):
+        self.scn, self.brief, self._pressed = scn, brief, set()
         self.names = {a.id: _short(a.name) for a in scn.actors}
         self.brokers = [a for a in scn.actors if a.kind is ActorKind.BROKER]
         self._say: dict[What, Callable[[Event], str | None]] = {
@@ -73,6 +87,10 @@ class Narrator:
             What.TALKS: self._talks, What.AGREEMENT: lambda e: "every issue is agreed at the talks",
             What.STATUS: self._status,
         }
+
+    def restart(self) -> None:
+        """Forget which parties' pressers were named (brief mode names them once)."""
+        self._pressed.clear()
 
     def name(self, ids: str) -> str:
         return _join([self.names.get(i, i) for i in ids.split(",")]) if ids else "someone"
@@ -105,6 +123,9 @@ class Narrator:
         return None  # a violation that was seen: the violation itself is told
 
     def _pressure(self, e: Event) -> str:
+        if self.brief and e.target in self._pressed:  # named in full the first time only
+            return f"the brokers press {self.name(e.target)}"
+        self._pressed.add(e.target)
         pressing = [b.name for b in self.brokers
                     if b.relations.leverage.get(e.target, 0.0) > 0
                     and b.relations.bias.get(e.target, 0.0) < 1.0]
@@ -202,5 +223,7 @@ def tell(scn: Scenario, strategy: str = "baseline", seed: int = 0, world: int = 
     heading = (f"{scn.meta.name} — strategy {strategy}, seed {seed}, world {world}: "
                f"{model.params.horizon} days from {_date(scn.meta.start_date, 0)}")
     collapse = int(model.state.day_collapse[0])
-    return Story(heading, narrate(events, scn, model.params.horizon), events,
+    digest = Digest(Narrator(scn, brief=True), events, model.params.horizon)
+    return Story(heading, digest.summary(), digest.days(),
+                 narrate(events, scn, model.params.horizon), events,
                  collapse if collapse >= 0 else None)

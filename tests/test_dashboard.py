@@ -202,6 +202,22 @@ def settings_text(page) -> str:
     return page.locator(".trucesim-settings").inner_text()
 
 
+STATE_IS = """([seed, day, ensemble]) => {
+    const hook = document.querySelector('.trucesim-state');
+    if (!hook) return false;
+    const d = hook.dataset;
+    return +d.seed === seed && (day === null || +d.day === day) && +d.ensemble >= ensemble;
+}"""
+
+
+def wait_for_state(page, seed: int, day: int | None = None, ensemble: int = 0,
+                   timeout_s: float = 90) -> None:
+    """Wait until the page's state hook shows the live world of ``seed`` (on ``day``) with at
+    least ``ensemble`` ensemble worlds run for it: state that only grows, unlike the ensemble's
+    text, which a busy test could look for after the page had passed it."""
+    page.wait_for_function(STATE_IS, arg=[seed, day, ensemble], timeout=timeout_s * 1000)
+
+
 def rendered_images(page) -> int:
     return page.evaluate("Array.from(document.images).filter(i => i.complete && "
                          "i.naturalWidth > 100).length")
@@ -223,10 +239,10 @@ def test_dashboard_in_headless_chromium(server):
             settings = page.locator(".trucesim-settings")
             expect(settings).to_contain_text("Day 0 of 240 · strategy baseline · seed 0",
                                              timeout=90_000)
-            # let the first ensemble finish: its thread competes with the server for the GIL,
-            # and once (a full suite on 2 cores) the seed typed below did not reach the model
-            # before Reset did
-            expect(page.get_by_text("ensemble: 1,024 of")).to_be_visible(timeout=60_000)
+            # let the first ensemble block finish: its thread competes with the server for the
+            # GIL, and once (a full suite on 2 cores) the seed typed below did not reach the
+            # model before Reset did
+            wait_for_state(page, seed=0, day=0, ensemble=BLOCK)
             # the controls change the model: a new seed and attribution error, then Reset
             before = settings_text(page)
             seed_box = page.get_by_label("seed")
@@ -244,7 +260,7 @@ def test_dashboard_in_headless_chromium(server):
             expect(settings).to_contain_text("Day 1 of 240", timeout=30_000)
             page.get_by_role("button", name="Step").click()
             expect(settings).to_contain_text("Day 2 of 240", timeout=30_000)
-            expect(page.get_by_text("ensemble: 1,024 of")).to_be_visible(timeout=60_000)
+            wait_for_state(page, seed=7, day=2, ensemble=BLOCK)
             assert rendered_images(page) >= 3
             # play mode: the mediator convenes a meeting and plays a week
             page.locator(".v-select", has_text="you play").click()

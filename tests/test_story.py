@@ -11,10 +11,11 @@ from typer.testing import CliRunner
 
 import sim
 from sim.cli import app
-from sim.events import What
+from sim.events import Event, What
 from sim.model import TruceModel
 from sim.results import world_table
-from sim.story import narrate, tell
+from sim.story import Narrator, narrate, tell
+from sim.story_digest import Digest, final_escalation
 from tests.factories import make_party, make_scenario, make_spoiler
 from tests.golden.regenerate import STORIES, story_path
 
@@ -126,6 +127,93 @@ def test_golden_story(scenario, strategy, seed, world):
     assert told.text == story_path(scenario, strategy, seed, world).read_text()
 
 
+# ---------------------------------------------------------------- the summary and the folds
+def digest_of(scn, events, horizon) -> Digest:
+    return Digest(Narrator(scn, brief=True), events, horizon)
+
+
+def test_the_summary_comes_first_and_daily_violations_fold_into_one_line():
+    scn = make_violator_scenario()
+    d = digest_of(scn, logged(scn).event_log.events, 30)
+    assert d.summary()[0] == "Held: 9 of 30 days; the truce collapsed on day 9 (10 Jan 2020)."
+    assert "The model names North as the cause because it opened the last escalation, on day 0"\
+        in d.summary()[1]
+    assert d.summary()[2] == ("Turning points: day 0: first violence (North), the last "
+                              "escalation begins (North); day 3: the truce in trouble; "
+                              "day 9: the truce collapses.")
+    days = d.days()
+    # turning days (0, 3, 9) in full; the ordinary days between them folded
+    assert [line.split(":")[0] for line in days[:-1]] == [
+        "Day 0 (1 Jan 2020)", "Days 1–2 (2–3 Jan 2020)", "Day 3 (4 Jan 2020)",
+        "Days 4–8 (5–9 Jan 2020)", "Day 9 (10 Jan 2020)"]
+    assert days[1].endswith("North breaks the truce twice.")
+    assert days[3].endswith("North breaks the truce daily.")
+    assert days[-1] == "The truce held 9 days."
+
+
+def make_spoiler_opened_collapse():
+    """A hand-made log: raiders attack south on day 0; north and south then violate every day
+    from day 1; the truce collapses on day 25, put down to raiders (it opened the escalation)."""
+    scn = make_misattribution_scenario(horizon=40)
+    events = [Event(0, 0, What.ATTACK, "raiders", "south")]
+    for day in range(1, 26):
+        events += [Event(day, 0, What.VIOLATION, "north", why="choice", commitment=0.5),
+                   Event(day, 0, What.VIOLATION, "south", "north", why="retaliation",
+                         trust=0.2, commitment=0.5)]
+    events.append(Event(25, 0, What.STATUS, "raiders", detail="collapsed",
+                        why="sustained_violence"))
+    return scn, events
+
+
+def test_a_collapse_put_down_to_a_long_silent_spoiler_is_explained():
+    scn, events = make_spoiler_opened_collapse()
+    assert final_escalation(events, scn, 25).opener == "raiders"
+    ending = digest_of(scn, events, 40).summary()[1]
+    assert ending.startswith("What ended it: sustained violence (10 days with violations "
+                             "within 14). The model names Raiders as the cause because it "
+                             "opened the last escalation, on day 0 (1 Jan 2020)")
+    assert ("In the 26 days from then to the collapse, Raiders attacked on 1 day, North broke "
+            "the truce on 25 days, South broke the truce on 25 days." in ending)
+    assert "Raiders's own last act was on day 0, 25 days before the collapse" in ending
+
+
+def test_a_quiet_spell_of_quiet_days_reset_days_starts_a_new_escalation():
+    scn, events = make_spoiler_opened_collapse()  # incidents on days 0-25
+    assert scn.truce.quiet_days_reset == 7
+    six_quiet = [Event(32, 0, What.VIOLATION, "south", why="choice")]  # days 26-31 quiet
+    esc = final_escalation(events + six_quiet, scn, 32)
+    assert (esc.first_day, esc.opener, esc.acts["south"]) == (0, "raiders", 26)
+    seven_quiet = [Event(33, 0, What.VIOLATION, "south", why="choice")]  # days 26-32 quiet
+    esc = final_escalation(events + seven_quiet, scn, 33)
+    assert (esc.first_day, esc.opener, esc.acts) == (33, "south", {"south": 1})
+
+
+@pytest.mark.parametrize("scenario,strategy", [("syria_2016.yaml", "baseline"),
+                                               ("syria_2016.yaml", "monitoring"),
+                                               ("lakeland_teaching.yaml", "baseline")])
+def test_the_story_names_the_same_cause_as_the_results(scenario, strategy):
+    """Every collapsed world of a batch: the escalation the story finds in the log was opened
+    by the actor in the ``collapse_cause`` column, and the summary names it."""
+    scn = sim.load(ROOT / "scenarios" / scenario)
+    n = 32
+    model = TruceModel(scn, n, 5, strategy, log_worlds=list(range(n))).run()
+    table = world_table(model, 0, 5, "h", strategy)
+    checked = 0
+    for w, row in table.iterrows():
+        if row["day_collapse"] < 0:
+            continue
+        events = model.event_log.of_world(w)
+        d = digest_of(scn, events, model.params.horizon)
+        named = Narrator(scn).names[row["collapse_cause"]]
+        assert f"The model names {named}" in d.summary()[1] or f"{named} withdrew" in \
+            d.summary()[1], (w, d.summary())
+        if row["collapse_mode"] == "sustained_violence":
+            esc = final_escalation(events, scn, int(row["day_collapse"]))
+            assert esc.opener == row["collapse_cause"], w
+            checked += 1
+    assert checked >= 5  # enough collapses in 32 worlds for the check to mean something
+
+
 def test_same_seed_same_story_other_seed_other_story():
     scn = sim.load(SYRIA)
     a, b, c = (tell(scn, "baseline", s, 0, days=200).text for s in (5, 5, 6))
@@ -141,7 +229,12 @@ def trucesim(*args):
 def test_story_command_prints_the_story_and_its_log():
     text = trucesim("story", SYRIA, "--seed", 1, "--days", 120)
     assert text.exit_code == 0, text.output
-    assert text.stdout == tell(sim.load(SYRIA), "baseline", 1, 0, days=120).text
+    told = tell(sim.load(SYRIA), "baseline", 1, 0, days=120)
+    assert text.stdout == told.text and text.stdout.splitlines()[2].startswith("Held: ")
+    full = trucesim("story", SYRIA, "--seed", 1, "--days", 120, "--full")
+    assert full.stdout == told.full_text
+    assert told.full_lines == narrate(told.events, sim.load(SYRIA), 120)
+    assert len(text.stdout.split()) < len(full.stdout.split())
     as_json = trucesim("story", SYRIA, "--seed", 1, "--days", 120, "--format", "json")
     log = json.loads(as_json.stdout)
     assert {e["what"] for e in log["events"]} >= {"attack", "violation", "perceived"}

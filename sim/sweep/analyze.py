@@ -10,11 +10,14 @@
 - Strategy x conditions: at each point the strategy with the best outcome wins; for each
   strategy, PRIM (Friedman & Fisher 1999, the peeling step) finds a box of parameter values in
   which it wins most often — scenario discovery in the sense of Bryant & Lempert (2010).
+- Best value for the cost: at each point, the cheapest strategy (mean intervention cost per
+  world) among those that reach ``GOOD_ENOUGH`` of the best strategy's gain over the baseline.
+
+The report (:mod:`sim.sweep.report`) says all this in plain words first (:mod:`sim.sweep.words`).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -30,6 +33,11 @@ LOWER_IS_BETTER = ("share_collapsed", "collapsed_by_", "mean_days_in_trouble",
                    "mean_intervention_cost", "share_walked_out")
 MAIN_MEASURE = {"sobol": "ST", "morris": "mu_star", "grid": "S1", "lhs": "S1"}
 BOOTSTRAP = 200  # resamples for the intervals; SALib's default is 100
+COST = "mean_intervention_cost"
+BASELINE = "baseline"
+# "as good as the best" for the value winner: 90% of the best gain over the baseline (a policy
+# choice, not a statistical one: within 10% a cheaper option is worth naming)
+GOOD_ENOUGH = 0.9
 
 
 class AnalysisError(Exception):
@@ -55,20 +63,60 @@ class SweepAnalysis:
     def parameters(self) -> list[str]:
         return [u["column"] for u in self.manifest["uncertainties"]]
 
+    @property
+    def horizon(self) -> int:
+        return int(self.manifest["horizon_days"])
+
     def headline(self) -> list[str]:
-        """A few sentences: which parameters matter most, which strategy wins where."""
-        m = self.manifest
-        measure = MAIN_MEASURE[m["design"]["kind"]]
+        """Plain sentences first (which parameter matters most, which strategy wins where, the
+        best value for the cost), then the ranking with its index."""
+        from sim.sweep.words import index_words, outcome_words, parameter_words
+
+        m, measure = self.manifest, MAIN_MEASURE[self.manifest["design"]["kind"]]
         lines = [(f"{m['experiment']['name']}: {m['n_points']} points x "
                   f"{len(m['strategies'])} strategies x {m['worlds']:,} worlds")]
+        said = outcome_words(self.outcome, self.horizon)
+        if len(self.ranking):
+            top = self.ranking.iloc[0]
+            what = parameter_words(self.paths[top.parameter])
+            lines.append(f"What matters most for {said}: {top.parameter}"
+                         + (f" ({what})" if what else "") + ": "
+                         + index_words(measure, top.score) + ".")
+        lines += [f"{r.strategy} {self.where_words(r)}" for r in self.conditions.itertuples()]
+        return lines + self.value_lines() + [self.ranking_line()] + self.notes
+
+    def ranking_line(self) -> str:
+        """The ranking with its index, for specialists."""
+        measure = MAIN_MEASURE[self.manifest["design"]["kind"]]
         ranked = ", ".join(f"{r.parameter} ({measure} {r.score:.2f})"
                            for r in self.ranking.itertuples())
-        lines.append(f"parameters that matter most for {self.outcome}, by mean {measure} over "
-                     f"strategies: {ranked}")
-        for r in self.conditions.itertuples():
-            lines.append(f"{r.strategy}: best at {r.points_won} of {m['n_points']} points"
-                         + (f"; mostly where {r.box}" if r.box else ""))
-        return lines + self.notes
+        return (f"parameters that matter most for {self.outcome}, by mean {measure} over "
+                f"strategies: {ranked}")
+
+    @property
+    def paths(self) -> dict[str, str]:
+        return {u["column"]: u["path"] for u in self.manifest["uncertainties"]}
+
+    def where_words(self, r) -> str:
+        """Where one strategy (a row of ``conditions``) gives the best outcome, in words."""
+        n = self.manifest["n_points"]
+        if r.points_won == 0:
+            return "is never the best"
+        if r.points_won == n:
+            return f"is the best everywhere (all {n} points)"
+        where = f", mostly where {r.box}" if r.box and r.box != "anywhere" else ""
+        return f"is the best at {r.points_won} of {n} points{where}"
+
+    def value_lines(self) -> list[str]:
+        """Who is the best value for the cost, in words (nothing if costs are not stored)."""
+        if "points_best_value" not in self.conditions:
+            return []
+        n = self.manifest["n_points"]
+        won = [f"{r.strategy} at {r.points_best_value} of {n} points"
+               for r in self.conditions.itertuples() if r.points_best_value]
+        return [f"Best value for the cost (the cheapest strategy that gets at least "
+                f"{GOOD_ENOUGH:.0%} of the best strategy's gain over the {BASELINE}): "
+                + "; ".join(won) + "."]
 
 
 def analyse_sweep(folder: str | Path, outcome: str = "rmst_days",
@@ -217,21 +265,43 @@ def winners(table: pd.DataFrame, outcome: str) -> pd.Series:
     return best.map(names)
 
 
+def value_winners(table: pd.DataFrame, outcome: str) -> pd.Series | None:
+    """At each point, the cheapest strategy among those whose gain over the baseline reaches
+    ``GOOD_ENOUGH`` of the best gain; the baseline where no strategy gains. None when the
+    table has no costs or no baseline. Ties go to the strategy listed first."""
+    if COST not in table.columns or BASELINE not in set(table["strategy"]):
+        return None
+    order = list(dict.fromkeys(table.sort_values("strategy_index")["strategy"]))
+    wide = table.pivot(index="point", columns="strategy", values=outcome)[order]
+    cost = table.pivot(index="point", columns="strategy", values=COST)[order]
+    gain = wide.sub(wide[BASELINE], axis=0) * (-1 if lower_is_better(outcome) else 1)
+    good = gain.ge(GOOD_ENOUGH * gain.max(axis=1).clip(lower=0), axis=0)
+    good[BASELINE] |= ~good.any(axis=1)  # undefined outcomes: nothing beats the baseline
+    return cost.where(good).idxmin(axis=1)
+
+
 def strategy_conditions(manifest: dict, design: pd.DataFrame, table: pd.DataFrame,
                         outcome: str) -> pd.DataFrame:
-    """For each strategy: points where it is best, its mean outcome, and a PRIM box."""
+    """For each strategy: points where it is best, its mean outcome and cost, a PRIM box, and
+    the points where it is the best value for the cost."""
     cols = [u["column"] for u in manifest["uncertainties"]]
     won = winners(table, outcome)
+    value = value_winners(table, outcome)
     x = design.set_index("point").loc[won.index, cols]
     rows = []
     for s in manifest["strategies"]:
         y = (won == s).to_numpy()
         box = prim(x, y) if 0 < y.sum() < len(y) else None
-        rows.append({"strategy": s, "points_won": int(y.sum()), "share_won": float(y.mean()),
-                     f"mean_{outcome}": float(table.loc[table["strategy"] == s, outcome].mean()),
-                     "box": describe_box(box, x) if box else "",
-                     "box_density": box["density"] if box else math.nan,
-                     "box_coverage": box["coverage"] if box else math.nan})
+        mine = table["strategy"] == s
+        row = {"strategy": s, "points_won": int(y.sum()), "share_won": float(y.mean()),
+               f"mean_{outcome}": float(table.loc[mine, outcome].mean()),
+               "box": describe_box(box, x) if box else "",
+               "box_density": box["density"] if box else math.nan,
+               "box_coverage": box["coverage"] if box else math.nan}
+        if value is not None:
+            row |= {"mean_cost": float(table.loc[mine, COST].mean()),
+                    "points_best_value": int((value == s).sum())}
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -305,136 +375,3 @@ def describe_box(box: dict, x: pd.DataFrame) -> str:
         elif hi < full_hi:
             parts.append(f"{c} <= {hi:.3g}")
     return " and ".join(parts) if parts else "anywhere"
-
-
-# ---- plots and report --------------------------------------------------------------------------
-
-def outcome_plot(a: SweepAnalysis, outcome: str):
-    """One panel per parameter: the outcome's mean over binned parameter values, per strategy."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    params = a.parameters
-    fig, axes = plt.subplots(1, len(params), figsize=(4.2 * len(params), 3.6), squeeze=False,
-                             sharey=True)
-    merged = a.table.merge(a.design[["point", *params]], on="point")
-    for ax, p in zip(axes[0], params):
-        bins = _bins(merged[p])
-        for s in a.manifest["strategies"]:
-            sub = merged[merged["strategy"] == s]
-            g = sub.groupby(bins.loc[sub.index], observed=True)
-            ax.plot(g[p].mean(), g[outcome].mean(), marker="o", ms=3, label=s)
-        ax.set_xlabel(p)
-        ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel(outcome)
-    axes[0][-1].legend(fontsize=8)
-    fig.suptitle(f"{outcome} against each parameter (mean over the other parameters)",
-                 fontsize=10)
-    fig.tight_layout()
-    return fig
-
-
-def _bins(v: pd.Series) -> pd.Series:
-    if v.nunique() <= 12:
-        return v
-    return pd.qcut(v, 8, duplicates="drop")
-
-
-def sensitivity_plot(a: SweepAnalysis):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    measure = MAIN_MEASURE[a.manifest["design"]["kind"]]
-    sub = a.sensitivity[(a.sensitivity["outcome"] == a.outcome)
-                        & (a.sensitivity["measure"] == measure)]
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    strategies, params = a.manifest["strategies"], a.parameters
-    width = 0.8 / len(strategies)
-    for k, s in enumerate(strategies):
-        rows = sub[sub["strategy"] == s].set_index("parameter").reindex(params)
-        ax.bar(np.arange(len(params)) + k * width, rows["value"], width,
-               yerr=rows["conf95"].fillna(0), capsize=2, label=s)
-    ax.set_xticks(np.arange(len(params)) + 0.4 - width / 2, params)
-    ax.set_ylabel(f"{measure} of {a.outcome}")
-    ax.legend(fontsize=8)
-    ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    return fig
-
-
-def report_blocks(a: SweepAnalysis) -> list[tuple]:
-    m = a.manifest
-    measure = MAIN_MEASURE[m["design"]["kind"]]
-    about = (f"{m['n_points']} points ({m['design']['kind']} design) x "
-             f"{len(m['strategies'])} strategies x {m['worlds']:,} worlds, "
-             f"{m['horizon_days']} days, root seed {m['root_seed']}; "
-             f"scenario `{m['scenario']['name']}`.")
-    blocks: list[tuple] = [("h1", f"Sweep: {m['experiment']['name']}"), ("p", about)]
-    blocks += [("h2", "Which parameters matter"), ("p", a.headline()[1] + ".")]
-    sub = a.sensitivity[a.sensitivity["outcome"] == a.outcome]
-    head = ["strategy", "parameter", *sorted(sub["measure"].unique())]
-    rows = []
-    for (s, p), g in sub.groupby(["strategy", "parameter"], sort=False):
-        cells = {r.measure: f"{r.value:.3f} ± {r.conf95:.3f}" for r in g.itertuples()}
-        rows.append([s, p, *[cells.get(h, "") for h in head[2:]]])
-    blocks += [("table", head, rows),
-               ("p", (f"Indices of `{a.outcome}` with the half-width of a 95% bootstrap "
-                      f"interval ({BOOTSTRAP} resamples); the ranking uses {measure}.")),
-               ("img", "sensitivity.png", f"{measure} of {a.outcome} by parameter")]
-    best = "lowest" if lower_is_better(a.outcome) else "highest"
-    blocks += [("h2", "Which strategy wins where"),
-               ("p", (f"At each point the strategy with the {best} `{a.outcome}` wins; the "
-                      "conditions are a PRIM box (density: share of the box's points the "
-                      "strategy wins; coverage: share of its wins inside).")),
-               ("table", ["strategy", "points won", f"mean {a.outcome}", "where it wins",
-                          "density", "coverage"],
-                [[r.strategy, f"{r.points_won} ({r.share_won:.0%})",
-                  f"{getattr(r, f'mean_{a.outcome}'):.3g}", r.box or "-",
-                  "-" if math.isnan(r.box_density) else f"{r.box_density:.0%}",
-                  "-" if math.isnan(r.box_coverage) else f"{r.box_coverage:.0%}"]
-                 for r in a.conditions.itertuples()]),
-               ("img", "outcome_vs_parameters.png", f"{a.outcome} against each parameter")]
-    if a.notes:
-        blocks += [("h2", "Notes"), ("ul", a.notes)]
-    return blocks
-
-
-def write_analysis(a: SweepAnalysis, out_dir: str | Path) -> list[Path]:
-    """Write report.md, report.html, sensitivity.csv, conditions.csv, analysis.json and plots."""
-    from sim.report import to_html, to_markdown
-    from sim.results import _atomic_write
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    figs = {"sensitivity.png": sensitivity_plot(a),
-            "outcome_vs_parameters.png": outcome_plot(a, a.outcome)}
-    blocks = report_blocks(a)
-    summary = {"outcome": a.outcome, "ranking": a.ranking.to_dict("records"),
-               "conditions": a.conditions.to_dict("records"), "notes": a.notes}
-    files = {
-        "report.md": lambda p: Path(p).write_text(to_markdown(blocks)),
-        "report.html": lambda p: Path(p).write_text(to_html(blocks)),
-        "sensitivity.csv": lambda p: a.sensitivity.to_csv(p, index=False),
-        "conditions.csv": lambda p: a.conditions.to_csv(p, index=False),
-        "analysis.json": lambda p: Path(p).write_text(json.dumps(summary, indent=1,
-                                                                 default=_json) + "\n"),
-    }
-    for name, fig in figs.items():
-        _atomic_write(out / name, lambda p, fig=fig: fig.savefig(p, format="png", dpi=110))
-    for name, write in files.items():
-        _atomic_write(out / name, write)
-    import matplotlib.pyplot as plt
-
-    for fig in figs.values():
-        plt.close(fig)
-    return [out / n for n in [*files, *figs]]
-
-
-def _json(x):
-    if isinstance(x, float) and math.isnan(x):
-        return None
-    return float(x) if isinstance(x, np.floating) else str(x)

@@ -260,22 +260,34 @@ def WorldView(model):
 def EnsembleView(model):
     """Fills in as blocks of worlds finish, in a thread of this session."""
     update_counter.get()
-    collapse, set_collapse = solara.use_state(np.zeros(0, dtype=np.int32))
+    empty = np.zeros(0, dtype=np.int32)
+    ran, set_ran = solara.use_state((0, empty))  # (id of the model it was run for, days)
 
     def work(cancel):
-        done = np.zeros(0, dtype=np.int32)
-        set_collapse(done)
+        done = empty
+        set_ran((id(model), done))
         for block in range(ENSEMBLE_BLOCKS):
             if cancel.is_set():
                 return
             done = np.concatenate([done, run_block(model, block)])
-            set_collapse(done)
+            set_ran((id(model), done))
 
     solara.use_thread(work, dependencies=[id(model)])
+    collapse = ran[1] if ran[0] == id(model) else empty  # not a former model's worlds
     with solara.Column():
         solara.FigureMatplotlib(survival_figure(collapse, model.params.horizon, model.day),
                                 format="png")
         solara.Text(f"ensemble: {len(collapse):,} of {ENSEMBLE_BLOCKS * BLOCK:,} worlds run")
+        StateHook(model, len(collapse))
+
+
+def StateHook(model, ensemble: int):
+    """A hidden element whose data attributes give the page's state (for tests and scripts):
+    the live world's day and seed, and how many ensemble worlds have run for it. Tests wait on
+    these values, which only grow for a given model, rather than on a transient text."""
+    return solara.v.Html(tag="div", class_="trucesim-state", style_="display: none",
+                         attributes={"data-day": str(model.day), "data-seed": str(model.streams.seed),
+                                     "data-ensemble": str(ensemble)}, children=[""])
 
 
 def settings_line(model) -> str:
