@@ -25,6 +25,14 @@ def survival_plot(worlds: pd.DataFrame, path, title: str | None = None,
         title: figure title (default: a generic one).
         horizon: right end of the x axis (default: the longest survival time).
     """
+    fig = survival_figure(worlds, title, horizon)
+    fig.savefig(path, format="png", metadata=PNG_METADATA)
+    return path
+
+
+def survival_figure(worlds: pd.DataFrame, title: str | None = None,
+                    horizon: int | None = None) -> Figure:
+    """The figure :func:`survival_plot` saves (a notebook shows it as it is)."""
     fig = Figure(figsize=(8, 5), dpi=120)
     ax = fig.subplots()
     for i, (name, g) in enumerate(worlds.groupby("strategy", sort=False, observed=True)):
@@ -33,8 +41,7 @@ def survival_plot(worlds: pd.DataFrame, path, title: str | None = None,
         kmf.plot_survival_function(ax=ax, ci_show=True, color=f"C{i % 10}", linewidth=1.6)
     _dress(ax, title, horizon or int(worlds["survival_days"].max()))
     fig.tight_layout()
-    fig.savefig(path, format="png", metadata=PNG_METADATA)
-    return path
+    return fig
 
 
 def _dress(ax, title: str | None, horizon: int) -> None:
