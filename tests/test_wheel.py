@@ -138,11 +138,11 @@ def test_run_by_name_writes_results_in_the_current_folder(installed):
 
 def test_compare_by_name(installed):
     done = trucesim(installed, "trucesim", "compare", "validation/spoilers", "--strategies",
-                    "standard", "--worlds", "200", "--seed", "1", "--workers", "1",
-                    "--format", "json")
+                    "all", "--worlds", "200", "--seed", "1", "--workers", "1", "--format", "json")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["strategies"].keys() >= {"baseline"}
-    assert len(json.loads(done.stdout)["results"]) > 1
+    summary = json.loads(done.stdout)
+    assert summary["scenario"] == "Spoilers of a ceasefire" and summary["worlds"] == 200
+    assert [r["strategy"] for r in summary["results"]] == ["baseline", "induce_spoiler"]
 
 
 def test_validate_quick(installed):
