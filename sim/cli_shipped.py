@@ -32,7 +32,7 @@ def scenarios(
 
         trucesim sweep syria_guarantors_grid --workers 2
 
-        cp "$(trucesim scenarios --paths | grep -o '/.*syria_2016.yaml')" my_case.yaml
+        trucesim scenarios --paths    # where each file is installed, to copy and edit
     """
     from sim.cli import out
     from sim.shipped import EXPERIMENTS, SCENARIOS
