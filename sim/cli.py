@@ -26,7 +26,8 @@ app = typer.Typer(
     add_completion=False, no_args_is_help=True, rich_markup_mode="markdown",
     help="**trucesim**: simulate how long a truce survives, and why it fails.\n\n"
          "Examples:\n\n"
-         "    trucesim run scenarios/syria_2016.yaml --worlds 2000 --seed 1\n\n"
+         "    trucesim scenarios\n\n"
+         "    trucesim run syria_2016 --worlds 2000 --seed 1\n\n"
          "    trucesim compare scenarios/syria_2016.yaml --strategies all --out out/cmp\n\n"
          "    trucesim new my_truce.yaml\n\n"
          "    trucesim check scenarios/*.yaml\n\n"
@@ -63,6 +64,7 @@ def _budget_or_fail(memory: str | None):
         return budget(memory)
     except ValueError as exc:
         _fail([str(exc)])
+SCENARIO_HELP = "Scenario file (YAML), or a shipped scenario's name (`trucesim scenarios`)."
 
 
 def _load_or_fail(scenario: Path, overrides: list[str] | None):
@@ -137,11 +139,11 @@ def _say(lines: list[str]) -> None:
 
 def _is_experiment_file(path: Path) -> bool:
     """Experiment files have a top-level `experiment:` key; scenario files never do."""
-    from sim.scenario import parse_yaml, read_text
+    from sim.scenario import find, parse_yaml, read_text
     from sim.sweep.experiment import is_experiment
 
-    try:
-        return is_experiment(parse_yaml(read_text(path), str(path))[1])
+    try:  # a shipped experiment's name, too
+        return is_experiment(parse_yaml(read_text(find(path, "experiments")), str(path))[1])
     except ScenarioError:
         return False  # let the scenario loader report it
 
@@ -175,7 +177,7 @@ def _progress(total: int) -> Progress:
 
 @app.command()
 def run(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    scenario: Annotated[Path, typer.Argument(help=SCENARIO_HELP)],
     strategy: Annotated[str, typer.Option(help="Strategy name from the scenario.")] = "baseline",
     worlds: Annotated[int, typer.Option(min=1, max=10_000_000, help="Worlds to run.")] = 1000,
     days: DaysOption = None,
@@ -292,7 +294,7 @@ def _strategy_list(spec: str, scn, scenario: Path) -> list[str]:
 
 @app.command()
 def compare(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    scenario: Annotated[Path, typer.Argument(help=SCENARIO_HELP)],
     strategies: Annotated[str, typer.Option(
         help="Comma-separated strategy names; 'all' (the scenario's own) or 'standard' (the "
              "library's, usable with any scenario). The baseline is always included.")
@@ -390,9 +392,9 @@ def print_comparison(cmp) -> None:
 
 
 # commands defined in their own modules (they import `app` helpers from here)
-from sim import cli_author, cli_sweep, cli_teach, cli_valid
+from sim import cli_author, cli_shipped, cli_sweep, cli_teach, cli_valid
 
-for _commands in (cli_sweep, cli_valid, cli_teach, cli_author):
+for _commands in (cli_sweep, cli_valid, cli_teach, cli_author, cli_shipped):
     _commands.register(app)
 
 

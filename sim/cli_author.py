@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli import SetOption, _fail, _load_or_fail, out
+from sim.cli import SCENARIO_HELP, SetOption, _fail, _load_or_fail, out
 
 
 def new(
@@ -41,7 +41,7 @@ def new(
 
 
 def show(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    scenario: Annotated[Path, typer.Argument(help=SCENARIO_HELP)],
     set_: SetOption = None,
     defaults_only: Annotated[bool, typer.Option(
         "--defaults", help="Show only the values the file leaves to the defaults.")] = False,
@@ -55,9 +55,10 @@ def show(
 
         trucesim show scenarios/syria_2016.yaml --defaults
     """
-    from sim.scenario import _line_of, parse_yaml, read_text
+    from sim.scenario import _line_of, find, parse_yaml, read_text
 
     scn = _load_or_fail(scenario, set_)
+    scenario = find(scenario)  # a shipped name reads the shipped file
     doc, raw = parse_yaml(read_text(scenario), str(scenario))
     sources = scn.sources
     rows = []
@@ -114,7 +115,7 @@ def _text(value: Any) -> str:
 
 
 def strategies(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    scenario: Annotated[Path, typer.Argument(help=SCENARIO_HELP)],
 ):
     """List the strategies you can compare on a scenario: its own and the standard library's,
     with what each does, when its interventions fire and what they cost.

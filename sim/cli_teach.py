@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from sim.cli import (
+    SCENARIO_HELP,
     DaysOption,
     Format,
     FormatOption,
@@ -41,7 +42,7 @@ def _check_strategy(scn, strategy: str, scenario: Path) -> None:
 
 
 def story(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    scenario: Annotated[Path, typer.Argument(help=SCENARIO_HELP)],
     strategy: StrategyOption = "baseline",
     seed: SeedOption = 0,
     world: WorldOption = 0,
@@ -145,7 +146,7 @@ def _read_choice(game, lines) -> list[int]:
 
 
 def play(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    scenario: Annotated[Path, typer.Argument(help=SCENARIO_HELP)],
     role: Annotated[str | None, typer.Option(
         help="Broker id you play (default: the most legitimate mediator).")] = None,
     seed: SeedOption = 0,
@@ -205,7 +206,7 @@ def _free(host: str, port: int) -> bool:
 
 
 def viz(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    scenario: Annotated[Path, typer.Argument(help=SCENARIO_HELP)],
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8765,
     host: Annotated[str, typer.Option(
         help="Address to bind; the default serves this machine only.")] = "127.0.0.1",
@@ -223,10 +224,11 @@ def viz(
     _load_or_fail(scenario, set_)  # bad input: the file's problems, exit 2, before serving
     if not _free(host, port):
         _fail([f"--port: {host}:{port} is in use; choose another with --port"])
+    from sim.scenario import find
     from sim.viz.dashboard import serve
 
     out.print(f"dashboard: http://{host}:{port}/  (Ctrl-C to stop)", highlight=False)
-    serve(scenario, host, port, set_ or [])
+    serve(find(scenario), host, port, set_ or [])  # a shipped name becomes its file
 
 
 def register(app: typer.Typer) -> None:

@@ -361,8 +361,31 @@ def read_text(path: str | Path) -> str:
                                      f"not valid UTF-8 (byte {exc.start})")]) from None
 
 
+def find(arg: str | Path, kind: str = "scenarios", base_dir: str | Path | None = None) -> Path:
+    """The file meant by a path or a shipped name (:func:`sim.shipped.resolve`); an unknown
+    name is a :class:`ScenarioError` that lists the shipped names."""
+    from sim.shipped import NotShipped, resolve
+
+    try:
+        return resolve(arg, kind, base_dir)
+    except NotShipped as exc:
+        raise ScenarioError([Problem(str(arg), None, "", None, f"cannot read file: {exc}")]) \
+            from None
+
+
 def load(path: str | Path, overrides: list[str] | None = None) -> Scenario:
-    """Load, override (``PATH=VALUE`` strings) and validate a scenario file."""
+    """Load, override (``PATH=VALUE`` strings) and validate a scenario.
+
+    Args:
+        path: a scenario file, or the name of a shipped scenario (``trucesim scenarios``);
+            a file that exists wins over a name.
+        overrides: ``PATH=VALUE`` strings, as with ``--set``.
+
+    Example:
+        >>> load("syria_2016", ["information.p_misattribution=0.1"]).information.p_misattribution
+        0.1
+    """
+    path = find(path)
     file = str(path)
     doc, data = parse_yaml(read_text(path), file)
     if overrides:

@@ -6,7 +6,13 @@ Use ``trucesim sweep EXPERIMENT --out DIR`` and ``trucesim analyze DIR``, or fro
     result = sweep(load_experiment("experiments/syria_spoilers_sobol.yaml"), "out/sweep")
     result.store.table()   # one row per (point, strategy)
     result.store.results() # the same, with each point's parameter values
+
+The package is also callable: ``sim.sweep("syria_guarantors_grid", "out/grid")`` is
+:func:`sim.api.sweep` (a name can mean this package or the API function; both work).
 """
+
+import sys
+import types
 
 from sim.sweep.experiment import Experiment, LoadedExperiment, is_experiment, load_experiment
 from sim.sweep.run import SweepResult, sweep
@@ -14,3 +20,16 @@ from sim.sweep.store import Store, StoreError
 
 __all__ = ["Experiment", "LoadedExperiment", "Store", "StoreError", "SweepResult",
            "is_experiment", "load_experiment", "sweep"]
+
+
+class _CallablePackage(types.ModuleType):
+    """``sim.sweep(...)`` calls :func:`sim.api.sweep`: importing this package binds the name
+    ``sim.sweep`` to it, and the API promises a function of that name."""
+
+    def __call__(self, *args, **kwargs):
+        from sim.api import sweep as api_sweep
+
+        return api_sweep(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallablePackage

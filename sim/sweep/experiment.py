@@ -23,6 +23,7 @@ from sim.scenario import (
     ScenarioError,
     _line_of,
     _problems_from,
+    find,
     parse_yaml,
     read_text,
     validate,
@@ -83,7 +84,8 @@ class Experiment(Strict):
     """A sweep: which scenario, what varies, how it is sampled, which strategies, how many worlds."""
 
     experiment: About
-    scenario: str = Field(min_length=1, description="Base scenario file, relative to this file.")
+    scenario: str = Field(min_length=1, description="Base scenario: a file relative to this "
+                          "one, or the name of a shipped scenario (`trucesim scenarios`).")
     uncertainties: list[Uncertainty] = Field(min_length=1, max_length=50)
     design: Design
     strategies: list[str] = Field(min_length=1, max_length=50,
@@ -132,15 +134,11 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
     Raises:
         ScenarioError: with every problem found, each with file, line and field.
     """
-    file = str(path)
-    text = read_text(path)
+    file = str(find(path, "experiments"))
+    text = read_text(file)
     doc, data = parse_yaml(text, file)
     spec = _validate(data, file, doc)
-    base = Path(file).parent / spec.scenario
-    if not base.is_file():
-        raise ScenarioError([Problem(file, _line_of(doc, ("scenario",)), "scenario",
-                                     spec.scenario, f"expected a scenario file, relative to the "
-                                     f"experiment file; there is none at {base}")])
+    base = _base_scenario(spec, file, doc)
     try:
         scn_doc, scn_data = parse_yaml(read_text(base), str(base))
         scenario = validate(scn_data, str(base), scn_doc)
@@ -153,6 +151,23 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
         raise ScenarioError(problems)
     return LoadedExperiment(spec, file, hashlib.sha256(text.encode()).hexdigest(), str(base),
                             scn_data, scenario)
+
+
+def _base_scenario(spec: Experiment, file: str, doc: Any) -> Path:
+    """The base scenario's file: a path relative to the experiment file, or a shipped name."""
+    from sim.shipped import names
+
+    try:
+        base = find(spec.scenario, "scenarios", Path(file).parent)
+    except ScenarioError:
+        base = None
+    if base is None or not base.is_file():
+        raise ScenarioError([Problem(
+            file, _line_of(doc, ("scenario",)), "scenario", spec.scenario,
+            f"expected a scenario file, relative to the experiment file, or a shipped "
+            f"scenario's name ({', '.join(names())}); there is none at "
+            f"{Path(file).parent / spec.scenario}")])
+    return base
 
 
 def _validate(data: Any, file: str, doc: Any) -> Experiment:

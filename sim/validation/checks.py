@@ -17,6 +17,7 @@ from sim import calibration
 from sim.analysis.survival import hazard_ratio
 from sim.runner import run
 from sim.scenario import load
+from sim.shipped import path_of
 from sim.validation import ipd
 from sim.validation.stats import (
     diff_of_diffs,
@@ -26,13 +27,13 @@ from sim.validation.stats import (
     share_diff,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-CEASEFIRE = ROOT / "scenarios/validation/civil_war_ceasefire.yaml"
-SETTLEMENT = ROOT / "scenarios/validation/settlement_commitment.yaml"
-SPOILERS = ROOT / "scenarios/validation/spoilers.yaml"
-SYRIA = ROOT / "scenarios/syria_2016.yaml"
-SYRIA_MONITORED = ROOT / "scenarios/syria_2016_monitored.yaml"
-IPD = ROOT / "scenarios/ipd_reduction.yaml"
+# the shipped files themselves, never a file of the same name in the current folder
+CEASEFIRE = path_of("validation/civil_war_ceasefire")
+SETTLEMENT = path_of("validation/settlement_commitment")
+SPOILERS = path_of("validation/spoilers")
+SYRIA = path_of("syria_2016")
+SYRIA_MONITORED = path_of("syria_2016_monitored")
+IPD = path_of("ipd_reduction")
 
 # the design classes of Clayton & Sticher (2021), as arms of the generic ceasefire
 MONITORED = ["information.p_verify=0.8", "information.p_false_alarm=0.01"]

@@ -44,6 +44,14 @@ def survival_plot(worlds: pd.DataFrame, path, title: str | None = None,
         horizon: right end of the x axis (default: the longest survival time).
         baseline: the reference strategy, drawn in every panel.
     """
+    fig = survival_figure(worlds, title, horizon, baseline)
+    fig.savefig(path, format="png", metadata=PNG_METADATA)
+    return path
+
+
+def survival_figure(worlds: pd.DataFrame, title: str | None = None,
+                    horizon: int | None = None, baseline: str = "baseline") -> Figure:
+    """The figure :func:`survival_plot` saves (a notebook shows it as it is)."""
     curves = _curves(worlds)
     horizon = horizon or int(worlds["survival_days"].max())
     others = [n for n in curves if n != baseline]
@@ -51,8 +59,7 @@ def survival_plot(worlds: pd.DataFrame, path, title: str | None = None,
            else _panels(curves, others, baseline, horizon))
     fig.suptitle(title or "Truce survival by strategy (Kaplan–Meier, 95% bands)")
     fig.tight_layout()
-    fig.savefig(path, format="png", metadata=PNG_METADATA)
-    return path
+    return fig
 
 
 def _draw(ax, kmf: KaplanMeierFitter, colour: str, line: str, width: float = 1.8,
