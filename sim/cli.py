@@ -333,9 +333,9 @@ def print_comparison(cmp) -> None:
 
 
 # commands defined in their own modules (they import `app` helpers from here)
-from sim import cli_sweep, cli_teach, cli_valid
+from sim import cli_cases, cli_sweep, cli_teach, cli_valid
 
-for _commands in (cli_sweep, cli_valid, cli_teach):
+for _commands in (cli_sweep, cli_valid, cli_teach, cli_cases):
     _commands.register(app)
 
 
