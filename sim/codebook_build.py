@@ -52,7 +52,7 @@ def _strategies(f: Features) -> dict[str, Any]:
                               "events": [{"day": e.day, "actor": e.actor, "action": e.action.value,
                                           "note": e.note} for e in f.record_events]}
     if late:
-        replay["interventions"] = late
+        replay["interventions"] = _late_mission(f)  # a copy: no YAML alias in the file
     return {"baseline": baseline, "as_happened": replay}
 
 
