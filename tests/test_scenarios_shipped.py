@@ -1,5 +1,7 @@
 """Every shipped scenario validates, names a source for every number, and matches its golden
-summary at a fixed seed; the Syria baseline meets its calibration targets."""
+summary at a fixed seed; the Syria baseline meets its calibration targets. The real cases of
+scenarios/cases/ (docs/codebook.md) are checked the same way at few worlds, and each runs every
+one of its strategies and compares them."""
 
 from __future__ import annotations
 
@@ -10,12 +12,22 @@ import pytest
 
 import sim
 from sim.calibration import check
+from sim.report import analyse
+from sim.runner import compare
 from sim.scenario import parse_yaml, read_text
 from sim.sources import source_problems, unsourced
-from tests.golden.regenerate import GOLDEN, golden_cases, golden_path, golden_summary
+from tests.golden.regenerate import (
+    GOLDEN,
+    case_golden_path,
+    case_golden_summary,
+    golden_cases,
+    golden_path,
+    golden_summary,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+CASES = sorted((ROOT / "scenarios" / "cases").glob("*.yaml"))
 
 
 def test_there_are_the_required_scenarios():
@@ -23,7 +35,7 @@ def test_there_are_the_required_scenarios():
     assert {"syria_2016", "two_party", "syria_2016_monitored", "lakeland_teaching"} <= names
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SCENARIOS + CASES, ids=lambda p: p.stem)
 def test_every_number_names_its_source(path):
     _, data = parse_yaml(read_text(path), str(path))
     assert unsourced(data) == []
@@ -52,6 +64,27 @@ def test_every_shipped_strategy_and_only_those_have_a_golden_summary():
     cases = golden_cases()
     assert {golden_path(*c) for c in cases} == set(GOLDEN.glob("*.json"))
     assert {s for _, s in cases} >= {"monitors", "as_happened", "inducements", "baseline"}
+
+
+def test_there_are_the_real_cases():
+    assert len(CASES) >= 6
+    assert {"syria_sep_2016", "minsk_2015", "yemen_2022"} <= {p.stem for p in CASES}
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_case_golden_summary(path):
+    expected = json.loads(case_golden_path(path).read_text())
+    assert case_golden_summary(path) == expected, "regenerate with `make golden` only if intended"
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_case_compares_its_strategies(path):
+    # 20 worlds, 60 days: the comparison machinery runs end to end on the case, as for Syria
+    scn = sim.load(path)
+    cmp = analyse(compare(scn, ["baseline", "as_happened", "monitoring"], worlds=20, seed=3,
+                          days=60), scn)
+    assert [r["strategy"] for r in cmp.summary["results"]] == ["baseline", "as_happened",
+                                                                 "monitoring"]
 
 
 @pytest.mark.slow

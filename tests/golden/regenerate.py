@@ -14,6 +14,7 @@ WORLDS, SEED = 1000, 7
 # the standard library's strategies (sim.strategies.STANDARD) run on any scenario; they are
 # pinned on the teaching scenario, which has every kind of actor they name
 STANDARD_ON = "lakeland_teaching.yaml"
+CASE_WORLDS = 100  # the real cases (scenarios/cases/): few worlds, to keep the suite quick
 # narrated worlds (sim.story): scenario file, strategy, seed, world
 STORIES = [("syria_2016.yaml", "baseline", 1, 0), ("syria_2016.yaml", "monitoring", 1, 0),
            ("lakeland_teaching.yaml", "baseline", 3, 5)]
@@ -43,6 +44,16 @@ def golden_path(scenario: Path, strategy: str = "baseline") -> Path:
     return GOLDEN / f"{scenario.stem}{suffix}.json"
 
 
+def case_golden_summary(path: Path) -> dict:
+    """The summary figures pinned for one real case (baseline, CASE_WORLDS worlds)."""
+    result = sim.run(sim.load(path), worlds=CASE_WORLDS, seed=SEED)
+    return json.loads(json.dumps(result.summary))
+
+
+def case_golden_path(scenario: Path) -> Path:
+    return GOLDEN / "cases" / f"{scenario.stem}.json"
+
+
 def story_path(scenario: str, strategy: str, seed: int, world: int) -> Path:
     return GOLDEN / f"story_{Path(scenario).stem}_{strategy}_s{seed}_w{world}.txt"
 
@@ -56,6 +67,11 @@ def main() -> None:
     for stale in set(GOLDEN.glob("*.json")) - {golden_path(*c) for c in cases}:
         stale.unlink()
         print(f"removed {stale.relative_to(ROOT)} (no such scenario or strategy)")
+    for scenario in sorted((ROOT / "scenarios" / "cases").glob("*.yaml")):
+        case_golden_path(scenario).parent.mkdir(exist_ok=True)
+        case_golden_path(scenario).write_text(
+            json.dumps(case_golden_summary(scenario), indent=2) + "\n")
+        print(f"wrote {case_golden_path(scenario).relative_to(ROOT)}")
     from sim.story import tell
 
     for scenario, strategy, seed, world in STORIES:

@@ -1,0 +1,140 @@
+"""Codebook rules: a case's features -> the model's parameters (docs/codebook.md).
+
+Each table below is one documented rule. A value either comes from a feature the record gives
+(and cites that feature's source) or is shared by every case (and is an assumption until joint
+calibration, issue 20). Nothing here looks at a case's outcome: the rules map what was visible
+when the truce began, so that a case can be predicted without being tuned to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.codebook import (
+    Broker,
+    BrokerRole,
+    ExcludedGroup,
+    Features,
+    Mandate,
+    Mission,
+    Party,
+)
+
+RULES = "docs/codebook.md"
+
+# Shared across cases: the behavioural parameters of the generic ceasefire
+# (scenarios/validation/civil_war_ceasefire.yaml), to be calibrated jointly (issue 20).
+SHARED_BEHAVIOUR = {"reciprocity": 0.6, "initial_trust": 0.4, "trust_build": 0.02,
+                    "trust_loss": 0.2, "commitment_speed": 0.02, "walkout_threshold": 3,
+                    "p_walkout": 0.2, "p_return": 0.05}
+SHARED_INCENTIVES = {"cost_of_fighting": 0.1, "value_of_settlement": 0.3,
+                     "sensitivity_to_pressure": 0.5}
+SHARED_FRAILTY = 0.2  # stances.commitment_range: truces differ in resolve (Fortna 2004)
+SHARED_TRUCE = {"trouble_violations_7d": 4, "collapse_window_days": 14,
+                "collapse_violent_days": 10, "quiet_days_reset": 7}
+SHARED_PROVOCATION = 1.0
+
+# party features
+CAPABILITY = {"weak": 0.3, "even": 0.5, "strong": 0.8}
+GAIN_FROM_FIGHTING = {"losing": 0.15, "stalemate": 0.25, "winning": 0.35}
+COMMITMENT = {"signed": 0.7, "declared": 0.6, "accepted": 0.5}
+POSITION = {"a": 0.8, "b": -0.8}
+
+# brokers
+BROKER_CAPABILITY = {"great_power": 0.9, "state": 0.6, "organisation": 0.2}
+BROKER_COMMITMENT = {"mediator": 0.9, "guarantor": 0.6, "patron": 0.3}
+LEVERAGE = {"low": 0.1, "medium": 0.3, "high": 0.5}
+FIGHTER = {"legitimacy": 0.3, "bias_client": 0.8, "bias_other": -0.5, "support": 0.5}
+PATRON = {"bias_client": 0.5, "support": 0.5}
+LEGITIMACY = {"organisation": 0.6, "state": 0.5, "great_power": 0.5}
+
+# excluded armed groups
+GROUP_CAPABILITY = {"weak": 0.3, "even": 0.6, "strong": 0.8}
+P_ATTACK = {"low": 0.01, "medium": 0.03, "high": 0.05}
+TIE = {"weak": 0.3, "strong": 0.6}
+
+# monitoring: detection by mission, verification / attribution / false alarms by mandate
+P_DETECT = {"none": 0.6, "joint": 0.7, "observers": 0.8, "peacekeepers": 0.8}
+P_VERIFY = {"none": 0.2, "report": 0.5, "verify": 0.8}
+JOINT_VERIFY_PENALTY = 0.2  # parties (or their patrons) watching themselves verify less
+P_MISATTRIBUTION = {"none": 0.5, "report": 0.3, "verify": 0.1}
+P_FALSE_ALARM = {"none": 0.06, "report": 0.03, "verify": 0.01}
+OFFENSIVE_FALSE_ALARM = 0.02  # each outside offensive in the truce area
+
+# design and talks
+INITIAL_PROGRESS = {"none": 0.0, "part": 0.5, "all": 1.0}
+TALKS_RATE = {"none": 0.0, "stalled": 0.002, "active": 0.01}
+
+
+def cite(source: str, rule: str) -> str:
+    """A `sources:` entry: the feature's source, then the rule that turned it into a number."""
+    return f"{source}; rule {rule} ({RULES})"
+
+
+def party_actor(p: Party, ties: dict[str, float]) -> dict[str, Any]:
+    """A party: capability, motive and commitment from its features; behaviour shared."""
+    actor = {"id": p.id, "name": p.name, "kind": "party", "capability": CAPABILITY[p.strength],
+             "stances": {"commitment": COMMITMENT[p.consent], "position": POSITION[p.side],
+                         "commitment_range": SHARED_FRAILTY},
+             "incentives": {"gain_from_fighting": GAIN_FROM_FIGHTING[p.momentum],
+                            **SHARED_INCENTIVES},
+             "behaviour": dict(SHARED_BEHAVIOUR)}
+    if ties:
+        actor["relations"] = {"spoiler_ties": ties}
+    return actor
+
+
+def _broker_relations(b: Broker, parties: list[str]) -> dict[str, Any]:
+    lev = LEVERAGE[b.leverage]
+    rel: dict[str, Any] = {"leverage": {p: lev for p in parties}}
+    if b.clients:
+        rel["clients"] = list(b.clients)
+    if b.also_fights:
+        rel["bias"] = {p: FIGHTER["bias_client"] if p in b.clients else FIGHTER["bias_other"]
+                       for p in parties}
+        rel["support"] = FIGHTER["support"] if b.clients else 0.0
+    elif b.role is BrokerRole.PATRON and b.clients:
+        rel["bias"] = {p: PATRON["bias_client"] for p in b.clients}
+        rel["support"] = PATRON["support"]
+    return rel
+
+
+def broker_actor(b: Broker, parties: dict[str, Party]) -> dict[str, Any]:
+    """A broker: standing from its kind, bias and shielding from whether it also fights."""
+    legit = FIGHTER["legitimacy"] if b.also_fights else LEGITIMACY[b.kind]
+    sides = {POSITION[parties[c].side] for c in b.clients}
+    position = sides.pop() if len(sides) == 1 else 0.0
+    return {"id": b.id, "name": b.name, "kind": "broker", "role": b.role.value,
+            "capability": BROKER_CAPABILITY[b.kind], "legitimacy": legit,
+            "stances": {"commitment": BROKER_COMMITMENT[b.role], "position": position},
+            "relations": _broker_relations(b, list(parties))}
+
+
+def group_actor(g: ExcludedGroup) -> dict[str, Any]:
+    """An armed group left outside the truce: a spoiler of Stedman's type."""
+    spoiler: dict[str, Any] = {"type": g.type.value, "p_attack": P_ATTACK[g.activity],
+                               "provocation": SHARED_PROVOCATION}
+    if g.targets:
+        spoiler["targets"] = list(g.targets)
+    return {"id": g.id, "name": g.name, "kind": "spoiler",
+            "capability": GROUP_CAPABILITY[g.strength],
+            "stances": {"commitment": 0.0, "position": 0.0}, "spoiler": spoiler}
+
+
+def information(mission: Mission, mandate: Mandate, n_offensives: int) -> dict[str, float]:
+    """What the parties and brokers see, from the mission and its mandate at day 0."""
+    verify = P_VERIFY[mandate] - (JOINT_VERIFY_PENALTY if mission is Mission.JOINT else 0.0)
+    false_alarm = P_FALSE_ALARM[mandate] + OFFENSIVE_FALSE_ALARM * n_offensives
+    return {"p_detect": P_DETECT[mission], "p_verify": round(max(verify, 0.0), 3),
+            "p_misattribution": P_MISATTRIBUTION[mandate],
+            "p_false_alarm": round(min(false_alarm, 1.0), 3), "noise": 0.0}
+
+
+def ties_by_party(f: Features) -> dict[str, dict[str, float]]:
+    """Party id -> {group id: tie strength}, from the groups' ties."""
+    out: dict[str, dict[str, float]] = {p.id: {} for p in f.parties}
+    for g in f.excluded_groups:
+        for party, tie in g.ties.items():
+            out[party][g.id] = TIE[tie]
+    return out
+

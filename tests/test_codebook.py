@@ -1,0 +1,174 @@
+"""The codebook (docs/codebook.md): features -> scenario, targets and record by fixed rules.
+
+Each shipped case must come out of its features byte for byte (so no case is tuned by hand);
+bad features get located errors; the rules give the documented values; `trucesim new-case`
+writes, refuses to overwrite, and fails with exit 2 and located messages.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.cli_cases import case_files
+from sim.codebook import load_features, validate_features
+from sim.codebook_build import build_scenario, build_targets
+from sim.scenario import ScenarioError, parse_yaml, read_text, validate
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "scenarios" / "cases"
+FEATURES = sorted((CASES / "features").glob("*.yaml"))
+
+
+def make_features(**changes) -> dict:
+    """The Syria September 2016 features as plain data, with top-level sections replaced."""
+    _, data = parse_yaml(read_text(CASES / "features" / "syria_sep_2016.yaml"), "f.yaml")
+    return {**copy.deepcopy(data), **changes}
+
+
+def test_there_are_at_least_six_cases_with_records():
+    records = {validate_features(parse_yaml(read_text(f), str(f))[1]).case.record
+               for f in FEATURES}
+    assert len(FEATURES) >= 6 and len(records) >= 6
+    assert all((ROOT / r).is_file() for r in records)
+
+
+@pytest.mark.parametrize("features", FEATURES, ids=lambda p: p.stem)
+def test_shipped_case_is_its_features_rebuilt(features, monkeypatch):
+    # the features' rel path is what the header quotes, so build from the repository root
+    monkeypatch.chdir(ROOT)
+    built = case_files(features.relative_to(ROOT), Path("scenarios/cases"))
+    assert {p.as_posix() for p in built} == {f"scenarios/cases/{features.stem}.yaml",
+                                             f"scenarios/cases/targets/{features.stem}.yaml"}
+    for path, text in built.items():
+        assert (ROOT / path).read_text() == text, f"{path}: rebuild with `trucesim new-case`"
+
+
+def test_rules_give_the_documented_values():
+    f = validate_features(make_features())
+    scn = validate(build_scenario(f))
+    gov, opp, russia, us = (next(a for a in scn.actors if a.id == i)
+                            for i in ("government", "opposition", "russia", "us"))
+    assert (gov.capability, gov.incentives.gain_from_fighting, gov.stances.commitment) == \
+        (0.8, 0.35, 0.6)  # strong, winning, declared
+    assert (opp.capability, opp.incentives.gain_from_fighting, opp.stances.commitment) == \
+        (0.3, 0.15, 0.5)  # weak, losing, accepted
+    assert opp.relations.spoiler_ties == {"jfs": 0.6}  # a strong tie
+    # a guarantor that also fights shields its client; one that does not has no bias
+    assert russia.relations.bias == {"government": 0.8, "opposition": -0.5}
+    assert russia.legitimacy == 0.3 and us.relations.bias == {}
+    # no mission: the Syria 2016 values; one outside offensive adds 0.02 to false alarms
+    info = scn.information
+    assert (info.p_verify, info.p_misattribution, info.p_false_alarm) == (0.2, 0.5, 0.08)
+
+
+def test_a_verifying_mission_and_a_definitive_design():
+    f = validate_features(make_features(
+        design={"class": "definitive", "settles": "all", "source": "assumption"},
+        monitoring={"mission": "joint", "mandate": "verify", "source": "assumption"},
+        outside_offensives=[]))
+    scn = validate(build_scenario(f))
+    assert scn.talks.initial_progress == 1.0
+    # a joint mission verifies 0.2 less than a third party would (0.8)
+    assert (scn.information.p_verify, scn.information.p_false_alarm) == (0.6, 0.01)
+
+
+def test_a_late_mission_is_an_intervention_of_the_cases_own_strategies():
+    f = validate_features(make_features(
+        monitoring={"mission": "observers", "mandate": "verify", "from_day": 30,
+                    "source": "assumption"}))
+    scn = validate(build_scenario(f))
+    assert scn.information.p_verify == 0.2  # nobody watches on day 0
+    for name in ("baseline", "as_happened"):
+        (iv,) = scn.strategies[name].interventions
+        assert (iv.kind, iv.trigger.from_day, iv.p_verify) == ("monitoring", 30, 0.8)
+
+
+@pytest.mark.parametrize("ending, day, held, breakdown, censored", [
+    ("breakdown", 7, {"7": False, "30": False, "90": False, "365": False}, 7, None),
+    ("breakdown", 30, {"7": True, "30": False, "90": False, "365": False}, 30, None),
+    ("expiry", 100, {"7": True, "30": True, "90": True, "365": None}, None, 100),
+    ("holding", 400, {"7": True, "30": True, "90": True, "365": True}, None, 400),
+])
+def test_targets_say_what_the_record_can_say(ending, day, held, breakdown, censored):
+    outcome = {"ending": ending, "day": day, "note": "n", "source": "assumption"}
+    targets = build_targets(validate_features(make_features(outcome=outcome)))
+    assert targets["held_at_day"] == held
+    assert (targets["breakdown_day"], targets["censored_day"]) == (breakdown, censored)
+
+
+@pytest.mark.parametrize("change, key, expected", [
+    ({"design": {"class": "bare", "settles": "part", "source": "x"}}, "design:",
+     "design: a definitive agreement settles 'part' or 'all'"),
+    ({"monitoring": {"mission": "observers", "mandate": "none", "source": "x"}}, "monitoring:",
+     "monitoring: a mission needs a mandate"),
+    ({"talks": {"track": "lively", "source": "x"}}, "  track: lively",
+     "talks.track: got 'lively'; Input should be 'none', 'stalled' or 'active'"),
+    ({"outcome": {"ending": "breakdown", "day": 7, "note": "n"}}, "outcome:",
+     "outcome.source: required field is missing"),
+])
+def test_bad_features_are_located(tmp_path, change, key, expected):
+    path, text = write_features(tmp_path, make_features(**change))
+    line = 1 + next(i for i, t in enumerate(text.splitlines()) if t.startswith(key))
+    msgs = [str(p) for p in _raised(path)]
+    assert any(m.startswith(f"{path}:{line}: {expected}") for m in msgs), msgs
+
+
+def test_bad_references_are_located(tmp_path):
+    data = make_features()
+    data["excluded_groups"][0]["ties"] = {"oposition": "strong"}
+    data["brokers"][1]["clients"] = ["rebels"]
+    data["record_events"][2]["actor"] = "jfs"
+    path, text = write_features(tmp_path, data)
+    lines = text.splitlines()
+    where = {m.split(": ", 2)[1]: int(m.split(":")[1]) for m in map(str, _raised(path))}
+    assert "oposition" in lines[where["excluded_groups.jfs.ties.oposition"] - 1]
+    assert "rebels" in lines[where["brokers.us.clients.0"] - 1]
+    assert "actor: jfs" in lines[where["record_events.2.actor"] - 1]
+
+
+def write_features(tmp_path: Path, data: dict) -> tuple[Path, str]:
+    buf = io.StringIO()
+    YAML(typ="rt").dump(data, buf)
+    path = tmp_path / "f.yaml"
+    path.write_text(buf.getvalue())
+    return path, buf.getvalue()
+
+
+def _raised(path: Path) -> list:
+    with pytest.raises(ScenarioError) as exc:
+        load_features(path)
+    return exc.value.problems
+
+
+def test_new_case_writes_a_scenario_that_runs_and_a_record_skeleton(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the record named in the features does not exist here
+    features = CASES / "features" / "nagorno_karabakh_oct_2020.yaml"
+    result = CliRunner().invoke(app, ["new-case", str(features), "--out", "out"])
+    assert result.exit_code == 0, result.output
+    record = (tmp_path / "out" / "nagorno_karabakh_oct_2020.record.md").read_text()
+    assert '<a id="excluded-groups"></a>' in record and "Day 0 = 2020-10-10" in record
+    scenario = tmp_path / "out" / "nagorno_karabakh_oct_2020.yaml"
+    run = CliRunner().invoke(app, ["run", str(scenario), "--worlds", "20", "--days", "30",
+                                   "--strategy", "as_happened"])
+    assert run.exit_code == 0, run.output
+    again = CliRunner().invoke(app, ["new-case", str(features), "--out", "out"])
+    assert again.exit_code == 2 and "exists; expected a new file (use --force" in again.output
+
+
+def test_new_case_reports_bad_features_with_exit_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    text = read_text(CASES / "features" / "yemen_2022.yaml").replace("strength: even",
+                                                                     "strength: huge", 1)
+    bad.write_text(text)
+    line = 1 + text.splitlines().index("    strength: huge")
+    result = CliRunner().invoke(app, ["new-case", str(bad), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert f"{bad}:{line}: parties.government.strength: got 'huge';" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()
