@@ -1,10 +1,9 @@
 """Summarise a `make mutate` run: score by module and the surviving mutants (docs/testing.md).
 
-Reads mutmut's result files (mutants/sim/**.py.meta). The score is killed / checked, where a
-mutant is checked when its tests ran to a verdict: killed (a test failed; timeouts count as
-killed, since the change made the tests hang), survived (every test passed), or no tests (no
-selected test runs its function, so nothing could kill it: counted as surviving). Mutants the
-time budget did not reach are counted apart, not in the score.
+Reads mutmut's result files (mutants/sim/**.py.meta). The score is killed / (killed +
+survived): killed when a test failed (a timeout counts as killed: the change made the tests
+hang), survived when every test that runs the mutated function passed. A mutant whose function
+no selected test runs ("no tests") is counted apart, with those the time budget did not reach.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}
-SURVIVED = {"survived", "no tests", "suspicious"}
+SURVIVED = {"survived", "suspicious"}
 
 
 def statuses(root: Path = Path("mutants")) -> dict[str, str]:
@@ -40,22 +39,27 @@ def summary(found: dict[str, str]) -> list[str]:
     by_module: dict[str, Counter] = {}
     for name, status in found.items():
         by_module.setdefault(module_of(name), Counter())[status] += 1
-    lines = ["module            killed  survived  unchecked  score"]
+    lines = ["module            killed  survived  no tests  unchecked  score"]
     total = Counter()
     for module, counts in sorted(by_module.items()):
         total.update(counts)
         lines.append(_row(module, counts))
     lines += [_row("all", total), "", "survivors:"]
     lines += [f"  {n}: {s}" for n, s in sorted(found.items()) if s in SURVIVED]
+    untested = Counter(n.split("__mutmut_")[0] for n, s in found.items() if s == "no tests")
+    lines += ["", "functions no selected test runs (mutants):"]
+    lines += [f"  {f}: {k}" for f, k in sorted(untested.items())]
     return lines
 
 
 def _row(module: str, counts: Counter) -> str:
     killed = sum(counts[s] for s in KILLED)
     survived = sum(counts[s] for s in SURVIVED)
-    unchecked = sum(counts.values()) - killed - survived
+    untested = counts["no tests"]
+    unchecked = sum(counts.values()) - killed - survived - untested
     score = f"{killed / (killed + survived):.1%}" if killed + survived else "-"
-    return f"{module:<17} {killed:>6}  {survived:>8}  {unchecked:>9}  {score:>5}"
+    return (f"{module:<17} {killed:>6}  {survived:>8}  {untested:>8}  {unchecked:>9}  "
+            f"{score:>5}")
 
 
 def main() -> int:

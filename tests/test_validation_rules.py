@@ -190,3 +190,14 @@ def test_guarantee_check_counts_only_worlds_that_agreed(monkeypatch, kept_guaran
     result = checks.guarantee(1000, 1)
     assert result.passed is passed
     assert result.figure == pytest.approx(kept_guaranteed / 400 - 0.75)
+
+
+def test_diff_of_diffs_by_hand():
+    # (0.9 - 0.5) - (0.7 - 0.6) = 0.3, with four different shares (so that weighting one arm
+    # wrongly shows); variances p (1 - p) / 100: 0.0009 + 0.0025 + 0.0021 + 0.0024
+    from sim.validation.stats import diff_of_diffs
+
+    est, lo, hi = diff_of_diffs([((90, 100), (50, 100)), ((70, 100), (60, 100))])
+    half = 1.959963984540054 * math.sqrt(0.0009 + 0.0025 + 0.0021 + 0.0024)
+    assert est == pytest.approx(0.3)
+    assert (lo, hi) == pytest.approx((0.3 - half, 0.3 + half))
