@@ -23,6 +23,8 @@ EXPERIMENTS = "experiments"
 SEEDS = "seeds"
 KINDS = (SCENARIOS, EXPERIMENTS, SEEDS)
 SUFFIXES = (".yaml", ".yml")
+# inputs of `trucesim new-case` beside the real cases (scenarios/cases/): not scenarios themselves
+NOT_NAMED = {"features", "targets"}
 
 
 class NotShipped(LookupError):
@@ -54,7 +56,8 @@ def names(kind: str = SCENARIOS) -> list[str]:
     """
     root = folder(kind)
     found = [p.relative_to(root).with_suffix("").as_posix()
-             for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file()]
+             for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file()
+             and not NOT_NAMED & set(p.relative_to(root).parts[:-1])]
     return sorted(found, key=lambda n: (n.count("/"), n))
 
 
