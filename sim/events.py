@@ -220,7 +220,7 @@ class _Day:
 
     def _pressure(self, k: int, world: int) -> list[Event]:
         w, p, s = self.w[k], self.p, self.s
-        decayed = (1.0 - p.pressure_decay) * self.prev.pressure[k]
+        decayed = (1.0 - p.decay) * self.prev.pressure[k]
         rose = s.pressure[w] > decayed + 1e-12
         return [self._ev(world, What.PRESSURE, target=p.party_ids[i], why="verified_violation",
                          value=float(s.pressure[w, i])) for i in np.flatnonzero(rose)]

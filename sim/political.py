@@ -85,7 +85,7 @@ class PoliticalTrack:
         alive = state.status != TruceStatus.COLLAPSED
         at_table = state.in_talks & ~state.withdrawn & alive[:, None]  # no talks after collapse
         r = self.reservation(state)
-        if day >= p.talks_start:
+        if day >= p.start_day:
             self.rounds += all_along(at_table, 1) & ~all_along(self.agreed, 1)
             self._propose(r, alive)
             self._bargain(np.flatnonzero(alive & ~all_along(self.agreed, 1)), r, at_table, speed)

@@ -115,7 +115,7 @@ def assert_state_sane(model: TruceModel) -> None:
     s = model.state
     for name in ("trust", "commitment", "pressure", "talks_progress"):
         assert in_unit(getattr(s, name)), name  # in [0, 1] also rules out NaN
-    for name, value in vars(s).items():
+    for name, value in s._asdict().items():
         if isinstance(value, np.ndarray) and value.dtype.kind == "f":
             assert finite(value), name
 

@@ -8,17 +8,23 @@ p_return_i * mean trust_i once the count is below the threshold.
 
 from __future__ import annotations
 
-import numpy as np
+from numba import njit
 
 
-def advance(progress, all_in, mean_trust_all, rate: float, legitimacy: float, gap: float):
-    step = rate * legitimacy * mean_trust_all * (1.0 - gap)
-    return np.where(all_in, np.minimum(1.0, progress + step), progress)
+@njit(cache=True)
+def advance(progress: float, all_in: bool, mean_trust_all: float, rate: float,
+            legitimacy: float, gap: float) -> float:
+    """Tomorrow's progress of the talks."""
+    if not all_in:
+        return progress
+    return min(1.0, progress + rate * legitimacy * mean_trust_all * (1.0 - gap))
 
 
-def walkouts(in_talks, hostile7, threshold, p_walkout, p_return, mean_trust, u):
-    """Returns (new in_talks, walked_out_today), each (W, P); parameters (P,) or (W, P)."""
+@njit(cache=True)
+def at_table(in_talks: bool, hostile7: int, threshold: float, p_walkout: float,
+             p_return: float, mean_trust: float, u: float) -> bool:
+    """Whether party i is at the table after today's walkouts and returns."""
     angry = hostile7 >= threshold
-    leave = in_talks & angry & (u < p_walkout)
-    back = ~in_talks & ~angry & (u < p_return * mean_trust)
-    return (in_talks & ~leave) | back, leave
+    if in_talks:
+        return not (angry and u < p_walkout)
+    return (not angry) and u < p_return * mean_trust
