@@ -121,10 +121,10 @@ def check(files: Annotated[list[Path], typer.Argument(
             continue
         report = check_scenario(f)
         sourcing = report.source_warnings if strict else []
-        problems = report.problems + [f"{f}: {w}" for w in sourcing]
+        problems = report.problems + [f"{f}:{w}" for w in sourcing]
         failed = bool(problems) or failed
-        _say(problems + [f"{f}: warning: {w}" for w in report.warnings
-                         + (report.source_warnings if not strict else [])])
+        lenient = [w.replace(": ", ": warning: ", 1) for w in report.source_warnings]
+        _say(problems + [f"{f}:{w}" for w in report.warnings + ([] if strict else lenient)])
         if not problems:
             out.print(f"{f}: ok ({len(report.scenario.actors)} actors, "
                       f"{len(report.scenario.strategies)} strategies)", highlight=False)

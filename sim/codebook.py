@@ -323,8 +323,8 @@ def validate_features(data: Any, file: str = "<features>", doc: Any = None) -> F
     try:
         return Features.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError([_for_features(p) for p in problems_from(exc, file, doc, data)]) \
-            from None
+        found = problems_from(exc.errors(), file, doc, data, root=None)
+        raise ScenarioError([_for_features(p) for p in found]) from None
 
 
 def _for_features(problem: Problem) -> Problem:

@@ -399,12 +399,3 @@ def scenario_hash(scn: Scenario) -> str:
     """Stable hash of a validated scenario (its canonical JSON)."""
     blob = json.dumps(scn.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-
-def problems_from(exc: ValidationError, file: str, doc: Any, data: Any) -> list[Problem]:
-    """Located problems for any pydantic model validated from a parsed YAML file.
-
-    The same translation scenario files get (file, line, field, expected); other inputs such as
-    case features (:mod:`sim.codebook`) use it so their errors read alike.
-    """
-    return _problems_from(exc, file, doc, data)

@@ -17,7 +17,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sim.scenario import Problem, ScenarioError, parse_yaml, problems_from, read_text
+from sim.scenario import (
+    Problem,
+    ScenarioError,
+    _line_of,
+    parse_yaml,
+    problems_from,
+    read_text,
+)
 from sim.schema import ActorKind, Policy, Scenario
 from sim.sources import source_problems, unsourced
 
@@ -31,8 +38,8 @@ class Report:
 
     scenario: Scenario | None = None
     problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # messages without the file name
-    source_warnings: list[str] = field(default_factory=list)  # errors under --strict
+    warnings: list[str] = field(default_factory=list)  # "LINE: warning: ...", no file name
+    source_warnings: list[str] = field(default_factory=list)  # "LINE: ...", errors if --strict
 
 
 def check_scenario(path: str | Path) -> Report:
@@ -46,13 +53,14 @@ def check_scenario(path: str | Path) -> Report:
         kind = "an empty file" if data is None else f"a {type(data).__name__}"
         return Report(problems=[(f"{file}:1: expected a mapping with meta: and actors:, "
                                  f"found {kind}")])
-    report = Report(source_warnings=_source_warnings(data, Path(path)))
+    report = Report(source_warnings=_source_warnings(data, Path(path), doc))
     try:
         report.scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         report.problems = [str(p) for p in all_problems(exc, file, doc, data)]
         return report
-    report.warnings = fight_warnings(report.scenario)
+    report.warnings = [f"{_line_of(doc, ('actors', 0)) or 1}: warning: {w}"
+                       for w in fight_warnings(report.scenario)]
     return report
 
 
@@ -97,21 +105,42 @@ def _drop(data: Any, loc: tuple) -> bool:
     return False
 
 
-def _source_warnings(data: dict, path: Path) -> list[str]:
-    """Numbers without a source, and sources of no recognised form."""
+def _source_warnings(data: dict, path: Path, doc: Any) -> list[str]:
+    """Numbers without a source, and sources of no recognised form, each as "LINE: message"
+    (the line of the first number without a source, or of the source)."""
     out = []
     missing = unsourced(data)
     if missing:
+        leaves = dict(_numeric_locs(data))
+        line = _line_of(doc, leaves.get(missing[0], ())) or 1
         shown = ", ".join(missing[:SHOWN]) + (f" and {len(missing) - SHOWN} more"
                                               if len(missing) > SHOWN else "")
         verb = "numbers name" if len(missing) > 1 else "number names"
-        out.append(f"{len(missing)} {verb} no source: {shown}. Add them under `sources:` (for example "
+        out.append(f"{line}: {len(missing)} {verb} no source: {shown}. Add them under `sources:` (for example "
                    "`actors.*: assumption`); see the README, \"Every number names its source\"")
     sources = data.get("sources")
     if isinstance(sources, dict):
-        texts = {str(k): v for k, v in sources.items() if isinstance(v, str)}
-        out += [f"sources.{p}" for p in source_problems(texts, _seeds_root(path))]
+        for key, text in sources.items():
+            if isinstance(text, str):
+                line = _line_of(doc, ("sources", key)) or 1
+                out += [f"{line}: sources.{p}" for p in source_problems({str(key): text},
+                                                                        _seeds_root(path))]
     return out
+
+
+def _numeric_locs(data: Any, loc: tuple = (), path: str = "") -> list[tuple[str, tuple]]:
+    """(dotted path as :func:`sim.sources.numeric_leaves` writes it, loc) of every number."""
+    if isinstance(data, bool):
+        return []
+    if isinstance(data, (int, float)):
+        return [(path, loc)]
+    if isinstance(data, dict):
+        return [x for k, v in data.items() if k != "sources" or loc
+                for x in _numeric_locs(v, loc + (k,), f"{path}.{k}" if path else str(k))]
+    if isinstance(data, list):
+        return [x for i, v in enumerate(data) for x in _numeric_locs(
+            v, loc + (i,), f"{path}.{v.get('id', i) if isinstance(v, dict) else i}")]
+    return []
 
 
 def _seeds_root(path: Path) -> Path:

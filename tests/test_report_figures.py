@@ -298,13 +298,24 @@ def test_the_cause_labels_are_the_tables(report):
 
 
 def test_the_byline_and_frame_figures_are_the_summarys(report):
-    memo, _, summary, _ = report
+    memo, table, summary, _ = report
     m = re.search(rf"from (?P<n>{NUM}) simulated worlds per option \(seed (?P<seed>\d+)\)", memo)
     assert m and printed(m["n"])[0] == summary["worlds"] and int(m["seed"]) == summary["seed"]
     spans = re.findall(rf"same (?P<n>{NUM}) simulated worlds over (?P<h>\d+) days", memo)
     assert spans == [(f"{summary['worlds']:,}", str(summary["horizon_days"]))]
     tested = re.search(r"because (\d+|one) options? (?:were|was) tested", memo)
     assert tested and tested[1] == str(len(STRATEGIES) - 1)
+    reference = re.findall(r"The reference is \*\*(\w+)\*\*", memo)
+    assert reference == [table.index[table["is_baseline"]][0]]
+
+
+def test_summary_json_frame_is_the_runs(run_case):
+    _, _, cmp = run_case
+    first = next(iter(cmp.result.runs.values())).summary
+    assert cmp.summary["scenario_hash"] == first["scenario_hash"]
+    assert re.fullmatch(r"[0-9a-f]{16}", cmp.summary["scenario_hash"])
+    assert (cmp.summary["horizon_days"], cmp.summary["baseline"]) == (240, "baseline")
+    assert list(cmp.summary["strategies"]) == STRATEGIES
 
 
 def test_every_number_in_the_memo_is_accounted_for(report):
