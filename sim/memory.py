@@ -69,7 +69,7 @@ class Footprint:
 def footprint(p) -> Footprint:
     """The footprint of a batch of worlds of compiled parameters ``p`` (:class:`sim.params.Params`)."""
     P, S, B, K = p.n_parties, p.n_spoilers, p.n_brokers, len(p.issue_ids)
-    per_world = (_resident(P, S, B, K, len(p.interventions), p.collapse_window)
+    per_world = (_resident(P, S, B, K, len(p.interventions), p.collapse_window_days)
                  + max(_observe(P, S), _beliefs(P), _brokers(B, P))
                  + 2 * result_row(P, S, K))
     # parameters (B, P), (S, P), (P, K), the tiled (P, P) ones, Mesa's agents, the daily series
