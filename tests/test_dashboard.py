@@ -21,16 +21,19 @@ import sim
 from sim.rng import BLOCK
 from sim.schema import Actor, Information
 from sim.viz.dashboard import (
-    PlayView,
     dashboard_model,
+    ensemble_csv,
     judge,
     model_params,
     network_figure,
     parse_seed,
     run_block,
+    survival_curve,
     survival_figure,
+    world_csv,
     world_figure,
 )
+from sim.viz.page import PlayTab
 
 ROOT = Path(__file__).resolve().parents[1]
 LAKELAND = ROOT / "scenarios" / "lakeland_teaching.yaml"
@@ -57,8 +60,10 @@ def test_sliders_take_their_bounds_and_values_from_the_schema_and_the_scenario()
     spoiler = params["actors__black_reed__capability"]
     assert (spoiler.min, spoiler.max) == bound(Actor, "capability")
     assert spoiler.value == next(a.capability for a in scn.actors if a.id == "black_reed")
-    assert "actors__regional_council__legitimacy" in params
-    assert params["strategy"]["values"][:3] == ["baseline", "monitors", "guaranteed_deal"]
+    # labels in words, with actor names, never ids or schema field names
+    assert [p.label for p in params.values()] == [
+        "attribution error", "verification", "Regional Council's legitimacy",
+        "Black Reed militia's capability"]
 
 
 def test_the_dashboard_model_is_built_from_its_controls():
@@ -82,6 +87,33 @@ def test_figures_render_and_the_ensemble_matches_trucesim_run():
     assert np.array_equal(collapse, ran["day_collapse"].to_numpy())
     curve = survival_figure(collapse, 240, 40).axes[0].lines[0].get_ydata()
     assert np.all(np.diff(curve) <= 0) and curve[0] <= 1.0
+
+
+def test_figures_before_the_first_day_have_no_empty_legend(recwarn):
+    model = dashboard_model(LAKELAND, [])(seed="3")
+    fig = world_figure(model)
+    assert all(ax.get_legend() is None for ax in fig.axes)
+    assert not [w for w in recwarn if "legend" in str(w.message)]
+
+
+def test_the_exports_hold_the_worlds_days_and_the_ensembles_curve():
+    model = dashboard_model(LAKELAND, [])(seed="3")
+    for _ in range(5):
+        model.step()
+    lines = world_csv(model).splitlines()
+    assert lines[0].startswith("# Lakeland") and "Day 5 of 240 · strategy baseline" in lines[0]
+    assert lines[1].split(",")[:3] == ["day", "n_holding", "n_in_trouble"]
+    assert [r.split(",")[0] for r in lines[2:]] == [str(d) for d in range(len(lines) - 2)]
+    assert "mean_trust" in lines[1] and len(lines) - 2 == len(
+        model.datacollector.get_model_vars_dataframe())
+    collapse = run_block(model, 0)
+    rows = ensemble_csv(model, collapse).splitlines()
+    assert rows[1] == "day,share_holding,worlds" and len(rows) == 2 + 241
+    day, share, worlds = rows[2 + 100].split(",")
+    assert (day, worlds) == ("100", "1024")
+    # the share still holding after day 100, counted by hand
+    assert float(share) == pytest.approx(((collapse < 0) | (collapse > 100)).mean())
+    assert float(share) == pytest.approx(survival_curve(collapse, 240)[100])
 
 
 # ---------------------------------------------------------------- play mode's verdict
@@ -113,12 +145,11 @@ def test_judge_reports_its_progress_and_stops_when_cancelled():
 
 
 def play_card(rc) -> str:
-    """The text of the play card's widgets (Markdown renders as a template of HTML)."""
+    """The text of the play tab's widgets."""
     import ipyvuetify as v
 
-    card = rc.find(v.CardText).widgets[-1]
-    return " ".join(" ".join(map(str, c.children)) if isinstance(c, v.Html)
-                    else getattr(c, "template", "") for c in card.children)
+    return " ".join(" ".join(c for c in w.children if isinstance(c, str))
+                    for w in rc.find(v.Html).widgets)
 
 
 def test_the_verdict_is_computed_in_a_thread_while_the_page_shows_its_progress(monkeypatch):
@@ -137,8 +168,10 @@ def test_the_verdict_is_computed_in_a_thread_while_the_page_shows_its_progress(m
 
     monkeypatch.setattr(sim.play, "verdict", held)
     model = dashboard_model(LAKELAND, SHORT)(seed="4")
-    _, rc = solara.render(PlayView(model), handle_error=False)
-    rc.find(v.Select).widget.v_model = "regional_council"
+    _, rc = solara.render(PlayTab(model, 0, lambda day: None), handle_error=False)
+    select = rc.find(v.Select).widget
+    assert select.items == ["Regional Council", "Northern Republic"]  # names, no blank entry
+    select.v_model = "Regional Council"
     for _ in range(4):
         rc.find(v.Btn, children=["Play a week"]).widget.click()
     assert model.game.finished
@@ -175,20 +208,44 @@ def wait_for(url: str, proc: subprocess.Popen, timeout: float) -> None:
     raise AssertionError(f"no answer from {url} in {timeout:.0f} s")
 
 
+# Written to the server's log by an audit hook in the server process (sitecustomize on its
+# PYTHONPATH): every name lookup and connection to anywhere but this machine.
+AUDIT_HOOK = """
+import sys
+
+LOCAL = ("127.0.0.1", "::1", "localhost", "0.0.0.0", "", None)
+
+
+def _outbound(event, args):
+    if event == "socket.getaddrinfo" and args[0] not in LOCAL and args[0] != b"localhost":
+        print(f"TRUCESIM-OUTBOUND lookup {args[0]!r}", file=sys.stderr, flush=True)
+    elif event == "socket.connect" and isinstance(args[1], tuple) and args[1][0] not in LOCAL:
+        print(f"TRUCESIM-OUTBOUND connect {args[1]!r}", file=sys.stderr, flush=True)
+
+
+sys.addaudithook(_outbound)
+print("TRUCESIM-AUDIT on", file=sys.stderr, flush=True)
+"""
+
+
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
         pytest.skip("Debian's chromium is not installed (`make browser` installs it); "
                     "under CI=true this test runs and fails instead")
     port = free_port()
     log = (ARTIFACTS / "dashboard_server.log")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    hook = tmp_path_factory.mktemp("audit")
+    (hook / "sitecustomize.py").write_text(AUDIT_HOOK)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(hook), *filter(None, [os.environ.get("PYTHONPATH")])]))
     with log.open("w") as sink:
         proc = subprocess.Popen([sys.executable, "-m", "sim", "viz", str(LAKELAND), "--port",
-                                 str(port)], stdout=sink, stderr=subprocess.STDOUT)
+                                 str(port)], stdout=sink, stderr=subprocess.STDOUT, env=env)
     try:
         wait_for(f"http://127.0.0.1:{port}/", proc, SERVER_START_S)
-        yield f"http://127.0.0.1:{port}/"
+        yield f"http://127.0.0.1:{port}/", log
     finally:
         os.kill(proc.pid, signal.SIGTERM)
         try:
@@ -202,20 +259,23 @@ def settings_text(page) -> str:
     return page.locator(".trucesim-settings").inner_text()
 
 
-STATE_IS = """([seed, day, ensemble]) => {
+STATE_IS = """([seed, day, ensemble, pending]) => {
     const hook = document.querySelector('.trucesim-state');
     if (!hook) return false;
     const d = hook.dataset;
-    return +d.seed === seed && (day === null || +d.day === day) && +d.ensemble >= ensemble;
+    return +d.seed === seed && (day === null || +d.day === day) && +d.ensemble >= ensemble
+        && (pending === null || +d.pendingSeed === pending);
 }"""
 
 
 def wait_for_state(page, seed: int, day: int | None = None, ensemble: int = 0,
-                   timeout_s: float = 90) -> None:
+                   pending_seed: int | None = None, timeout_s: float = 90) -> None:
     """Wait until the page's state hook shows the live world of ``seed`` (on ``day``) with at
-    least ``ensemble`` ensemble worlds run for it: state that only grows, unlike the ensemble's
-    text, which a busy test could look for after the page had passed it."""
-    page.wait_for_function(STATE_IS, arg=[seed, day, ensemble], timeout=timeout_s * 1000)
+    least ``ensemble`` ensemble worlds run for it (and ``pending_seed`` typed in the seed box):
+    state that only grows, unlike the ensemble's text, which a busy test could look for after
+    the page had passed it."""
+    page.wait_for_function(STATE_IS, arg=[seed, day, ensemble, pending_seed],
+                           timeout=timeout_s * 1000)
 
 
 def rendered_images(page) -> int:
@@ -223,65 +283,103 @@ def rendered_images(page) -> int:
                          "i.naturalWidth > 100).length")
 
 
+MESA_INTERNALS = ("Play Interval", "Render Interval", "Use Threads", "Time:", "Page 0",
+                  "Model Parameters", "Information")
+
+
+def download(page, label: str) -> str:
+    with page.expect_download() as got:
+        page.get_by_text(label).click()
+    return Path(got.value.path()).read_text()
+
+
 def test_dashboard_in_headless_chromium(server):
     from playwright.sync_api import expect, sync_playwright
 
+    url, log = server
     assert shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1500})
+            page = browser.new_page(viewport={"width": 1500, "height": 1500},
+                                    accept_downloads=True)
             outside = []
             page.on("request", lambda r: outside.append(r.url)
                     if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:",
                                              "blob:")) else None)
-            page.goto(server, wait_until="domcontentloaded")
+            page.goto(url, wait_until="domcontentloaded")
             settings = page.locator(".trucesim-settings")
             expect(settings).to_contain_text("Day 0 of 240 · strategy baseline · seed 0",
                                              timeout=90_000)
-            # let the first ensemble block finish: its thread competes with the server for the
-            # GIL, and once (a full suite on 2 cores) the seed typed below did not reach the
-            # model before Reset did
             wait_for_state(page, seed=0, day=0, ensemble=BLOCK)
-            # the controls change the model: a new seed and attribution error, then Reset
+            # our own labels: tabs named, sliders labelled with their values, no Mesa internals
+            expect(page.get_by_role("tab", name="The world")).to_be_visible()
+            expect(page.get_by_role("tab", name="Play a broker")).to_be_visible()
+            body = page.locator("body").inner_text()
+            assert [m for m in MESA_INTERNALS if m.lower() in body.lower()] == []
+            labels = page.locator(".trucesim-slider-label").all_inner_texts()
+            shown = {p.label: p.value for p in model_params(sim.load(LAKELAND)).values()}
+            assert labels == [f"{k}: {v:.2f}" for k, v in shown.items()]
+            # a long actor name does not squash its slider: every slider is as wide as the rest
+            widths = page.locator(".v-slider").evaluate_all(
+                "els => els.map(e => e.getBoundingClientRect().width)")
+            assert len(widths) == 4 and max(widths) - min(widths) < 1, widths
+            # the controls change the model once Restart is pressed: a new seed and a slider
             before = settings_text(page)
-            seed_box = page.get_by_label("seed")
-            seed_box.fill("7")
-            seed_box.press("Enter")
-            slider = page.locator(".v-input", has_text="attribution error").get_by_role("slider")
-            slider.focus()
+            page.get_by_label("Seed (a whole number)").fill("7")
+            wait_for_state(page, seed=0, pending_seed=7)  # the seed reached the server
+            page.get_by_role("slider").first.focus()
             page.keyboard.press("ArrowRight")
-            page.get_by_role("button", name="Reset").click()
+            expect(page.locator(".trucesim-slider-label").first).not_to_have_text(labels[0])
+            page.get_by_role("button", name="Restart with these settings").click()
             expect(settings).to_contain_text("seed 7", timeout=30_000)
             after = settings_text(page)
             assert after.split("seed 7 · ")[1] != before.split("seed 0 · ")[1]
             # Step advances the day; the plots are images that rendered
-            page.get_by_role("button", name="Step").click()
+            page.get_by_role("button", name="Step one day").click()
             expect(settings).to_contain_text("Day 1 of 240", timeout=30_000)
-            page.get_by_role("button", name="Step").click()
+            page.get_by_role("button", name="Step one day").click()
             expect(settings).to_contain_text("Day 2 of 240", timeout=30_000)
             wait_for_state(page, seed=7, day=2, ensemble=BLOCK)
             assert rendered_images(page) >= 3
-            # play mode: the mediator convenes a meeting and plays a week
-            page.locator(".v-select", has_text="you play").click()
-            page.locator(".v-menu__content .v-list-item", has_text="regional_council").click()
+            expect(page.locator(".trucesim-story")).to_contain_text(
+                "After 2 days the truce still holds")  # the story follows the day
+            page.screenshot(path=str(ARTIFACTS / "dashboard_world.png"), full_page=True)
+            # the exports: this world's days and the ensemble's curve, as CSV
+            world = download(page, "This world's days (CSV)").splitlines()
+            assert "Day 2 of 240 · strategy baseline · seed 7" in world[0]
+            assert world[1].startswith("day,") and len(world) == 2 + 2
+            curve = download(page, "The ensemble's survival curve (CSV)").splitlines()
+            assert curve[1] == "day,share_holding,worlds" and len(curve) == 2 + 241
+            assert int(curve[2].split(",")[2]) >= BLOCK
+            # play mode: the mediator, by name, convenes a meeting and plays a week
+            page.get_by_role("tab", name="Play a broker").click()
+            page.locator(".v-select", has_text="You play").click()
+            page.locator(".v-menu__content .v-list-item", has_text="Regional Council").click()
             page.get_by_text("mediation meeting — 1 d, cost 5").click()
             expect(page.get_by_role("checkbox", name="mediation meeting — 1 d, cost 5")
                    ).to_be_checked()
             page.get_by_role("button", name="Play a week").click()
             expect(settings).to_contain_text("Day 9 of 240", timeout=30_000)
             expect(page.get_by_text("Day 9; spent 5 effort points.")).to_be_visible()
-            expect(page.get_by_text("Regional Council calls an urgent meeting")).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+            expect(page.get_by_text("Regional Council calls an urgent meeting", exact=True)
+                   ).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "dashboard_play.png"), full_page=True)
             # another browser session has its own model, still on day 0
             other = browser.new_page()
-            other.goto(server, wait_until="domcontentloaded")
+            other.goto(url, wait_until="domcontentloaded")
             expect(other.locator(".trucesim-settings")).to_contain_text(
                 "Day 0 of 240 · strategy baseline · seed 0", timeout=90_000)
             expect(settings).to_contain_text("Day 9 of 240")  # the first session is untouched
             assert outside == [], f"the page fetched from outside: {outside[:5]}"
         finally:
             browser.close()
+    served = log.read_text()
+    assert "TRUCESIM-AUDIT on" in served  # the hook ran, so its silence below means something
+    bad = [line for line in served.splitlines()
+           if "TRUCESIM-OUTBOUND" in line or "Could not load" in line or "Warning" in line
+           or "Traceback" in line]
+    assert bad == [], bad[:5]
 
 
 def test_viz_rejects_a_bad_scenario_or_a_busy_port_with_exit_2(tmp_path):
