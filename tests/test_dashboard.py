@@ -168,7 +168,8 @@ def test_the_verdict_is_computed_in_a_thread_while_the_page_shows_its_progress(m
 
     monkeypatch.setattr(sim.play, "verdict", held)
     model = dashboard_model(LAKELAND, SHORT)(seed="4")
-    _, rc = solara.render(PlayTab(model, 0, lambda day: None), handle_error=False)
+    tab = PlayTab(solara.reactive(model), solara.reactive(0), solara.reactive(False))
+    _, rc = solara.render(tab, handle_error=False)
     select = rc.find(v.Select).widget
     assert select.items == ["Regional Council", "Northern Republic"]  # names, no blank entry
     select.v_model = "Regional Council"
@@ -259,23 +260,33 @@ def settings_text(page) -> str:
     return page.locator(".trucesim-settings").inner_text()
 
 
-STATE_IS = """([seed, day, ensemble, pending]) => {
-    const hook = document.querySelector('.trucesim-state');
-    if (!hook) return false;
-    const d = hook.dataset;
-    return +d.seed === seed && (day === null || +d.day === day) && +d.ensemble >= ensemble
-        && (pending === null || +d.pendingSeed === pending);
+def wait_for_hook(page, hook: str, timeout_s: float = 90, **want) -> None:
+    """Wait until the hidden element of class ``hook`` has every ``data-KEY`` = ``want[KEY]``
+    (an int means "at least", for counts that only grow, such as the ensemble's worlds): the
+    server's state, not a transient text a busy test could look for after the page passed it."""
+    page.wait_for_function(HOOK_HAS, arg=[hook, {k.replace("_", "-"): v
+                                                  for k, v in want.items()}],
+                           timeout=timeout_s * 1000)
+
+
+HOOK_HAS = """([hook, want]) => {
+    const el = document.querySelector('.' + hook);
+    if (!el) return false;
+    return Object.entries(want).every(([k, v]) => {
+        const got = el.getAttribute('data-' + k);
+        return typeof v === 'number' ? got !== null && +got >= v : got === v;
+    });
 }"""
 
 
 def wait_for_state(page, seed: int, day: int | None = None, ensemble: int = 0,
                    pending_seed: int | None = None, timeout_s: float = 90) -> None:
     """Wait until the page's state hook shows the live world of ``seed`` (on ``day``) with at
-    least ``ensemble`` ensemble worlds run for it (and ``pending_seed`` typed in the seed box):
-    state that only grows, unlike the ensemble's text, which a busy test could look for after
-    the page had passed it."""
-    page.wait_for_function(STATE_IS, arg=[seed, day, ensemble, pending_seed],
-                           timeout=timeout_s * 1000)
+    least ``ensemble`` ensemble worlds run for it (and ``pending_seed`` typed in the seed box)."""
+    want = {"seed": str(seed), "ensemble": ensemble}
+    want |= {} if day is None else {"day": str(day)}
+    want |= {} if pending_seed is None else {"pending_seed": str(pending_seed)}
+    wait_for_hook(page, "trucesim-state", timeout_s, **want)
 
 
 def rendered_images(page) -> int:
@@ -293,84 +304,133 @@ def download(page, label: str) -> str:
     return Path(got.value.path()).read_text()
 
 
+def hook_value(page, hook: str, key: str) -> str:
+    return page.locator(f".{hook}").get_attribute(f"data-{key}")
+
+
+def open_page(browser, url: str, outside: list):
+    """A page of the dashboard that records every request to anywhere but this machine."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1500}, accept_downloads=True)
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:",
+                                     "blob:")) else None)
+    page.goto(url, wait_until="domcontentloaded")
+    wait_for_state(page, seed=0, day=0, timeout_s=SERVER_START_S)
+    return page
+
+
+def check_labels(page) -> list[str]:
+    """Tabs named, sliders labelled with their values and as wide as each other, no Mesa
+    internals; returns the slider labels."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("tab", name="The world")).to_be_visible()
+    expect(page.get_by_role("tab", name="Play a broker")).to_be_visible()
+    body = page.locator("body").inner_text()
+    assert [m for m in MESA_INTERNALS if m.lower() in body.lower()] == []
+    labels = page.locator(".trucesim-slider-label").all_inner_texts()
+    shown = {p.label: p.value for p in model_params(sim.load(LAKELAND)).values()}
+    assert labels == [f"{k}: {v:.2f}" for k, v in shown.items()]
+    # a long actor name does not squash its slider
+    widths = page.locator(".v-slider").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().width)")
+    assert len(widths) == 4 and max(widths) - min(widths) < 1, widths
+    return labels
+
+
+def restart_with_seed_7(page, labels: list[str]) -> None:
+    """A new seed and a slider moved change the model only once Restart is pressed."""
+    from playwright.sync_api import expect
+
+    before = settings_text(page)
+    page.get_by_label("Seed (a whole number)").fill("7")
+    wait_for_state(page, seed=0, pending_seed=7)  # the seed reached the server
+    page.get_by_role("slider").first.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(".trucesim-slider-label").first).not_to_have_text(labels[0])
+    assert "seed 0 ·" in settings_text(page)  # typed and moved, not applied yet
+    page.get_by_role("button", name="Restart with these settings").click()
+    wait_for_state(page, seed=7, day=0)
+    after = settings_text(page)
+    assert after.split("seed 7 · ")[1] != before.split("seed 0 · ")[1]
+
+
+def step(page, seed: int, to_day: int) -> None:
+    page.get_by_role("button", name="Step one day").click()
+    wait_for_state(page, seed=seed, day=to_day)
+
+
+def run_then_pause(page) -> int:
+    """Run a few days, pause; the world stays on the day it paused (returned) and steps on."""
+    page.get_by_role("button", name="Run", exact=True).click()
+    wait_for_hook(page, "trucesim-state", SERVER_START_S, playing="1", day=3)
+    page.get_by_role("button", name="Pause").click()
+    wait_for_hook(page, "trucesim-state", playing="0")
+    paused = int(hook_value(page, "trucesim-state", "day"))
+    step(page, 7, paused + 1)  # a day run after the pause would make this day paused + 2
+    assert settings_text(page).startswith(f"Day {paused + 1} of 240")
+    return paused + 1
+
+
+def check_exports(page, day: int) -> None:
+    world = download(page, "This world's days (CSV)").splitlines()
+    assert f"Day {day} of 240 · strategy baseline · seed 7" in world[0]
+    assert world[1].startswith("day,") and len(world) == 2 + day
+    curve = download(page, "The ensemble's survival curve (CSV)").splitlines()
+    assert curve[1] == "day,share_holding,worlds" and len(curve) == 2 + 241
+    assert int(curve[2].split(",")[2]) >= BLOCK
+
+
+def play_a_week(page, day: int) -> None:
+    """The mediator, chosen by name, convenes a meeting and plays a week."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Play a broker").click()
+    page.locator(".v-select", has_text="You play").click()
+    page.locator(".v-menu__content .v-list-item", has_text="Regional Council").click()
+    wait_for_hook(page, "trucesim-play-state", role="regional_council", picked="")
+    page.get_by_text("mediation meeting — 1 d, cost 5").click()
+    wait_for_hook(page, "trucesim-play-state", picked="mediation_meeting")
+    expect(page.get_by_role("checkbox", name="mediation meeting — 1 d, cost 5")).to_be_checked()
+    page.get_by_role("button", name="Play a week").click()
+    wait_for_state(page, seed=7, day=day + 7)
+    wait_for_hook(page, "trucesim-play-state", day=str(day + 7), picked="")
+    expect(page.get_by_text(f"Day {day + 7}; spent 5 effort points.")).to_be_visible()
+    expect(page.get_by_text("Regional Council calls an urgent meeting", exact=True)
+           ).to_be_visible()
+
+
 def test_dashboard_in_headless_chromium(server):
+    """Every step waits on the server's state (the hidden hooks), never on time, so a busy
+    machine only makes it slower."""
     from playwright.sync_api import expect, sync_playwright
 
     url, log = server
+    expect.set_options(timeout=90_000)  # an upper bound for a busy machine, not a speed test
     assert shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)
+    outside: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1500},
-                                    accept_downloads=True)
-            outside = []
-            page.on("request", lambda r: outside.append(r.url)
-                    if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:",
-                                             "blob:")) else None)
-            page.goto(url, wait_until="domcontentloaded")
-            settings = page.locator(".trucesim-settings")
-            expect(settings).to_contain_text("Day 0 of 240 · strategy baseline · seed 0",
-                                             timeout=90_000)
+            page = open_page(browser, url, outside)
+            assert settings_text(page).startswith("Day 0 of 240 · strategy baseline · seed 0")
             wait_for_state(page, seed=0, day=0, ensemble=BLOCK)
-            # our own labels: tabs named, sliders labelled with their values, no Mesa internals
-            expect(page.get_by_role("tab", name="The world")).to_be_visible()
-            expect(page.get_by_role("tab", name="Play a broker")).to_be_visible()
-            body = page.locator("body").inner_text()
-            assert [m for m in MESA_INTERNALS if m.lower() in body.lower()] == []
-            labels = page.locator(".trucesim-slider-label").all_inner_texts()
-            shown = {p.label: p.value for p in model_params(sim.load(LAKELAND)).values()}
-            assert labels == [f"{k}: {v:.2f}" for k, v in shown.items()]
-            # a long actor name does not squash its slider: every slider is as wide as the rest
-            widths = page.locator(".v-slider").evaluate_all(
-                "els => els.map(e => e.getBoundingClientRect().width)")
-            assert len(widths) == 4 and max(widths) - min(widths) < 1, widths
-            # the controls change the model once Restart is pressed: a new seed and a slider
-            before = settings_text(page)
-            page.get_by_label("Seed (a whole number)").fill("7")
-            wait_for_state(page, seed=0, pending_seed=7)  # the seed reached the server
-            page.get_by_role("slider").first.focus()
-            page.keyboard.press("ArrowRight")
-            expect(page.locator(".trucesim-slider-label").first).not_to_have_text(labels[0])
-            page.get_by_role("button", name="Restart with these settings").click()
-            expect(settings).to_contain_text("seed 7", timeout=30_000)
-            after = settings_text(page)
-            assert after.split("seed 7 · ")[1] != before.split("seed 0 · ")[1]
-            # Step advances the day; the plots are images that rendered
-            page.get_by_role("button", name="Step one day").click()
-            expect(settings).to_contain_text("Day 1 of 240", timeout=30_000)
-            page.get_by_role("button", name="Step one day").click()
-            expect(settings).to_contain_text("Day 2 of 240", timeout=30_000)
+            restart_with_seed_7(page, check_labels(page))
+            step(page, 7, 1)
+            step(page, 7, 2)
             wait_for_state(page, seed=7, day=2, ensemble=BLOCK)
             assert rendered_images(page) >= 3
             expect(page.locator(".trucesim-story")).to_contain_text(
                 "After 2 days the truce still holds")  # the story follows the day
             page.screenshot(path=str(ARTIFACTS / "dashboard_world.png"), full_page=True)
-            # the exports: this world's days and the ensemble's curve, as CSV
-            world = download(page, "This world's days (CSV)").splitlines()
-            assert "Day 2 of 240 · strategy baseline · seed 7" in world[0]
-            assert world[1].startswith("day,") and len(world) == 2 + 2
-            curve = download(page, "The ensemble's survival curve (CSV)").splitlines()
-            assert curve[1] == "day,share_holding,worlds" and len(curve) == 2 + 241
-            assert int(curve[2].split(",")[2]) >= BLOCK
-            # play mode: the mediator, by name, convenes a meeting and plays a week
-            page.get_by_role("tab", name="Play a broker").click()
-            page.locator(".v-select", has_text="You play").click()
-            page.locator(".v-menu__content .v-list-item", has_text="Regional Council").click()
-            page.get_by_text("mediation meeting — 1 d, cost 5").click()
-            expect(page.get_by_role("checkbox", name="mediation meeting — 1 d, cost 5")
-                   ).to_be_checked()
-            page.get_by_role("button", name="Play a week").click()
-            expect(settings).to_contain_text("Day 9 of 240", timeout=30_000)
-            expect(page.get_by_text("Day 9; spent 5 effort points.")).to_be_visible()
-            expect(page.get_by_text("Regional Council calls an urgent meeting", exact=True)
-                   ).to_be_visible()
+            check_exports(page, 2)
+            day = run_then_pause(page)
+            play_a_week(page, day)
             page.screenshot(path=str(ARTIFACTS / "dashboard_play.png"), full_page=True)
             # another browser session has its own model, still on day 0
-            other = browser.new_page()
-            other.goto(url, wait_until="domcontentloaded")
-            expect(other.locator(".trucesim-settings")).to_contain_text(
-                "Day 0 of 240 · strategy baseline · seed 0", timeout=90_000)
-            expect(settings).to_contain_text("Day 9 of 240")  # the first session is untouched
+            other = open_page(browser, url, outside)
+            assert settings_text(other).startswith("Day 0 of 240 · strategy baseline · seed 0")
+            assert settings_text(page).startswith(f"Day {day + 7} of 240")  # untouched
             assert outside == [], f"the page fetched from outside: {outside[:5]}"
         finally:
             browser.close()

@@ -18,6 +18,7 @@ the front end comes from the ``solara-assets`` package, so nothing is fetched fr
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -154,6 +155,10 @@ def dashboard_model(path: Path, base: list[str]) -> type[TruceModel]:
             super().__init__(scn, 1, self.seed_value, strategy, log_worlds=[0])
             self.strategy_name = strategy
             self.game = None  # play mode, once a broker is chosen
+            # Step, Run's thread and play mode's weeks run days of this world, and the page
+            # reads it (look), one at a time
+            self.lock = threading.RLock()
+            self.drawn = threading.Event()  # the page has drawn the world's latest day
 
     return DashboardModel
 
@@ -178,7 +183,13 @@ class Look:
 
 
 def look(model: TruceModel) -> Look:
-    """The live world as the page sees it (world 0 of the model)."""
+    """The live world as the page sees it (world 0 of the model): a copy taken between days
+    (under the model's lock, if it has one: another thread may be running a day)."""
+    with getattr(model, "lock", contextlib.nullcontext()):
+        return _look(model)
+
+
+def _look(model: TruceModel) -> Look:
     p, s = model.params, model.state
     return Look(model.config, model.day, p.horizon, model.streams.seed, model.strategy_name,
                 list(p.party_ids), list(p.spoiler_ids), s.commitment[0].copy(),

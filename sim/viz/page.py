@@ -5,8 +5,13 @@ The sidebar holds the settings (strategy, seed, the schema's sliders, each with 
 which apply when the student presses *Restart with these settings*, and the run controls
 (*Step one day*, *Run*/*Pause*) and the exports. The tabs are *The world* (the network, the
 world's days, the ensemble's survival curve and the story) and *Play a broker*. Each browser
-session builds its own model. A hidden element (class ``trucesim-state``) gives the page's
-state as data attributes, for tests and scripts to wait on.
+session builds its own model.
+
+Every handler reads the session's state when it fires (the live model, whether it is running,
+the settings, the actions ticked), from reactive variables, never from values captured when the
+page was last drawn: on a busy machine a click can arrive before the page has been redrawn
+after the previous one. Hidden elements (classes ``trucesim-state`` and ``trucesim-play-state``)
+give the page's state as data attributes, for tests and scripts to wait on.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ from sim.viz.dashboard import (
 
 STORY_LINES = 14
 PLAY_INTERVAL_S = 0.15  # between days while running
+NO_WORLDS = np.zeros(0, dtype=np.int32)
+NOT_RUN = (None, NO_WORLDS)  # (the model run for, its collapse days): nothing run yet
 
 
 def Paragraphs(text_or_lines, classes: list[str] | None = None):
@@ -52,15 +59,17 @@ def Paragraphs(text_or_lines, classes: list[str] | None = None):
     return col
 
 
-def StateHook(model, ensemble: int, pending_seed: str):
-    """A hidden element whose data attributes give the page's state: the live world's day and
-    seed, the ensemble worlds run for it, and the seed typed but not yet applied. Tests wait on
-    these values rather than on a transient text."""
-    return solara.HTML(tag="div", classes=["trucesim-state"], style="display: none",
-                       attributes={"data-day": str(model.day),
-                                   "data-seed": str(model.streams.seed),
-                                   "data-ensemble": str(ensemble),
-                                   "data-pending-seed": str(parse_seed(pending_seed))})
+def Hook(name: str, **data):
+    """A hidden element of class ``name`` whose data attributes (``data-KEY``) give state."""
+    return solara.HTML(tag="div", classes=[name], style="display: none",
+                       attributes={f"data-{k.replace('_', '-')}": str(v)
+                                   for k, v in data.items()})
+
+
+def ensemble_of(live: solara.Reactive, ran: solara.Reactive) -> np.ndarray:
+    """Collapse days of the ensemble worlds run so far for the live model (none of a former's)."""
+    owner, days = ran.value
+    return days if owner is live.value else NO_WORLDS
 
 
 # ------------------------------------------------------------------ the sidebar
@@ -88,34 +97,59 @@ def Settings(scn, settings: solara.Reactive, on_restart):
 
 
 @solara.component
-def RunControls(model, playing: bool, on_step, on_play):
+def RunControls(live: solara.Reactive, day: solara.Reactive, playing: solara.Reactive):
+    """Step one day, and Run/Pause; each reads the live model and its running flag on click."""
+    model = live.value
+    ended = day.value >= model.params.horizon
+
+    def step():
+        now = live.value
+        with now.lock:
+            if playing.value or now.day >= now.params.horizon:
+                return
+            now.step()
+        day.value = now.day
+
+    def run_or_pause():  # Run's thread checks the flag before each day (use_player)
+        now = live.value
+        playing.value = not playing.value and now.day < now.params.horizon
+
     with solara.Card("Run"), solara.Row():
-        solara.Button("Step one day", on_click=on_step,
-                      disabled=playing or model.day >= model.params.horizon)
-        solara.Button("Pause" if playing else "Run", on_click=lambda: on_play(not playing),
-                      disabled=model.day >= model.params.horizon and not playing)
+        solara.Button("Step one day", on_click=step, disabled=playing.value or ended)
+        solara.Button("Pause" if playing.value else "Run", on_click=run_or_pause,
+                      disabled=ended and not playing.value)
 
 
 @solara.component
-def Exports(model, collapse: np.ndarray):
+def Exports(live: solara.Reactive, ran: solara.Reactive):
+    """The live world's days and the ensemble's curve, as they are when the button is pressed."""
     with solara.Card("Export"):
-        solara.FileDownload(lambda: world_csv(model).encode(), filename="this_world.csv",
+        solara.FileDownload(lambda: world_csv(live.value).encode(), filename="this_world.csv",
                             label="This world's days (CSV)", mime_type="text/csv")
-        solara.FileDownload(lambda: ensemble_csv(model, collapse).encode(),
+        solara.FileDownload(lambda: ensemble_csv(live.value, ensemble_of(live, ran)).encode(),
                             filename="ensemble_survival.csv",
                             label="The ensemble's survival curve (CSV)", mime_type="text/csv")
 
 
 # ------------------------------------------------------------------ the tabs
 @solara.component
+def Plot(make, args: tuple, key):
+    """A matplotlib figure, made and turned into an image once per ``key`` (a world's day, the
+    ensemble's size), not on every redraw of the page: about a second of CPU each."""
+    fig = solara.use_memo(lambda: make(*args), [key])
+    solara.FigureMatplotlib(fig, dependencies=[key], format="png")
+
+
+@solara.component
 def WorldTab(model, day: int, collapse: np.ndarray):
+    today = (id(model), look(model).day)
     with solara.Columns([1, 1]):
-        solara.FigureMatplotlib(network_figure(model), format="png")
-        solara.FigureMatplotlib(world_figure(model), format="png")
+        Plot(network_figure, (model,), today)
+        Plot(world_figure, (model,), today)
     with solara.Columns([1, 1]):
         with solara.Column():
-            solara.FigureMatplotlib(survival_figure(collapse, model.params.horizon, day),
-                                    format="png")
+            Plot(survival_figure, (collapse, model.params.horizon, day),
+                 (id(model), len(collapse), day))
             solara.Text(f"ensemble: {len(collapse):,} of {ENSEMBLE_BLOCKS * BLOCK:,} worlds "
                         "run", classes=["trucesim-ensemble"])
         StoryCard(model, day)
@@ -130,45 +164,64 @@ def StoryCard(model, day: int):
                    classes=["trucesim-story"])
 
 
-@solara.component
-def PlayTab(model, day: int, on_day):
-    """Play one broker: choose this week's actions, then play the week. The verdict at the end
-    is computed in a thread of this session, with its progress shown, so the page stays live."""
+def game_for(model, broker: str | None):
+    """The live model's game for ``broker`` (a new one when the broker changed; None if none)."""
     from sim.play import Game
 
+    if model.game is not None and model.game.broker != broker:
+        model.game = None
+    if broker and model.game is None:
+        model.game = Game(model.config, broker, model.streams.seed, 0, model.params.horizon,
+                          model.strategy_name, model=model)
+    return model.game
+
+
+@solara.component
+def PlayTab(live: solara.Reactive, day: solara.Reactive, playing: solara.Reactive):
+    """Play one broker: choose this week's actions, then play the week. The verdict at the end
+    is computed in a thread of this session, with its progress shown, so the page stays live."""
+    model, _ = live.value, day.value  # drawn again when either changes
     names = Narrator(model.config).names
     brokers = {names[b]: b for b in model.config.actor_ids(ActorKind.BROKER)}
-    role, set_role = solara.use_state(None)
-    picked, set_picked = solara.use_state(())
-    _, set_played = solara.use_state(model.day)  # redraws this tab after a week
-    if model.game is not None and model.game.broker != brokers.get(role):
-        model.game = None
-    if role and model.game is None:
-        model.game = Game(model.config, brokers[role], model.streams.seed, 0,
-                          model.params.horizon, model.strategy_name, model=model)
-    game = model.game
+    role = solara.use_reactive(None)
+    picked = solara.use_reactive(())
+    game = game_for(model, brokers.get(role.value))
 
     def play_week():
-        game.play_week([i for i, a in enumerate(game.actions) if a.kind in picked])
-        set_picked(())
-        set_played(model.day)
-        on_day(model.day)
+        now = live.value
+        with now.lock:
+            g = game_for(now, brokers.get(role.value))
+            if g is None or g.finished or playing.value:
+                return
+            g.play_week([i for i, a in enumerate(g.actions) if a.kind in picked.value])
+        picked.value = ()
+        day.value = now.day
 
+    Hook("trucesim-play-state", role=brokers.get(role.value, ""), picked=",".join(picked.value),
+         day=look(model).day, finished=int(bool(game and game.finished)))
     with solara.Card("Play a broker"):
-        solara.Select("You play", values=list(brokers), value=role, on_value=set_role)
+        solara.Select("You play", values=list(brokers), value=role)
         if game is None:
             solara.Text("Choose a broker to play it week by week.")
             return
         solara.Text(f"Day {model.day}; spent {game.spent:g} effort points.")
         for a in game.actions:
-            def toggle(on, kind=a.kind):
-                set_picked(tuple(k for k in picked if k != kind) + ((kind,) if on else ()))
-            solara.Checkbox(label=f"{a.kind.replace('_', ' ')} — {a.days} d, cost {a.cost:g}",
-                            value=a.kind in picked, on_value=toggle)
+            ActionBox(a, picked)
         solara.Button("Play a week", color="primary", on_click=play_week,
                       disabled=game.finished)
         Verdict(game, game.finished)
     ThisWeek(model, model.day)
+
+
+def ActionBox(action, picked: solara.Reactive):
+    """A tick box for one of this week's actions (ticking reads the ticks as they are now)."""
+    def toggle(on: bool, kind=action.kind):
+        rest = tuple(k for k in picked.value if k != kind)
+        picked.value = rest + ((kind,) if on else ())
+
+    return solara.Checkbox(label=f"{action.kind.replace('_', ' ')} — {action.days} d, "
+                                 f"cost {action.cost:g}",
+                           value=action.kind in picked.value, on_value=toggle)
 
 
 @solara.component
@@ -214,69 +267,87 @@ def make_page(path: Path, base: list[str]):
     @solara.component
     def Page():
         settings = solara.use_reactive(defaults)
-        first = solara.use_memo(lambda: cls(**defaults), [])  # one model per session
-        model, set_model = solara.use_state(first)
-        day, set_day = solara.use_state(0)
-        playing, set_playing = solara.use_state(False)
-        collapse = use_ensemble(model)
-        use_player(model, playing, set_day, set_playing)
+        live = solara.use_reactive(solara.use_memo(lambda: cls(**defaults), []))
+        day, playing = solara.use_reactive(0), solara.use_reactive(False)
+        ran = use_ensemble(live.value)
+        use_player(live, day, playing)
 
         def restart():
-            set_playing(False)
+            playing.value = False
             now = settings.value
-            set_model(cls(**{**now, "seed": str(parse_seed(now["seed"]))}))
-            set_day(0)
+            live.value = cls(**{**now, "seed": str(parse_seed(now["seed"]))})
+            day.value = 0
 
-        def step():
-            model.step()
-            set_day(model.day)
-
-        solara.Title(f"trucesim — {scn.meta.name}")
-        with solara.AppBar():
-            solara.AppBarTitle(f"trucesim — {scn.meta.name}")
-        with solara.Sidebar():
-            Settings(scn, settings, restart)
-            RunControls(model, playing, step, set_playing)
-            Exports(model, collapse)
-        with solara.Column(classes=["px-6", "py-2"]):
-            solara.Text(settings_line(model), classes=["trucesim-settings"])
-            StateHook(model, len(collapse), settings.value["seed"])
-            with solara.lab.Tabs():
-                with solara.lab.Tab("The world"):
-                    WorldTab(model, day, collapse)
-                with solara.lab.Tab("Play a broker"):
-                    PlayTab(model, day, set_day)
+        Layout(scn, settings, live, day, playing, ran, restart)
 
     return Page
 
 
-def use_ensemble(model) -> np.ndarray:
-    """Collapse days of the ensemble run so far for ``model``, filled in by a thread of this
-    session, 1024 worlds at a time (never a former model's worlds)."""
-    empty = np.zeros(0, dtype=np.int32)
-    ran, set_ran = solara.use_state((0, empty))  # (id of the model it was run for, days)
+@solara.component
+def Layout(scn, settings, live, day, playing, ran, on_restart):
+    """The app bar, the sidebar and the two tabs, drawn from the session's current state."""
+    model, collapse = live.value, ensemble_of(live, ran)
+    shown = look(model).day
+    solara.use_effect(model.drawn.set, [id(model), shown])  # after the page is drawn
+    solara.Title(f"trucesim — {scn.meta.name}")
+    with solara.AppBar():
+        solara.AppBarTitle(f"trucesim — {scn.meta.name}")
+    with solara.Sidebar():
+        Settings(scn, settings, on_restart)
+        RunControls(live, day, playing)
+        Exports(live, ran)
+    with solara.Column(classes=["px-6", "py-2"]):
+        solara.Text(settings_line(model), classes=["trucesim-settings"])
+        Hook("trucesim-state", day=shown, seed=model.streams.seed,
+             ensemble=len(collapse),
+             pending_seed=parse_seed(settings.value["seed"]), playing=int(playing.value))
+        with solara.lab.Tabs():
+            with solara.lab.Tab("The world"):
+                WorldTab(model, day.value, collapse)
+            with solara.lab.Tab("Play a broker"):
+                PlayTab(live, day, playing)
+
+
+def use_ensemble(model) -> solara.Reactive:
+    """(the model, collapse days of its ensemble so far), filled in by a thread of this
+    session, 1024 worlds at a time; read it through :func:`ensemble_of`."""
+    ran = solara.use_reactive(NOT_RUN, equals=lambda a, b: a is b)
 
     def work(cancel):
-        done = empty
-        set_ran((id(model), done))
+        done = NO_WORLDS
+        ran.value = (model, done)
         for block in range(ENSEMBLE_BLOCKS):
             if cancel.is_set():
                 return
             done = np.concatenate([done, run_block(model, block)])
-            set_ran((id(model), done))
+            ran.value = (model, done)
 
-    solara.use_thread(work, dependencies=[id(model)])
-    return ran[1] if ran[0] == id(model) else empty
+    # stopped between blocks: an intrusive cancel would trace every line of the thread
+    solara.use_thread(work, dependencies=[id(model)], intrusive_cancel=False)
+    return ran
 
 
-def use_player(model, playing: bool, set_day, set_playing) -> None:
-    """While ``playing``, step the model in a thread of this session until the horizon."""
+def use_player(live: solara.Reactive, day: solara.Reactive, playing: solara.Reactive) -> None:
+    """While running, step the live model in a thread of this session until the horizon or a
+    pause: a day is never cut short (the thread stops between days, not inside one), and no day
+    starts once Pause has been pressed (the flag is read under the model's lock, which a page
+    drawn after the pause also takes, so it shows the day the world stopped on). Each day waits
+    until the page has drawn the one before: a thread that changed the state faster than the
+    page is drawn would keep whichever thread draws it busy, and clicks would queue behind."""
+    model, running = live.value, playing.value
+
     def play(cancel):
-        while playing and not cancel.is_set() and model.day < model.params.horizon:
-            model.step()
-            set_day(model.day)
+        while running and not cancel.is_set():
+            with model.lock:
+                if not playing.value or model.day >= model.params.horizon:
+                    break
+                model.step()
+                model.drawn.clear()
+            day.value = model.day
+            while not model.drawn.wait(0.5) and not cancel.is_set():
+                pass  # the page draws this day before the next (else redraws pile up)
             time.sleep(PLAY_INTERVAL_S)
-        if playing and model.day >= model.params.horizon:
-            set_playing(False)
+        if running and not cancel.is_set() and model.day >= model.params.horizon:
+            playing.value = False
 
-    solara.use_thread(play, dependencies=[id(model), playing])
+    solara.use_thread(play, dependencies=[id(model), running], intrusive_cancel=False)
