@@ -4,6 +4,7 @@ page itself in a real headless Chromium (Debian's, driven by Playwright)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -114,6 +115,29 @@ def test_the_exports_hold_the_worlds_days_and_the_ensembles_curve():
     # the share still holding after day 100, counted by hand
     assert float(share) == pytest.approx(((collapse < 0) | (collapse > 100)).mean())
     assert float(share) == pytest.approx(survival_curve(collapse, 240)[100])
+
+
+def quoted_dashboard_words(path: Path, start: str, end: str) -> list[str]:
+    """The "quoted" words of the passage of ``path`` from ``start`` up to ``end``."""
+    text = path.read_text()
+    passage = text[text.index(start):]
+    return [" ".join(w.split()) for w in re.findall(r'"([^"]+)"', passage[:passage.index(end)])]
+
+
+def test_the_docs_name_only_controls_the_page_has():
+    """Every control the README and the lessons quote is a slider label (for the scenario the
+    passage names) or a label written in the page's code."""
+    page = (ROOT / "sim" / "viz" / "page.py").read_text()
+    syria = {p.label for p in model_params(sim.load(ROOT / "scenarios" / "syria_2016.yaml"))
+             .values()}
+    passages = [(ROOT / "README.md", "**Dashboard**", "**Stories**"),
+                (ROOT / "docs" / "teaching" / "README.md", "`trucesim viz", "`trucesim play"),
+                (ROOT / "docs" / "teaching" / "lesson1_spoilers.md", "In the dashboard", "##")]
+    words = [w for p in passages for w in quoted_dashboard_words(*p)]
+    assert "attribution error" in words and "Restart with these settings" in words
+    for word in words:
+        # a button label may be quoted whole or as one of the two faces of Run/Pause
+        assert word in syria or f'"{word}"' in page or word in page.split('"'), word
 
 
 # ---------------------------------------------------------------- play mode's verdict
