@@ -237,7 +237,10 @@ def Verdict(game, finished: bool):
             if text and not cancel.is_set():
                 set_outcome(text)
 
-    solara.use_thread(verdict_in_background, dependencies=[id(game), finished])
+    # judge stops at its next progress tick once cancelled; an intrusive cancel would trace
+    # every line of these seconds of work
+    solara.use_thread(verdict_in_background, dependencies=[id(game), finished],
+                      intrusive_cancel=False)
     if outcome:
         Paragraphs(outcome)
     elif finished:
