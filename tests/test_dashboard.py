@@ -38,7 +38,8 @@ from sim.viz.page import PlayTab
 
 ROOT = Path(__file__).resolve().parents[1]
 LAKELAND = ROOT / "scenarios" / "lakeland_teaching.yaml"
-ARTIFACTS = ROOT / "tests" / "artifacts"
+# screenshots and the server's log; another directory lets two runs share a worktree
+ARTIFACTS = Path(os.environ.get("TRUCESIM_TEST_ARTIFACTS", ROOT / "tests" / "artifacts"))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
@@ -84,6 +85,9 @@ def test_figures_render_and_the_ensemble_matches_trucesim_run():
     assert len(network_figure(model).axes) == 1
     assert len(world_figure(model).axes) == 2
     collapse = run_block(model, 0)
+    stop = threading.Event()
+    stop.set()
+    assert run_block(model, 0, stop) is None  # a cancelled block stops at once
     ran = sim.run(sim.load(LAKELAND), "baseline", worlds=1024, seed=3).worlds
     assert np.array_equal(collapse, ran["day_collapse"].to_numpy())
     curve = survival_figure(collapse, 240, 40).axes[0].lines[0].get_ydata()

@@ -301,9 +301,12 @@ def survival_figure(days_collapse: np.ndarray, horizon: int, live_day: int) -> F
     return fig
 
 
-def run_block(model: TruceModel, block: int) -> np.ndarray:
+def run_block(model: TruceModel, block: int,
+              cancel: threading.Event | None = None) -> np.ndarray | None:
     """Collapse days of the ensemble's ``block``-th 1024 worlds under the live model's settings,
-    in batches that fit the default memory budget (:mod:`sim.memory`; same worlds either way)."""
+    in batches that fit the default memory budget (:mod:`sim.memory`; same worlds either way);
+    None as soon as ``cancel`` is set (checked every day, so that a Restart's ensemble starts at
+    once instead of after this block)."""
     from sim.memory import plan
     from sim.runner import batches
 
@@ -312,7 +315,11 @@ def run_block(model: TruceModel, block: int) -> np.ndarray:
     for first, n in batches(BLOCK, batch):
         ens = TruceModel(model.config, n, model.streams.seed, model.strategy_name,
                          first_world=block * BLOCK + first)
-        days.append(ens.run().state.day_collapse.copy())
+        while ens.running:
+            if cancel is not None and cancel.is_set():
+                return None
+            ens.step()
+        days.append(ens.state.day_collapse.copy())
     return np.concatenate(days)
 
 

@@ -320,12 +320,13 @@ def use_ensemble(model) -> solara.Reactive:
         done = NO_WORLDS
         ran.value = (model, done)
         for block in range(ENSEMBLE_BLOCKS):
-            if cancel.is_set():
+            days = run_block(model, block, cancel)
+            if days is None:
                 return
-            done = np.concatenate([done, run_block(model, block)])
+            done = np.concatenate([done, days])
             ran.value = (model, done)
 
-    # stopped between blocks: an intrusive cancel would trace every line of the thread
+    # stopped between days of a block: an intrusive cancel would trace every line of the thread
     solara.use_thread(work, dependencies=[id(model)], intrusive_cancel=False)
     return ran
 
