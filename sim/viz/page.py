@@ -208,7 +208,7 @@ def PlayTab(live: solara.Reactive, day: solara.Reactive, playing: solara.Reactiv
         for a in game.actions:
             ActionBox(a, picked)
         solara.Button("Play a week", color="primary", on_click=play_week,
-                      disabled=game.finished)
+                      disabled=game.finished or playing.value)  # not while Run runs
         Verdict(game, game.finished)
     ThisWeek(model, model.day)
 
