@@ -317,9 +317,11 @@ def wait_for_state(page, seed: int, day: int | None = None, ensemble: int = 0,
     wait_for_hook(page, "trucesim-state", timeout_s, **want)
 
 
-def rendered_images(page) -> int:
-    return page.evaluate("Array.from(document.images).filter(i => i.complete && "
-                         "i.naturalWidth > 100).length")
+def wait_for_images(page, n: int, timeout_s: float = 90) -> None:
+    """Wait until ``n`` images (the plots) have loaded in the browser: the server has sent them
+    once the state hook shows their day, but the browser decodes them after that."""
+    page.wait_for_function(f"Array.from(document.images).filter(i => i.complete && "
+                           f"i.naturalWidth > 100).length >= {n}", timeout=timeout_s * 1000)
 
 
 MESA_INTERNALS = ("Play Interval", "Render Interval", "Use Threads", "Time:", "Page 0",
@@ -447,7 +449,7 @@ def test_dashboard_in_headless_chromium(server):
             step(page, 7, 1)
             step(page, 7, 2)
             wait_for_state(page, seed=7, day=2, ensemble=BLOCK)
-            assert rendered_images(page) >= 3
+            wait_for_images(page, 3)
             expect(page.locator(".trucesim-story")).to_contain_text(
                 "After 2 days the truce still holds")  # the story follows the day
             page.screenshot(path=str(ARTIFACTS / "dashboard_world.png"), full_page=True)
