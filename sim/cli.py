@@ -97,7 +97,10 @@ def _check_out_dir(out_dir: Path | None) -> None:
 def check(files: Annotated[list[Path], typer.Argument(
         help="Scenario or experiment files to validate.")],
           strict: Annotated[bool, typer.Option(
-              "--strict", help="Numbers without a source are errors, not warnings.")] = False):
+              "--strict", help="Numbers without a source are errors, not warnings.")] = False,
+          priors: Annotated[bool, typer.Option(
+              "--priors", help="List each prior: distribution, support, fields, source.")]
+          = False):
     """Validate scenario and experiment files; print every problem with file, line and field,
     all in one pass, then warnings (numbers without a source, parties with nothing to fight
     over).
@@ -107,6 +110,8 @@ def check(files: Annotated[list[Path], typer.Argument(
         trucesim check scenarios/*.yaml experiments/*.yaml
 
         trucesim check --strict scenarios/syria_2016.yaml
+
+        trucesim check --priors scenarios/syria_2016.yaml
     """
     from sim.scenario_check import check_scenario
 
@@ -127,9 +132,27 @@ def check(files: Annotated[list[Path], typer.Argument(
         _say(problems + [f"{f}:{w}" for w in report.warnings + ([] if strict else lenient)])
         if not problems:
             out.print(f"{f}: ok ({len(report.scenario.actors)} actors, "
-                      f"{len(report.scenario.strategies)} strategies)", highlight=False)
+                      f"{len(report.scenario.strategies)} strategies{_evidence(report)})",
+                      highlight=False)
+            if priors:
+                _say_out([f"  prior {line}" for line in report.priors])
     if failed:
         raise typer.Exit(2)
+
+
+def _evidence(report) -> str:
+    """", 12 priors over 40 fields, 3 targets" when the scenario has any."""
+    scn, parts = report.scenario, []
+    if scn.priors:
+        parts.append(f"{len(scn.priors)} priors over {report.n_prior_fields} fields")
+    if scn.targets:
+        parts.append(f"{len(scn.targets)} targets")
+    return "".join(f", {p}" for p in parts)
+
+
+def _say_out(lines: list[str]) -> None:
+    for line in lines:
+        out.print(line, markup=False, highlight=False, emoji=False)
 
 
 def _say(lines: list[str]) -> None:

@@ -392,7 +392,12 @@ def load(path: str | Path, overrides: list[str] | None = None) -> Scenario:
         from sim.overrides import apply_overrides
 
         data = apply_overrides(data, overrides, file)
-    return validate(data, file, doc)
+    scn = validate(data, file, doc)
+    if scn.priors:
+        from sim.priors import check_priors
+
+        check_priors(scn, file, doc)
+    return scn
 
 
 def scenario_hash(scn: Scenario) -> str:
