@@ -48,8 +48,8 @@ SHARED_PRIORS = {
     "actors.*.incentives.cost_of_fighting": ("uniform", 0.0, 0.3, {}, WIDE),
     "actors.*.incentives.value_of_settlement": ("uniform", 0.0, 0.6, {}, WIDE),
     "actors.*.incentives.sensitivity_to_pressure": ("uniform", 0.1, 0.9, {}, WIDE),
-    "actors.*.stances.commitment_range": ("uniform", 0.0, 0.4, {}, "Fortna 2004 (truces differ "
-                                          "in resolve: above 0); size: ignorance: wide"),
+    "actors.*.stances.commitment_range": ("uniform", 0.0, 0.4, {}, ("Fortna 2004 (truces differ "
+                                          "in resolve: above 0); size: ignorance: wide")),
     "pressure.decay": ("uniform", 0.02, 0.3, {}, WIDE),
 }
 MOMENTUM_SPREAD = 0.1  # a party's gain from fighting: +- this around its coded value

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sim.priors import resolve_with_problems, summary
 from sim.scenario import (
     Problem,
     ScenarioError,
@@ -25,7 +26,6 @@ from sim.scenario import (
     problems_from,
     read_text,
 )
-from sim.priors import resolve_with_problems, summary
 from sim.schema import ActorKind, Policy, Scenario
 from sim.sources import NOT_VALUES, source_problems, unsourced
 

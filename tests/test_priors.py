@@ -220,11 +220,11 @@ def _normal_mean(mean: float, sd: float, low: float, high: float) -> float:
 
 # analytic means, written independently of scipy's parametrisation
 MEANS = [
-    (dict(dist="uniform", low=0.2, high=0.9), 0.55),
-    (dict(dist="log_uniform", low=0.001, high=0.1), (0.1 - 0.001) / math.log(100)),
-    (dict(dist="beta", a=2, b=5, low=0.1, high=0.9), 0.1 + 0.8 * 2 / 7),
-    (dict(dist="triangular", low=0.3, mode=0.7, high=1.0), 2.0 / 3),
-    (dict(dist="truncated_normal", mean=0.2, sd=0.3, low=0.0, high=1.0),
+    ({"dist": "uniform", "low": 0.2, "high": 0.9}, 0.55),
+    ({"dist": "log_uniform", "low": 0.001, "high": 0.1}, (0.1 - 0.001) / math.log(100)),
+    ({"dist": "beta", "a": 2, "b": 5, "low": 0.1, "high": 0.9}, 0.1 + 0.8 * 2 / 7),
+    ({"dist": "triangular", "low": 0.3, "mode": 0.7, "high": 1.0}, 2.0 / 3),
+    ({"dist": "truncated_normal", "mean": 0.2, "sd": 0.3, "low": 0.0, "high": 1.0},
      _normal_mean(0.2, 0.3, 0.0, 1.0)),
 ]
 
