@@ -139,7 +139,8 @@ def from_record(path: str | Path, horizon: int | None = None) -> list[Target]:
     file = str(path)
     _, data = parse_yaml(read_text(path), file)
     held = data.get("held_at_day") if isinstance(data, dict) else None
-    if not isinstance(held, dict):
+    if not isinstance(held, dict) or not all(str(d).isdigit() and v in (True, False, None)
+                                             for d, v in held.items()):
         raise ScenarioError([Problem(file, 1, "held_at_day", None, "expected a map of day -> "
                                      "true/false/null (a case record, see `trucesim new-case`)")])
     source = str(data.get("source") or data.get("record") or file)

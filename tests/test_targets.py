@@ -106,9 +106,11 @@ def test_each_case_record_becomes_survival_targets(record):
     assert all(t.band[0] is not None or t.band[1] is not None for t in targets)
 
 
-def test_a_file_that_is_not_a_record_is_refused(tmp_path):
+@pytest.mark.parametrize("text", ["case: x\n", "held_at_day: {soon: true}\n",
+                                  "held_at_day: {'7': maybe}\n"])
+def test_a_file_that_is_not_a_record_is_refused(tmp_path, text):
     with pytest.raises(ScenarioError, match="held_at_day"):
-        from_record(make_file(tmp_path, "case: x\n"))
+        from_record(make_file(tmp_path, text))
 
 
 # ------------------------------------------------------------------ located errors, one each
