@@ -25,7 +25,7 @@ from scipy import stats
 
 from sim.overrides import loc_of, path_problem, set_path, typed
 from sim.priors_schema import Dist, Prior
-from sim.scenario import Problem, ScenarioError, _line_of, validate
+from sim.scenario import Problem, ScenarioError, dotted, line_of, validate
 from sim.schema import Scenario
 from sim.schema_info import Limits, field_limits
 from sim.sources import NOT_VALUES, numeric_leaves
@@ -64,10 +64,11 @@ def sample(prior: Prior, n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def _matches(key: str, written: list[str], full: dict) -> list[str]:
-    """Concrete paths a prior key names: itself, or the written numbers its pattern matches."""
+    """Concrete paths a prior key names: itself (list items by id, as patterns see them), or
+    the written numbers its pattern matches."""
     if "*" in key:
         return [p for p in written if fnmatchcase(p, key)]
-    return [] if path_problem(full, key) else [key]
+    return [] if path_problem(full, key) else [dotted(loc_of(full, key), full)]
 
 
 def _key_problem(key: str, full: dict) -> str:
@@ -91,7 +92,7 @@ def resolve_with_problems(scn: Scenario, file: str = "<scenario>",
         if not paths or not fresh:
             why = _key_problem(key, full) if not paths else \
                 "every field it matches has a prior from an earlier key"
-            problems.append(Problem(file, _line_of(doc, ("priors", key)), f"priors.{key}",
+            problems.append(Problem(file, line_of(doc, ("priors", key)), f"priors.{key}",
                                     None, why))
             continue
         for p in fresh:
@@ -110,7 +111,7 @@ def _support_problems(key: str, fields: list[Resolved], file: str, doc: Any) -> 
         bad = [r for r in fields if not r.limits.admits(value)]
         if bad:
             more = f" (and {len(bad) - 1} more fields it matches)" if len(bad) > 1 else ""
-            out.append(Problem(file, _line_of(doc, ("priors", key, end)), f"priors.{key}.{end}",
+            out.append(Problem(file, line_of(doc, ("priors", key, end)), f"priors.{key}.{end}",
                                value, f"the support must lie within the bounds of "
                                f"{bad[0].path} ({bad[0].limits}){more}"))
     return out

@@ -271,6 +271,11 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Any]:
     return doc, data
 
 
+# public names for the modules that locate problems in other sections (sim.priors)
+line_of = _line_of
+dotted = _dotted
+
+
 def _without_tags(loc: tuple, data: Any) -> tuple:
     """Drop the union tags pydantic puts in a location (``interventions.0.pressure.strength``
     is ``interventions.0.strength`` in the file: the tag is the item's ``kind``)."""

@@ -119,6 +119,13 @@ def test_a_key_shadowed_by_an_earlier_one(tmp_path):
             "earlier key")
 
 
+def test_a_field_named_by_index_and_by_id_is_one_field(tmp_path):
+    text = with_priors(f"actors.1.stances.commitment: {{dist: uniform, low: 0, high: 1, {WIDE}}}",
+                       f"actors.south.stances.commitment: {{dist: uniform, low: 0, high: 1, {WIDE}}}")
+    located(tmp_path, text, "actors.south.stances", "priors.actors.south.stances.commitment",
+            "earlier key")
+
+
 @pytest.mark.parametrize("prior, words", [
     ("{dist: beta, a: 2, low: 0, high: 1, SRC}", ("beta takes low, high, a, b", "missing b")),
     ("{dist: uniform, mode: 0.5, low: 0, high: 1, SRC}", ("mode is not one of its parameters",)),
@@ -169,6 +176,12 @@ def test_applying_a_draw_sets_exactly_those_fields(tmp_path):
         row["actors.north.stances.commitment"], row["actors.south.stances.commitment"])
     assert new.meta == scn.meta and new.priors == scn.priors
     assert north.behaviour.reciprocity != scn.actors[0].behaviour.reciprocity
+
+
+@pytest.mark.parametrize("path", REAL_CASES[:3], ids=lambda p: p.stem)
+def test_applying_no_values_gives_the_same_scenario(path):
+    scn = load(path)
+    assert apply(scn, {}) == scn
 
 
 def test_applying_a_value_outside_the_schema_is_refused(tmp_path):
@@ -269,3 +282,33 @@ def test_syria_priors_cover_the_interventions_effect_sizes():
             "strategies.pressure.interventions.0.duration_days",
             "strategies.separation.interventions.0.cost_to_party"} <= needed
     assert "strategies.pressure.interventions.0.trigger.threshold" not in needed  # a lever
+
+
+@given(priors())
+def test_a_prior_written_to_a_file_reads_back_the_same(prior):
+    import io
+
+    from ruamel.yaml import YAML
+
+    from sim.scenario import validate
+
+    buf = io.StringIO()
+    YAML(typ="safe", pure=True).dump({"priors": {"information.p_detect":
+                                                 prior.model_dump(mode="json", exclude_none=True)}},
+                                     buf)
+    data = parse_yaml(BASE, "base")[1] | parse_yaml(buf.getvalue(), "priors")[1]
+    assert validate(data).priors["information.p_detect"] == prior
+
+
+@given(st.integers(1, 99), st.integers(0, 98), st.integers(0, 2**32 - 1))
+def test_integer_fields_draw_integers_within_the_support(low, width, seed):
+    high = min(100, low + width + 1)
+    text = BASE.replace("stances: {commitment: 0.8}",
+                        "stances: {commitment: 0.8}\n    behaviour: {walkout_threshold: 3}")
+    text += ("priors:\n  actors.north.behaviour.walkout_threshold: "
+             f"{{dist: uniform, low: {low}, high: {high}, {WIDE}}}\n")
+    from sim.scenario import validate
+
+    scn = validate(parse_yaml(text, "t")[1])
+    x = draw(scn, 100, np.random.default_rng(seed))["actors.north.behaviour.walkout_threshold"]
+    assert x.dtype == np.int64 and x.between(low, high).all()
