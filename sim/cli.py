@@ -210,6 +210,9 @@ def run(
     out_dir: Annotated[Path | None, typer.Option(
         "--out", help="Write worlds.parquet, daily.parquet/csv and summary.json here.")] = None,
     memory: MemoryOption = None,
+    targets: Annotated[bool, typer.Option(
+        "--targets", help="Check the scenario's targets: share of worlds meeting each "
+        "(and targets.csv with --out).")] = False,
 ):
     """Run a scenario's worlds and summarise how long the truce survives.
 
@@ -222,9 +225,12 @@ def run(
         trucesim run scenarios/syria_2016.yaml --set information.p_misattribution=0.1 --out out/
 
         trucesim run big.yaml --worlds 10000 --memory 4G
+
+        trucesim run syria_2016 --worlds 1000 --targets
     """
     from sim.memory import MemoryBudgetError
     from sim.runner import run as run_worlds
+    from sim.targets import evaluate as evaluate_targets
 
     limit = _budget_or_fail(memory)
     scn = _load_or_fail(scenario, set_)
@@ -234,6 +240,8 @@ def run(
         known = ", ".join(available(scn))
         _fail([f"{scenario}: strategies: no strategy '{strategy}'; expected one of: {known}"])
     _check_out_dir(out_dir)
+    if targets and not scn.targets:
+        _fail([f"{scenario}: targets: the scenario states no targets (see docs/priors.md)"])
     horizon = days or scn.meta.horizon_days
     with _progress(worlds * horizon) as bar:
         task = bar.add_task("run", total=worlds * horizon)
@@ -242,17 +250,38 @@ def run(
                                 progress=lambda n: bar.advance(task, n), memory=limit)
         except MemoryBudgetError as exc:
             _fail([f"{scenario}: {exc}"])
+    checked = evaluate_targets(result, scn.targets) if targets else None
     if out_dir is not None:
         try:
             result.write(out_dir)
+            if checked is not None:
+                checked.to_csv(Path(out_dir) / "targets.csv", index=False)
         except OSError as exc:
             _fail([f"{out_dir}: cannot write results: {exc.strerror or exc}"])
     if fmt is Format.JSON:
-        print(json.dumps(result.summary, indent=2))
+        shown = result.summary if checked is None else {
+            **result.summary, "targets": json.loads(checked.to_json(orient="records"))}
+        print(json.dumps(shown, indent=2))
     else:
         print_summary(result.summary)
+        if checked is not None:
+            print_targets(checked)
     if out_dir is not None and fmt is Format.TABLE:
         out.print(f"results written to {out_dir}/", highlight=False)
+
+
+def print_targets(table) -> None:
+    """Print the targets check: share of worlds meeting each, or the run's figure."""
+    t = Table(title="Targets (the record)", title_justify="left")
+    for col in ("target", "statistic", "worlds meeting it (95% CI)", "figure", "agrees"):
+        t.add_column(col)
+    for r in table.itertuples():
+        share = ("" if r.share_met is None or r.share_met != r.share_met else
+                 f"{r.share_met:.1%} ({r.ci95_low:.1%}–{r.ci95_high:.1%})")
+        figure = "" if r.figure is None or r.figure != r.figure else f"{r.figure:.3g}"
+        agrees = {True: "yes", False: "no"}.get(r.agrees, "")
+        t.add_row(r.id, r.statistic, share, figure, agrees)
+    out.print(t)
 
 
 def _pct(share: dict | None) -> str:

@@ -20,7 +20,7 @@ from sim.fields import Strict
 
 
 class Dist(StrEnum):
-    """The distributions a prior may take; each one's parameters are in :data:`PARAMETERS`."""
+    """The distributions a prior may take (parameters: see PARAMETERS)."""
 
     UNIFORM = "uniform"
     LOG_UNIFORM = "log_uniform"
@@ -87,9 +87,9 @@ class Prior(Strict):
 
 
 class Statistic(StrEnum):
-    """Named statistics (:mod:`sim.targets` holds their definitions): the first group are
-    figures of each world (its row of the world table), the second figures of a whole run (from
-    the daily series and summary, as :func:`sim.calibration.measure` computes them)."""
+    """Named statistics, defined in sim/targets.py: the first group are figures of each world
+    (its row of the world table), the second figures of a whole run (from the daily series and
+    summary, as sim.calibration.measure computes them)."""
 
     DAY_FIRST_WALKOUT = "day_first_walkout"
     DAY_FIRST_TROUBLE = "day_first_trouble"

@@ -23,6 +23,9 @@ from sim.runner import RunResult
 from sim.scenario import Problem, ScenarioError, parse_yaml, read_text
 
 
+RUN_DAYS_NEEDED = 180  # days a run needs for the figures of the whole run
+
+
 def _day(column: str) -> Callable[[pd.DataFrame], np.ndarray]:
     """A day column where a negative day means "never" (NaN)."""
     def stat(worlds: pd.DataFrame) -> np.ndarray:
@@ -76,6 +79,16 @@ def met_by_world(worlds: pd.DataFrame, targets: list[Target]) -> pd.DataFrame:
                         index=worlds.index)
 
 
+def _run_figures(result: RunResult) -> dict[str, float]:
+    """The figures of the whole run; NaN for all when the run is shorter than they need
+    (:func:`sim.calibration.measure` reads survival at day 180)."""
+    from sim.calibration import measure
+
+    if len(result.daily) <= RUN_DAYS_NEEDED:
+        return {s.value: float("nan") for s in RUN_STATISTICS}
+    return measure(result)
+
+
 def _run_row(t: Target, figures: dict[str, float]) -> dict:
     figure = figures[t.statistic.value]
     met = bool(in_band(np.array([figure], dtype=float), t.band)[0])
@@ -96,6 +109,7 @@ def evaluate(result: RunResult, targets: list[Target]) -> pd.DataFrame:
     """Each target on a run: the share of worlds meeting it (with a Wilson 95% interval) for
     world statistics, the run's figure for run statistics, and whether that agrees with the
     target's ``share`` band (or ``band``); ``agrees`` is None when no share band was given.
+    Figures of the whole run need more than 180 days; a shorter run gives NaN (not agreeing).
 
     Example:
         >>> scn = load("syria_2016")
@@ -106,10 +120,7 @@ def evaluate(result: RunResult, targets: list[Target]) -> pd.DataFrame:
     rows = []
     for t in targets:
         if t.statistic in RUN_STATISTICS:
-            if figures is None:
-                from sim.calibration import measure
-
-                figures = measure(result)
+            figures = _run_figures(result) if figures is None else figures
             rows.append(_run_row(t, figures))
         else:
             rows.append(_world_row(t, met[t.id]))

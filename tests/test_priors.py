@@ -40,15 +40,16 @@ def with_priors(*lines: str) -> str:
 
 def located(tmp_path, text: str, needle: str, path: str, *words: str) -> None:
     """Loading (and `trucesim run`) fails with one problem at the line of ``needle``, naming
-    ``path`` and saying ``words``; exit 2, no traceback."""
+    ``path`` and saying ``words``; exit 2, no traceback, nothing written."""
     file = make_file(tmp_path, text)
     with pytest.raises(ScenarioError) as exc:
         load(file)
     [p] = exc.value.problems
     assert (p.file, p.line, p.path) == (str(file), line_of(text, needle), path), str(p)
     assert all(w in p.expected for w in words), p.expected
-    done = CliRunner().invoke(app, ["run", str(file), "--worlds", "8"])
-    assert done.exit_code == 2 and "Traceback" not in done.output
+    out = tmp_path / "out"
+    done = CliRunner().invoke(app, ["run", str(file), "--worlds", "8", "--out", str(out)])
+    assert done.exit_code == 2 and "Traceback" not in done.output and not out.exists()
     assert f"{file}:{p.line}: {path}" in done.output
 
 

@@ -148,3 +148,33 @@ def test_duplicate_target_ids(tmp_path):
         load(make_file(tmp_path, text))
     [p] = exc.value.problems
     assert (p.path, p.line) == ("targets.same.id", line_of(text, "id: same", 2))
+
+
+# --------------------------------------------------------------------------- trucesim run
+def test_run_checks_the_targets_and_writes_them(tmp_path):
+    out = tmp_path / "out"
+    done = CliRunner().invoke(app, ["run", "syria_2016", "--worlds", "50", "--seed", "2",
+                                    "--targets", "--out", str(out)], env={"COLUMNS": "200"})
+    assert done.exit_code == 0, done.output
+    assert "Targets (the record)" in done.stdout and "walkout_days_45_60" in done.stdout
+    table = pd.read_csv(out / "targets.csv")
+    assert table["id"].tolist() == [t.id for t in load("syria_2016").targets]
+
+
+def test_run_targets_in_json_and_short_runs_give_no_run_figures():
+    done = CliRunner().invoke(app, ["run", "syria_2016", "--worlds", "20", "--days", "60",
+                                    "--targets", "--format", "json"])
+    assert done.exit_code == 0, done.output
+    import json
+
+    rows = {r["id"]: r for r in json.loads(done.stdout)["targets"]}
+    assert rows["median_survival_days"]["figure"] is None  # needs more than 180 days
+    assert rows["median_survival_days"]["agrees"] is False
+    assert 0 <= rows["holds_day_30"]["share_met"] <= 1
+
+
+def test_run_refuses_targets_when_the_scenario_has_none(tmp_path):
+    out = tmp_path / "out"
+    done = CliRunner().invoke(app, ["run", "two_party", "--worlds", "8", "--targets",
+                                    "--out", str(out)])
+    assert done.exit_code == 2 and "states no targets" in done.output and not out.exists()
