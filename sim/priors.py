@@ -110,7 +110,8 @@ def _support_problems(key: str, fields: list[Resolved], file: str, doc: Any) -> 
         value = getattr(fields[0].prior, end)
         bad = [r for r in fields if not r.limits.admits(value)]
         if bad:
-            more = f" (and {len(bad) - 1} more fields it matches)" if len(bad) > 1 else ""
+            n = len(bad) - 1
+            more = f" (and {n} more field{'s' if n > 1 else ''} it matches)" if n else ""
             out.append(Problem(file, line_of(doc, ("priors", key, end)), f"priors.{key}.{end}",
                                value, f"the support must lie within the bounds of "
                                f"{bad[0].path} ({bad[0].limits}){more}"))
