@@ -147,3 +147,10 @@ class TruceModel(mesa.Model):
             return ""
         P = self.params.n_parties
         return self.params.party_ids[code] if code < P else self.params.spoiler_ids[code - P]
+
+    def close(self) -> None:
+        """Let go of this batch's arrays now. Mesa's agents and data collector refer back to
+        the model, a cycle that only the garbage collector frees, and it may not run before
+        the next batch is allocated: two batches would then share a memory budget meant for
+        one. The model is unusable afterwards."""
+        vars(self).clear()

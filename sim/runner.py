@@ -125,8 +125,10 @@ def _run_batch(scn: Scenario, strategy: str, seed: int, days: int | None, first:
         model.step()
         if progress:
             progress(n)
-    return (world_table(model, first, seed, scenario_hash(scn), strategy),
-            model.datacollector.get_model_vars_dataframe())
+    out = (world_table(model, first, seed, scenario_hash(scn), strategy),
+           model.datacollector.get_model_vars_dataframe())
+    model.close()
+    return out
 
 
 def _assemble(scn: Scenario, strategy: str, seed: int, parts: list) -> RunResult:

@@ -21,8 +21,9 @@ ENV = {k: v for k, v in os.environ.items() if k != "TRUCESIM_DEBUG"} | {"COLUMNS
 
 def trucesim(*args: str, script: bool = False) -> subprocess.CompletedProcess:
     cmd = [str(TRUCESIM)] if script else [sys.executable, "-m", "sim"]
+    # the timeout only stops a hung command; it is no speed check (a loaded machine took ~60 s)
     return subprocess.run([*cmd, *map(str, args)], check=False, capture_output=True, text=True,
-                          timeout=60, env=ENV)
+                          timeout=600, env=ENV)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from sim.agents import Broker, Party, Spoiler
 from sim.model import TruceModel
 from sim.rng import BLOCK, Streams, draws
 from sim.runner import run
-from sim.scenario import validate
+from sim.scenario import scenario_hash, validate
 from tests.factories import (
     make_busy_scenario,
     make_party,
@@ -108,9 +108,11 @@ def test_draws_look_uniform():
 
 
 def test_every_row_records_seed_and_scenario_hash():
-    worlds = run(BUSY, worlds=20, seed=4).worlds
+    result = run(BUSY, worlds=20, seed=4)
+    worlds = result.worlds
     assert (worlds["seed"] == 4).all()
-    assert worlds["scenario_hash"].nunique() == 1
+    assert set(worlds["scenario_hash"]) == {scenario_hash(BUSY)}
+    assert result.summary["scenario_hash"] == scenario_hash(BUSY)
     assert_array_equal(worlds["world"], np.arange(20))
 
 
