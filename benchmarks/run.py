@@ -79,7 +79,7 @@ def scaled_scenario(n_actors: int, directory: Path) -> Path:
     A fifth of the actors are parties (at least 2), a fifth spoilers (at least 1), the rest
     brokers; each is a copy of a Syria actor of its kind, in turn (the first copies keep the
     original ids, so that references between actors stay valid). Only the baseline strategy
-    is kept, and no scripted events.
+    is kept, and no scripted events, priors or targets (those describe the real case).
     """
     from ruamel.yaml import YAML
 
@@ -99,7 +99,8 @@ def scaled_scenario(n_actors: int, directory: Path) -> Path:
             actors.append(actor)
     doc["actors"] = actors
     doc["strategies"] = {"baseline": doc["strategies"]["baseline"]}
-    doc.pop("events", None)
+    for section in ("events", "priors", "targets"):
+        doc.pop(section, None)
     doc["meta"]["name"] = f"{doc['meta']['name']} ({n_actors} actors)"
     path = directory / f"actors_{n_actors}.yaml"
     with path.open("w") as f:
