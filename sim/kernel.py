@@ -5,9 +5,8 @@ batch, one world at a time, calling the rules of :mod:`sim.rules` on that world'
 Worlds do not interact, so threads can share the worlds of a day (:func:`over_worlds`; the
 compiled loops release the GIL) and each world's numbers are the same whatever thread runs it. Draws come from the counter-based
 keys of :mod:`sim.rng`: world ``w``'s draw ``i`` of stream ``k`` on day ``d`` is a function of
-(seed, first_world + w, d, k, i) only. Where the scenario declares issues, the political
-track (:mod:`sim.political`, numpy) runs between :func:`run_day` (``until_talks=True``) and
-:func:`run_status`.
+(seed, first_world + w, d, k, i) only. Where the scenario declares issues, the talks are
+bargaining (:func:`bargain`, the compiled rules of :mod:`sim.bargaining`), in the same pass.
 
 Arguments: ``s`` is a :class:`sim.state.State`, ``p`` a :class:`sim.params.Fixed`, ``t`` a
 :class:`sim.strategies.engine.Today`; ``forced`` (5, max(P, S)) marks today's scripted events
@@ -24,6 +23,7 @@ import numpy as np
 from numba import njit
 
 from sim import rng
+from sim.bargaining.talks import propose_of, renege_of, talks_day
 from sim.rules import beliefs, brokers, decisions, observation, spoilers, status, talks
 from sim.rules.frailty import initial_commitment as frailty_rule
 
@@ -55,22 +55,15 @@ def over_worlds(fn, n: int, threads: int, *args) -> None:
         job.result()
 
 
-@njit(cache=True, nogil=True, _nrt=False)  # no reference counting: nothing allocated
-def run_day(lo, hi, day, keys, s, p, t, forced, until_talks):
-    """Phases 1-7 (1-6 when ``until_talks``) of ``day`` in worlds ``lo`` to ``hi - 1``."""
+@njit(cache=True, nogil=True)
+def run_day(lo, hi, day, keys, s, p, t, forced):
+    """Phases 1-7 of ``day`` in worlds ``lo`` to ``hi - 1``."""
     for w in range(lo, hi):
-        world_day(w, day, keys[w], s, p, t, forced, until_talks)
-
-
-@njit(cache=True, nogil=True, _nrt=False)  # no reference counting: nothing allocated
-def run_status(lo, hi, day, s, p, forced):
-    """Phase 7 in worlds ``lo`` to ``hi - 1`` (after the political track)."""
-    for w in range(lo, hi):
-        update_status(w, day, s, p, forced)
+        world_day(w, day, keys[w], s, p, t, forced)
 
 
 @njit(cache=True, inline="always")
-def world_day(w, day, key, s, p, t, forced, until_talks):
+def world_day(w, day, key, s, p, t, forced):
     """One world's day: the phases in the order of :meth:`sim.model.TruceModel.step`."""
     attack_phase(w, rng.stream_key(key, day, rng.SPOILERS), s, p, t, forced)
     decide(w, rng.stream_key(key, day, rng.DECISIONS), s, p, t, forced)
@@ -80,12 +73,13 @@ def world_day(w, day, key, s, p, t, forced, until_talks):
     press(w, rng.stream_key(key, day, rng.BROKERS), s, p, t)
     walkouts(w, day, rng.stream_key(key, day, rng.TALKS), s, p, forced)
     renege_draws(w, rng.stream_key(key, day, rng.RENEGE), s)
-    if not p.has_politics and day >= p.start_day:
+    if p.has_politics:
+        bargain(w, day, s, p, t)
+    elif day >= p.start_day:
         s.talks_progress[w] = talks.advance(
             s.talks_progress[w], _all_in(s.in_talks[w]), s.mean_trust_all[w],
             p.base_rate * t.talks_multiplier[w], p.mediator_legitimacy, p.position_gap)
-    if not until_talks:
-        update_status(w, day, s, p, forced)
+    update_status(w, day, s, p, forced)
 
 
 @njit(cache=True, inline="always")
@@ -223,6 +217,66 @@ def renege_draws(w, key, s):
         s.u_renege[w, i] = rng.uniform(key, i)
 
 
+RENEGE_RATE = 20.0  # renege_of saturates once the deal is ~0.1 utility below fighting
+
+
+@njit(cache=True)
+def bargain(w, day, s, p, t):
+    """6b. Bargaining over the issues (docs/bargaining.md): today's reservation values; from
+    ``start_day`` the mediator's proposal (remade when they or the agreed issues changed) and
+    a day of talks while the truce stands and issues are open; then reneging on a complete
+    deal, and the progress of the talks."""
+    alive = s.status[w] != status.COLLAPSED
+    changed = _reservations(w, day, s, p)
+    if day >= p.start_day:
+        is_open = not _all_in(s.agreed[w])
+        s.talks_rounds[w] += int(alive and is_open and _all_at_table(s.in_talks[w],
+                                                                     s.withdrawn[w]))
+        if (alive and changed) or s.newly_agreed[w]:
+            propose_of(p.ideals, p.salience, s.reservation_today[w], s.agreed[w], s.terms[w],
+                       p.bargaining_power, p.compromise, True, s.proposal[w])
+            s.proposed_for[w] = s.reservation_today[w]
+        s.newly_agreed[w] = alive and is_open and talks_day(
+            s.demands[w], p.ideals, p.salience, s.reservation_today[w], s.in_talks[w],
+            s.withdrawn[w], p.mediator_pull, min(1.0, p.concession_rate * t.talks_multiplier[w]),
+            min(1.0, p.concession_rate * t.talks_multiplier[w]), p.discount,
+            p.agreement_tolerance, s.agreed[w], s.terms[w], s.proposal[w])
+    done = _all_in(s.agreed[w])
+    if done and s.day_agreement[w] < 0:
+        s.day_agreement[w] = day
+    if done and alive:
+        _renege(w, s, p, t)
+    s.talks_progress[w] = talks.progress(s.demands[w], s.agreed[w], p.opening_gap)
+
+
+@njit(cache=True, inline="always")
+def _reservations(w, day, s, p) -> bool:
+    """Today's own-violation counts and reservation values; whether they differ from the
+    values the standing proposal was made for."""
+    row = day % WEEK
+    changed = False
+    for i in range(s.own7.shape[1]):
+        s.own7[w, i] += int(s.violated[w, i]) - s.own_ring[row, w, i]
+        s.own_ring[row, w, i] = s.violated[w, i]
+        r = talks.reservation(p.reservation[i], p.hardening[i], s.own7[w, i],
+                              s.hostile7[w, i], WEEK)
+        s.reservation_today[w, i] = r
+        changed = changed or r != s.proposed_for[w, i]
+    return changed
+
+
+@njit(cache=True, inline="always")
+def _renege(w, s, p, t):
+    """Parties of a complete deal may renege (a formal withdrawal), unless guaranteed."""
+    for i in range(s.own7.shape[1]):
+        prob = p.p_renege[i] * renege_of(s.terms[w], p.ideals[i], p.salience[i],
+                                         s.reservation_today[w, i], t.guarantee[w], RENEGE_RATE)
+        if s.u_renege[w, i] < prob and not s.withdrawn[w, i]:
+            s.withdrawn[w, i] = True
+            if s.reneged_by[w] < 0:
+                s.reneged_by[w] = i
+
+
 @njit(cache=True, inline="always")
 def update_status(w, day, s, p, forced):
     """7. Holding / in trouble / collapsed, and the collapse's cause."""
@@ -298,6 +352,14 @@ def _column_sum(m, i):
 def _all_in(row) -> bool:
     for i in range(row.shape[0]):
         if not row[i]:
+            return False
+    return True
+
+
+@njit(cache=True)
+def _all_at_table(in_talks, withdrawn) -> bool:
+    for i in range(in_talks.shape[0]):
+        if withdrawn[i] or not in_talks[i]:
             return False
     return True
 

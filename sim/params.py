@@ -117,9 +117,20 @@ class Params:
         values = {name: getattr(self, name, None) for name in Fixed._fields}
         values.update(p_detect=float(self.info.p_detect), position_gap=self.position_gap,
                       has_coerced=bool(self.coerced_calm_discount.any()),
-                      has_politics=bool(self.issue_ids), on_parties=self.targets.any(axis=1))
+                      has_politics=bool(self.issue_ids), on_parties=self.targets.any(axis=1),
+                      **self._bargaining_fixed())
         return Fixed(**{k: np.ascontiguousarray(v) if isinstance(v, np.ndarray) else v
                         for k, v in values.items()})
+
+    def _bargaining_fixed(self) -> dict:
+        """The scenario's opening gap on each issue (the spread of ideals, 1 where none) and
+        the mediator's fallback, the compromise (both fixed)."""
+        from sim.bargaining.issues import compromise  # (sim.bargaining imports no model code)
+
+        spread = np.ptp(self.ideals, axis=0) if self.n_parties else np.zeros(0)
+        return {"opening_gap": np.where(spread > 0, spread, 1.0),
+                "compromise": compromise(self.ideals[None], self.salience[None],
+                                         self.bargaining_power)[0]}
 
 
 # The parameters of the compiled day (sim.kernel): fixed for a model's life. What changes from
@@ -132,7 +143,9 @@ Fixed = namedtuple("Fixed", (
     "p_attack", "provocation", "targets", "on_parties", "spoiler_receptiveness",
     "leverage_eff", "mediator_legitimacy", "position_gap", "base_rate", "start_day", "decay",
     "p_detect", "noise", "trouble_violations_7d", "collapse_window_days",
-    "collapse_violent_days", "quiet_days_reset", "has_politics"))
+    "collapse_violent_days", "quiet_days_reset", "has_politics",
+    "ideals", "salience", "reservation", "hardening", "discount", "p_renege", "bargaining_power",
+    "mediator_pull", "concession_rate", "agreement_tolerance", "opening_gap", "compromise"))
 
 
 def _arr(actors, get) -> np.ndarray:

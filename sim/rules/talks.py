@@ -4,10 +4,15 @@
 A party at the table walks out with probability p_walkout_i once it perceived at least
 walkout_threshold_i hostile acts in the last seven days; a party away returns with probability
 p_return_i * mean trust_i once the count is below the threshold.
+
+Where the scenario declares issues, the talks are bargaining (:mod:`sim.bargaining`,
+docs/bargaining.md) and the battlefield feeds in through each party's reservation value
+(:func:`reservation`); progress is then the share of the issues settled (:func:`progress`).
 """
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 
@@ -28,3 +33,33 @@ def at_table(in_talks: bool, hostile7: int, threshold: float, p_walkout: float,
     if in_talks:
         return not (angry and u < p_walkout)
     return (not angry) and u < p_return * mean_trust
+
+
+@njit(cache=True)
+def reservation(base: float, hardening: float, own7: int, hostile7: int, week: int) -> float:
+    """Today's reservation value of party i, what it expects from fighting:
+
+        r_i = clip(reservation_i + hardening_i * clip(adv_i, 0, 1), 0, 1),
+        adv_i = (own violations - hostile acts suffered) over the last 7 days / 7,
+
+    so a side that gains on the ground hardens.
+    """
+    adv = min(max((own7 - hostile7) / week, 0.0), 1.0)
+    return min(max(base + hardening * adv, 0.0), 1.0)
+
+
+@njit(cache=True)
+def progress(demands, agreed, opening_gap) -> float:
+    """Progress of the bargaining: the mean over issues of 1 on agreed issues, else the share
+    of the opening gap closed, clip(1 - (max_i x_ik - min_i x_ik) / gap_k, 0, 1)."""
+    K = agreed.shape[0]
+    total = 0.0
+    for k in range(K):
+        if agreed[k]:
+            total += 1.0
+            continue
+        hi, lo = -np.inf, np.inf
+        for i in range(demands.shape[0]):
+            hi, lo = max(hi, demands[i, k]), min(lo, demands[i, k])
+        total += min(max(1.0 - (hi - lo) / opening_gap[k], 0.0), 1.0)
+    return total / K if K else 0.0
