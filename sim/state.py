@@ -87,11 +87,13 @@ VARIABLES = (
     Var("attacked", ("S",), B, False, "spoiler attacked today"),
     Var("u_renege", ("P",), F, 0.0, "today's renege draws (read by the bargaining)"),
     # the talks as bargaining, where the scenario declares issues (docs/bargaining.md)
-    Var("demands", ("Pk", "K"), F, lambda p: p.ideals, "demands[w, i, k]: party i's demand"),
+    Var("demands", ("Pk", "K"), F, lambda p: p.ideals if p.issue_ids else 0.0,
+        "demands[w, i, k]: party i's demand"),
     Var("agreed", ("K",), B, False, "issue settled (frozen at its terms)"),
     Var("terms", ("K",), F, np.nan, "settled terms, NaN on open issues"),
     Var("proposal", ("K",), F, 0.0, "the mediator's proposal"),
-    Var("proposed_for", ("Pk",), F, np.nan, "reservation values the proposal was made for"),
+    Var("proposed_for", ("Pk",), F, -1.0, "reservation values the proposal was made for "
+        "(-1: none yet)"),
     Var("newly_agreed", (), B, False, "an issue was agreed yesterday (a new proposal is due)"),
     Var("reservation_today", ("Pk",), F, 0.0, "today's reservation values r_i"),
     Var("own_ring", ("ring:week", "Pk"), I16, 0, "own violations, by day"),
