@@ -42,28 +42,33 @@ def usable_threads(threads: int | None) -> int:
     return (os.cpu_count() or 1) if threads <= 0 else threads
 
 
-def over_worlds(fn, n: int, threads: int, *args) -> None:
+def over_worlds(fn, n: int, threads: int, *args, scratch=None) -> None:
     """Run ``fn(lo, hi, *args)`` on consecutive shares of the ``n`` worlds, one share per
-    thread (the compiled loops release the GIL); each world is computed exactly as alone."""
+    thread (the compiled loops release the GIL); each world is computed exactly as alone.
+    ``scratch``: a list of per-thread scratch objects, share i's appended as ``fn``'s last
+    argument (at least ``threads`` of them)."""
     shares = max(1, min(threads, n // MIN_SHARE))
+    tail = (lambda i: (scratch[i],)) if scratch is not None else (lambda i: ())
     if shares == 1:
-        fn(0, n, *args)
+        fn(0, n, *args, *tail(0))
         return
     pool = _pools.get(shares) or _pools.setdefault(shares, ThreadPoolExecutor(shares))
     cuts = np.linspace(0, n, shares + 1).astype(int)
-    for job in [pool.submit(fn, lo, hi, *args) for lo, hi in pairwise(cuts)]:
+    jobs = [pool.submit(fn, lo, hi, *args, *tail(i)) for i, (lo, hi) in enumerate(pairwise(cuts))]
+    for job in jobs:
         job.result()
 
 
-@njit(cache=True, nogil=True)
-def run_day(lo, hi, day, keys, s, p, t, forced):
-    """Phases 1-7 of ``day`` in worlds ``lo`` to ``hi - 1``."""
+@njit(cache=True, nogil=True, _nrt=False)  # no reference counting: nothing allocated
+def run_day(lo, hi, day, keys, s, p, t, forced, work):
+    """Phases 1-7 of ``day`` in worlds ``lo`` to ``hi - 1``; ``work`` is this thread's scratch
+    for the mediator (:func:`sim.bargaining.nash.make_work`)."""
     for w in range(lo, hi):
-        world_day(w, day, keys[w], s, p, t, forced)
+        world_day(w, day, keys[w], s, p, t, forced, work)
 
 
 @njit(cache=True, inline="always")
-def world_day(w, day, key, s, p, t, forced):
+def world_day(w, day, key, s, p, t, forced, work):
     """One world's day: the phases in the order of :meth:`sim.model.TruceModel.step`."""
     attack_phase(w, rng.stream_key(key, day, rng.SPOILERS), s, p, t, forced)
     decide(w, rng.stream_key(key, day, rng.DECISIONS), s, p, t, forced)
@@ -74,7 +79,7 @@ def world_day(w, day, key, s, p, t, forced):
     walkouts(w, day, rng.stream_key(key, day, rng.TALKS), s, p, forced)
     renege_draws(w, rng.stream_key(key, day, rng.RENEGE), s)
     if p.has_politics:
-        bargain(w, day, s, p, t)
+        bargain(w, day, s, p, t, work)
     elif day >= p.start_day:
         s.talks_progress[w] = talks.advance(
             s.talks_progress[w], _all_in(s.in_talks[w]), s.mean_trust_all[w],
@@ -221,30 +226,30 @@ RENEGE_RATE = 20.0  # renege_of saturates once the deal is ~0.1 utility below fi
 
 
 @njit(cache=True)
-def bargain(w, day, s, p, t):
-    """6b. Bargaining over the issues (docs/bargaining.md): today's reservation values; from
-    ``start_day`` the mediator's proposal (remade when they or the agreed issues changed) and
-    a day of talks while the truce stands and issues are open; then reneging on a complete
-    deal, and the progress of the talks."""
-    alive = s.status[w] != status.COLLAPSED
+def bargain(w, day, s, p, t, work):
+    """6b. Bargaining over the issues (docs/bargaining.md), while the truce stands (after a
+    collapse the talks are frozen): today's reservation values; from ``start_day`` the
+    mediator's proposal (remade when they or the agreed issues changed) and a day of talks
+    while issues are open; then reneging on a complete deal, and the progress of the talks."""
+    if s.status[w] == status.COLLAPSED:
+        return
     changed = _reservations(w, day, s, p)
     if day >= p.start_day:
         is_open = not _all_in(s.agreed[w])
-        s.talks_rounds[w] += int(alive and is_open and _all_at_table(s.in_talks[w],
-                                                                     s.withdrawn[w]))
-        if (alive and changed) or s.newly_agreed[w]:
+        s.talks_rounds[w] += int(is_open and _all_at_table(s.in_talks[w], s.withdrawn[w]))
+        if changed or s.newly_agreed[w]:
             propose_of(p.ideals, p.salience, s.reservation_today[w], s.agreed[w], s.terms[w],
-                       p.bargaining_power, p.compromise, True, s.proposal[w])
-            s.proposed_for[w] = s.reservation_today[w]
-        s.newly_agreed[w] = alive and is_open and talks_day(
+                       p.bargaining_power, p.compromise, True, s.proposal[w], work)
+            for i in range(s.proposed_for.shape[1]):
+                s.proposed_for[w, i] = s.reservation_today[w, i]
+        rate = min(1.0, p.concession_rate * t.talks_multiplier[w])
+        s.newly_agreed[w] = is_open and talks_day(
             s.demands[w], p.ideals, p.salience, s.reservation_today[w], s.in_talks[w],
-            s.withdrawn[w], p.mediator_pull, min(1.0, p.concession_rate * t.talks_multiplier[w]),
-            min(1.0, p.concession_rate * t.talks_multiplier[w]), p.discount,
-            p.agreement_tolerance, s.agreed[w], s.terms[w], s.proposal[w])
-    done = _all_in(s.agreed[w])
-    if done and s.day_agreement[w] < 0:
-        s.day_agreement[w] = day
-    if done and alive:
+            s.withdrawn[w], p.mediator_pull, rate, rate, p.discount, p.agreement_tolerance,
+            s.agreed[w], s.terms[w], s.proposal[w])
+    if _all_in(s.agreed[w]):
+        if s.day_agreement[w] < 0:
+            s.day_agreement[w] = day
         _renege(w, s, p, t)
     s.talks_progress[w] = talks.progress(s.demands[w], s.agreed[w], p.opening_gap)
 

@@ -15,6 +15,7 @@ import numpy as np
 from sim import kernel
 from sim.agents import Broker, Party, Spoiler
 from sim.events import EventLog
+from sim.bargaining.nash import make_work
 from sim.params import Params, compile_params
 from sim.rng import Streams
 from sim.schema import ActorKind, Scenario
@@ -74,6 +75,9 @@ class TruceModel(mesa.Model):
                                          self.params, n_worlds)
         self.today = None  # today's parameters (sim.strategies.engine.Today), set each day
         self.has_issues = bool(self.params.issue_ids)  # talks as bargaining (docs/bargaining.md)
+        self.work = [make_work(self.params.n_parties, len(self.params.issue_ids),
+                               self.params.salience)
+                     for _ in range(self.threads)]  # each thread's scratch for the mediator
         self._make_agents(scenario)
         self.datacollector = mesa.DataCollector(model_reporters=_series_reporters())
         self.event_log = EventLog(log_worlds, first_world) if log_worlds else None
@@ -106,7 +110,7 @@ class TruceModel(mesa.Model):
         s, n, threads = self.state, self.state.n, self.threads
         with np.errstate(over="ignore"):  # modulo-2**64 hashing when numba's JIT is off
             kernel.over_worlds(kernel.run_day, n, threads, self.day, self.streams.keys, s,
-                               self.fixed, self.today, forced)
+                               self.fixed, self.today, forced, scratch=self.work)
         self.datacollector.collect(self)
         if self.event_log is not None:
             self.event_log.record(self)

@@ -74,13 +74,13 @@ def _seen_before(w0, w1, j, key) -> bool:
 
 @njit(cache=True, nogil=True)
 def build_frontier(a, w, fixed, terms, rank, start, end, vertex_u) -> None:
-    """One world's frontier of parties 0 and 1 (``a``, ``w`` (2, K)) into ``rank``, ``start``,
-    ``end`` (K,) and ``vertex_u`` (K + 1, 2); agreed issues (``fixed``) stay at ``terms``."""
+    """One world's frontier of parties 0 and 1 (``a``, ``w`` (2, K)) into ``start``, ``end``
+    (K,) and ``vertex_u`` (K + 1, 2), given the issues' ``rank`` (:func:`concession_order` of
+    ``w``, which depends on the saliences only); agreed issues (``fixed``) stay at ``terms``."""
     K = rank.shape[0]
     for k in range(K):
         start[k] = terms[k] if fixed[k] else a[0, k]
         end[k] = terms[k] if fixed[k] else a[1, k]
-    concession_order(w[0], w[1], rank)
     for j in range(K + 1):
         for party in range(2):
             total = 0.0
@@ -150,6 +150,7 @@ def _stationary(a0, b0, a1, b1, p0, p1) -> float:
 @njit(cache=True, nogil=True)
 def _build_worlds(a, w, fixed, terms, rank, start, end, vertex_u) -> None:
     for n in range(rank.shape[0]):
+        concession_order(w[n, 0], w[n, 1], rank[n])
         build_frontier(a[n], w[n], fixed[n], terms[n], rank[n], start[n], end[n], vertex_u[n])
 
 

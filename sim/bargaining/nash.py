@@ -35,6 +35,7 @@ it every time a world's reservation values change; :func:`nash_solution` loops o
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import NamedTuple
 
 import numpy as np
@@ -46,6 +47,25 @@ from sim.bargaining.issues import as_worlds, compromise, utility, utility_of
 ETA = 1e-9          # below this gain, log is continued by its second-order Taylor polynomial
 BISECTIONS = 36     # one coordinate located to 2**-36 ~ 1.5e-11
 FEASIBLE_TOL = 1e-9
+
+
+# Scratch arrays of one thread's solver, allocated once (the compiled day allocates nothing):
+# the two-party frontier (its ``rank`` is an input: the concession order of the saliences,
+# fixed in a scenario), held terms, the ascent's last point and step, a point on its ray, and
+# one number per party.
+Work = namedtuple("Work", ("rank", "start", "end", "vertex_u", "held", "before", "step", "ray",
+                           "rest"))
+
+
+def make_work(P: int, K: int, salience=None) -> Work:
+    """Scratch for :func:`nash_of` and :func:`sim.bargaining.talks.propose_of`, P parties and
+    K issues; with the (P, K) ``salience`` of two parties, their concession order."""
+    work = Work(*(np.zeros(K) for _ in range(3)), np.zeros((K + 1, 2)),
+                *(np.zeros(K) for _ in range(4)), np.zeros(P))
+    if salience is not None and P == 2:
+        w = np.ascontiguousarray(salience, dtype=float)
+        fr_.concession_order(w[0], w[1], work.rank)
+    return work
 
 
 class NashSolution(NamedTuple):
@@ -92,35 +112,41 @@ def nash_solution(ideals, salience, disagreement, power=None, fixed=None, terms=
         np.nan_to_num(np.asarray(x0, float), nan=0.5), (W, K))
     use_frontier = method == "frontier" or (method == "auto" and P == 2)
     x, feasible = np.empty((W, K)), np.empty(W, dtype=bool)
-    _nash_worlds(a, w, d, b, fixed, terms, start, use_frontier, sweeps, tol, x, feasible)
+    _nash_worlds(a, w, d, b, fixed, terms, start, use_frontier, sweeps, tol, x, feasible,
+                 make_work(P, K))
     u = utility(x, a, w)
     return NashSolution(np.where(feasible[:, None], x, np.nan),
                         np.where(feasible[:, None], u, np.nan), feasible)
 
 
 @njit(cache=True, nogil=True)
-def _nash_worlds(a, w, d, b, fixed, terms, start, use_frontier, sweeps, tol, x, feasible):
+def _nash_worlds(a, w, d, b, fixed, terms, start, use_frontier, sweeps, tol, x, feasible,
+                 work):
     for n in range(x.shape[0]):
+        if use_frontier:
+            fr_.concession_order(w[n, 0], w[n, 1], work.rank)
         feasible[n] = nash_of(a[n], w[n], d[n], b[n], fixed[n], terms[n], start[n],
-                              use_frontier, sweeps, tol, x[n])
+                              use_frontier, sweeps, tol, x[n], work)
 
 
 @njit(cache=True, nogil=True)
-def nash_of(a, w, d, b, fixed, terms, start, use_frontier, sweeps, tol, out) -> bool:
+def nash_of(a, w, d, b, fixed, terms, start, use_frontier, sweeps, tol, out, work) -> bool:
     """The Nash solution of one world into ``out`` (K,); returns whether it is feasible (every
     u_i(x) >= d_i - FEASIBLE_TOL; where it is not, ``out`` holds the solver's last point).
 
     Two parties (``use_frontier``): exact, on the frontier
     (:func:`sim.bargaining.frontier.nash_position`). Otherwise coordinate ascent from
     ``start`` (K,) on the open issues; agreed issues (``fixed``) stay at ``terms``.
+    ``work``: scratch (:func:`make_work`), holding the concession order of ``w`` for two
+    parties.
     """
     K = out.shape[0]
     if use_frontier:
-        _on_frontier(a, w, d, b, fixed, terms, out)
+        _on_frontier(a, w, d, b, fixed, terms, out, work)
     else:
         for k in range(K):
             out[k] = terms[k] if fixed[k] else start[k]
-        _ascent(out, a, w, d, b, fixed, sweeps, tol)
+        _ascent(out, a, w, d, b, fixed, sweeps, tol, work)
     for i in range(a.shape[0]):
         if utility_of(out, a[i], w[i]) - d[i] < -FEASIBLE_TOL:
             return False
@@ -128,14 +154,11 @@ def nash_of(a, w, d, b, fixed, terms, start, use_frontier, sweeps, tol, out) -> 
 
 
 @njit(cache=True, nogil=True)
-def _on_frontier(a, w, d, b, fixed, terms, out) -> None:
+def _on_frontier(a, w, d, b, fixed, terms, out, work) -> None:
     """Two parties: the Nash point of the frontier (its start where none is feasible)."""
-    K = out.shape[0]
-    rank, start, end = np.empty(K), np.empty(K), np.empty(K)
-    vertex_u = np.empty((K + 1, 2))
-    fr_.build_frontier(a, w, fixed, terms, rank, start, end, vertex_u)
-    tau, _ = fr_.nash_position(vertex_u, d, b)
-    fr_.point_of(rank, start, end, 0.0 if np.isnan(tau) else tau, out)
+    fr_.build_frontier(a, w, fixed, terms, work.rank, work.start, work.end, work.vertex_u)
+    tau, _ = fr_.nash_position(work.vertex_u, d, b)
+    fr_.point_of(work.rank, work.start, work.end, 0.0 if np.isnan(tau) else tau, out)
 
 
 @njit(cache=True, nogil=True)
@@ -145,43 +168,40 @@ def _dlog(v) -> float:
 
 
 @njit(cache=True, nogil=True)
-def _ascent(x, a, w, d, b, fixed, sweeps, tol) -> None:
+def _ascent(x, a, w, d, b, fixed, sweeps, tol, work) -> None:
     """Cyclic coordinate ascent over the open issues of one world, in place, each sweep
     followed by an exact line search along the sweep's net displacement (a pattern move, after
     Hooke & Jeeves 1961), which cuts the zig-zag of plain coordinate ascent along narrow ridges
     of the Nash product. Stops once no coordinate moved by ``tol`` in a sweep."""
-    K = x.shape[0]
-    movable = np.empty(K, dtype=np.bool_)
-    for k in range(K):
-        movable[k] = not fixed[k] and w[:, k].sum() > 0
-    before, h = np.empty(K), np.empty(K)
+    before, h = work.before, work.step
     for _ in range(sweeps):
-        before[:] = x
-        _sweep(x, movable, a, w, d, b)
+        for k in range(x.shape[0]):
+            before[k] = x[k]
+        _sweep(x, fixed, a, w, d, b, work.rest)
         moved = 0.0
-        for k in range(K):
+        for k in range(x.shape[0]):
             h[k] = x[k] - before[k]
             moved = max(moved, abs(h[k]))
         if moved < tol:
             return
-        _line_search(x, h, a, w, d, b)
+        _line_search(x, h, a, w, d, b, work.ray)
 
 
 @njit(cache=True, nogil=True)
-def _sweep(x, movable, a, w, d, b) -> None:
-    """One pass of exact coordinate maximisation over the issues, in order, in place."""
+def _sweep(x, fixed, a, w, d, b, rest) -> None:
+    """One pass of exact coordinate maximisation over the open issues that some party cares
+    about, in order, in place."""
     P = a.shape[0]
-    rest = np.empty(P)
     for k in range(x.shape[0]):
         for i in range(P):
             rest[i] = utility_of(x, a[i], w[i]) - w[i, k] * (1.0 - abs(x[k] - a[i, k])) - d[i]
         new = _best_coordinate(rest, a[:, k], w[:, k], b)
-        if movable[k]:
+        if not fixed[k] and w[:, k].sum() > 0:
             x[k] = new
 
 
 @njit(cache=True, nogil=True)
-def _line_search(x, h, a, w, d, b) -> None:
+def _line_search(x, h, a, w, d, b, y) -> None:
     """x <- the maximiser of the objective on the ray x + t h, t >= 0, inside the box."""
     room = np.inf
     for k in range(x.shape[0]):
@@ -190,7 +210,6 @@ def _line_search(x, h, a, w, d, b) -> None:
         elif h[k] < 0:
             room = min(room, -x[k] / h[k])
     lo, hi = 0.0, room if np.isfinite(room) else 0.0
-    y = np.empty(x.shape[0])
     for _ in range(BISECTIONS):
         t = 0.5 * (lo + hi)
         for k in range(x.shape[0]):

@@ -47,8 +47,9 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from sim.bargaining.frontier import concession_order
 from sim.bargaining.issues import as_worlds, compromise, utility_of
-from sim.bargaining.nash import nash_of
+from sim.bargaining.nash import make_work, nash_of
 from sim.bargaining.zeuthen import risk_limit_of
 
 METHODS = ("nash", "compromise")
@@ -70,18 +71,18 @@ def initial_demands(ideals, n_worlds: int) -> np.ndarray:
 
 # ------------------------------------------------------------------ one world (compiled)
 @njit(cache=True, nogil=True)
-def propose_of(a, w, r, agreed, terms, power, base, use_nash, out) -> None:
+def propose_of(a, w, r, agreed, terms, power, base, use_nash, out, work) -> None:
     """The mediator's proposal in one world, into ``out`` (K,): the Nash solution with today's
     reservation values ``r`` (P,) as disagreement point and bargaining powers ``power``, agreed
     issues held at their ``terms``; where the zone is empty (or not ``use_nash``) the
-    compromise ``base`` (K,) on the open issues."""
+    compromise ``base`` (K,) on the open issues. ``work``: scratch
+    (:func:`sim.bargaining.nash.make_work`, with the concession order of ``w``)."""
     K = out.shape[0]
-    held = np.zeros(K)
+    held = work.held
     for k in range(K):
-        if agreed[k] and not np.isnan(terms[k]):
-            held[k] = terms[k]
+        held[k] = terms[k] if agreed[k] and not np.isnan(terms[k]) else 0.0
     if use_nash and nash_of(a, w, r, power, agreed, held, base, a.shape[0] == 2, 200, 1e-10,
-                            out):
+                            out, work):
         return
     for k in range(K):
         out[k] = held[k] if agreed[k] else base[k]
@@ -182,14 +183,18 @@ def mediator_proposal(ideals, salience, reservation, agreed=None, terms=None,
     held = np.zeros((W, K)) if terms is None else np.broadcast_to(
         np.asarray(terms, dtype=float), (W, K))
     out = np.empty((W, K))
-    _proposals(a, w, r, fixed, held, power, compromise(a, w, power), method == "nash", out)
+    _proposals(a, w, r, fixed, held, power, compromise(a, w, power), method == "nash", out,
+               make_work(P, K))
     return out
 
 
 @njit(cache=True, nogil=True)
-def _proposals(a, w, r, agreed, terms, power, base, use_nash, out) -> None:
+def _proposals(a, w, r, agreed, terms, power, base, use_nash, out, work) -> None:
     for n in range(out.shape[0]):
-        propose_of(a[n], w[n], r[n], agreed[n], terms[n], power[n], base[n], use_nash, out[n])
+        if a.shape[1] == 2:
+            concession_order(w[n, 0], w[n, 1], work.rank)
+        propose_of(a[n], w[n], r[n], agreed[n], terms[n], power[n], base[n], use_nash, out[n],
+                   work)
 
 
 def talks_step(demands, ideals, salience, reservation, at_table, pull, concession_rate,
