@@ -225,7 +225,7 @@ def renege_draws(w, key, s):
 RENEGE_RATE = 20.0  # renege_of saturates once the deal is ~0.1 utility below fighting
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def bargain(w, day, s, p, t, work):
     """6b. Bargaining over the issues (docs/bargaining.md), while the truce stands (after a
     collapse the talks are frozen): today's reservation values; from ``start_day`` the
@@ -233,15 +233,12 @@ def bargain(w, day, s, p, t, work):
     while issues are open; then reneging on a complete deal, and the progress of the talks."""
     if s.status[w] == status.COLLAPSED:
         return
-    changed = _reservations(w, day, s, p)
+    changed, row = _reservations(w, day, s, p)
     if day >= p.start_day:
         is_open = not _all_in(s.agreed[w])
         s.talks_rounds[w] += int(is_open and _all_at_table(s.in_talks[w], s.withdrawn[w]))
         if changed or s.newly_agreed[w]:
-            propose_of(p.ideals, p.salience, s.reservation_today[w], s.agreed[w], s.terms[w],
-                       p.bargaining_power, p.compromise, True, s.proposal[w], work)
-            for i in range(s.proposed_for.shape[1]):
-                s.proposed_for[w, i] = s.reservation_today[w, i]
+            _propose(w, s, p, row, work)
         rate = min(1.0, p.concession_rate * t.talks_multiplier[w])
         s.newly_agreed[w] = is_open and talks_day(
             s.demands[w], p.ideals, p.salience, s.reservation_today[w], s.in_talks[w],
@@ -255,19 +252,35 @@ def bargain(w, day, s, p, t, work):
 
 
 @njit(cache=True, inline="always")
-def _reservations(w, day, s, p) -> bool:
-    """Today's own-violation counts and reservation values; whether they differ from the
-    values the standing proposal was made for."""
-    row = day % WEEK
-    changed = False
+def _reservations(w, day, s, p):
+    """Today's own-violation counts and reservation values: (whether they differ from the
+    values the standing proposal was made for, their row of ``p.open_proposals``)."""
+    ring_row = day % WEEK
+    changed, row, place = False, 0, 1
     for i in range(s.own7.shape[1]):
-        s.own7[w, i] += int(s.violated[w, i]) - s.own_ring[row, w, i]
-        s.own_ring[row, w, i] = s.violated[w, i]
+        s.own7[w, i] += int(s.violated[w, i]) - s.own_ring[ring_row, w, i]
+        s.own_ring[ring_row, w, i] = s.violated[w, i]
         r = talks.reservation(p.reservation[i], p.hardening[i], s.own7[w, i],
                               s.hostile7[w, i], WEEK)
         s.reservation_today[w, i] = r
         changed = changed or r != s.proposed_for[w, i]
-    return changed
+        row += talks.advantage(s.own7[w, i], s.hostile7[w, i], WEEK) * place
+        place *= WEEK + 1
+    return changed, row
+
+
+@njit(cache=True, inline="always")
+def _propose(w, s, p, row, work):
+    """The mediator's proposal for today's reservation values: from the scenario's table
+    while no issue is agreed (:func:`sim.rules.talks.open_proposals`), else made now."""
+    if p.open_proposals.shape[0] and not _any_in(s.agreed[w]):
+        for k in range(s.proposal.shape[1]):
+            s.proposal[w, k] = p.open_proposals[row, k]
+    else:
+        propose_of(p.ideals, p.salience, s.reservation_today[w], s.agreed[w], s.terms[w],
+                   p.bargaining_power, p.compromise, True, s.proposal[w], work)
+    for i in range(s.proposed_for.shape[1]):
+        s.proposed_for[w, i] = s.reservation_today[w, i]
 
 
 @njit(cache=True, inline="always")
@@ -359,6 +372,14 @@ def _all_in(row) -> bool:
         if not row[i]:
             return False
     return True
+
+
+@njit(cache=True)
+def _any_in(row) -> bool:
+    for i in range(row.shape[0]):
+        if row[i]:
+            return True
+    return False
 
 
 @njit(cache=True)

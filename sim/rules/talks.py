@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from sim.bargaining.talks import propose_of
+
 
 @njit(cache=True)
 def advance(progress: float, all_in: bool, mean_trust_all: float, rate: float,
@@ -44,8 +46,34 @@ def reservation(base: float, hardening: float, own7: int, hostile7: int, week: i
 
     so a side that gains on the ground hardens.
     """
-    adv = min(max((own7 - hostile7) / week, 0.0), 1.0)
+    adv = advantage(own7, hostile7, week) / week
     return min(max(base + hardening * adv, 0.0), 1.0)
+
+
+@njit(cache=True)
+def advantage(own7: int, hostile7: int, week: int) -> int:
+    """Whole days of advantage on the ground over the week, clip(own - suffered, 0, week)."""
+    return min(max(own7 - hostile7, 0), week)
+
+
+@njit(cache=True)
+def open_proposals(ideals, salience, base, hardening, power, compromise, work, out):
+    """The mediator's proposals while no issue is agreed, for every combination of the
+    parties' advantages (:func:`advantage`; row sum_i adv_i 8^i): then the proposal depends on the reservation
+    values alone, each a function of a whole number of days in 0..7 (:func:`reservation`),
+    so there are at most 8**P of them, tabled once per scenario instead of once per world-day
+    (the same function, :func:`sim.bargaining.talks.propose_of`, makes both)."""
+    P, K = ideals.shape
+    week = 7
+    r, adv = np.empty(P), np.zeros(P, dtype=np.int64)
+    none, terms = np.zeros(K, dtype=np.bool_), np.full(K, np.nan)
+    for row in range(out.shape[0]):
+        rest = row
+        for i in range(P):
+            adv[i] = rest % (week + 1)
+            rest //= week + 1
+            r[i] = reservation(base[i], hardening[i], adv[i], 0, week)  # as the day has it
+        propose_of(ideals, salience, r, none, terms, power, compromise, True, out[row], work)
 
 
 @njit(cache=True)
