@@ -86,7 +86,9 @@ def _resident(P: int, S: int, B: int, K: int, n_iv: int, window: int) -> int:
     party = 200 * P  # ~20 (P,) arrays: commitment, pressure, rings, counts, tiled parameters
     spoiler = F8 * P * S + 24 * S  # ties per world (the engine), attacks, capability
     brokers = F8 * B * P * (2 if n_iv else 1)  # leverage per world once an intervention acts
-    talks = (4 * F8 * P * K + 40 * P + 40 * K) if K else 0  # demands, ideals, salience, ...
+    # the talks' declared state (sim.state): demands (P, K); terms, proposal (K,) doubles and
+    # agreed; proposed_for, reservation_today (P,) doubles, own_ring (7, P), own7 (P,)
+    talks = (F8 * P * K + 25 * K + 34 * P) if K else 0
     return pairs + party + spoiler + brokers + talks + 40 * n_iv + window + 400
 
 
