@@ -61,6 +61,24 @@ def test_same_seed_same_output(scenario):
     assert first.stdout == again.stdout
 
 
+def test_threads_do_not_change_the_results(scenario):
+    # 600 worlds: two shares of at least sim.kernel.MIN_SHARE (256) worlds, so two threads run
+    runs = [trucesim("run", scenario, "--worlds", "600", "--seed", "2", "--format", "json",
+                     "--threads", n) for n in ("1", "2")]
+    assert all(r.returncode == 0 for r in runs), runs[1].stderr
+    assert json.loads(runs[0].stdout) == json.loads(runs[1].stdout)
+    cmp = [trucesim("compare", scenario, "--worlds", "600", "--format", "json", "--workers", "1",
+                    "--strategies", "monitoring", "--threads", n) for n in ("1", "2")]
+    assert all(r.returncode == 0 for r in cmp), cmp[1].stderr
+    assert json.loads(cmp[0].stdout) == json.loads(cmp[1].stdout)
+
+
+def test_negative_threads_exit_2(scenario):
+    done = trucesim("run", scenario, "--worlds", WORLDS, "--threads", "-1")
+    assert done.returncode == 2
+    assert "--threads" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_run_writes_result_files(scenario, tmp_path):
     out = tmp_path / "out"
     done = trucesim("run", scenario, "--worlds", WORLDS, "--seed", "2", "--format", "json",
