@@ -414,9 +414,13 @@ def readme_table(report: dict) -> str:
             out.append(f"| marginal, 10,000 - 100 worlds, {label} | | | | | {wall:,} | "
                        f"{cpu:,} |")
     out += ["", "| target (issue 15, wall time) | measured | target | met? |", "|---|---|---|---|"]
-    out += [f"| {name} | {t['value']:,} | {t['target']:,} | {'yes' if t['met'] else 'no'} |"
-            for name, t in report["targets"].items()]
+    out += [f"| {name} | {_number(t['value'])} | {t['target']:,} | "
+            f"{'yes' if t['met'] else 'no'} |" for name, t in report["targets"].items()]
     return "\n".join(out)
+
+
+def _number(v) -> str:
+    return f"{v:,.2f}" if isinstance(v, float) else f"{v:,}"
 
 
 def write_readme(report: dict, path: Path = README) -> None:
