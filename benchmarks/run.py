@@ -396,10 +396,11 @@ LABELS = {"compile_first": "first compile (empty cache), 1-world model, one day"
 def readme_table(report: dict) -> str:
     """The README's performance tables, from a report of :func:`collect`."""
     m = report["machine"]
-    out = [f"By `make bench` on {m['cpus']} x {m['cpu']}, load average "
-           f"{m['load_average_at_start'][0]} at its start (other jobs share the cores: CPU "
-           "seconds are the comparable figures); Syria 2016, 365 days. `make bench` rewrites these "
-           "tables (`benchmarks/run.py --readme`).", "",
+    note = (f"By `make bench` on {m['cpus']} x {m['cpu']}, load average "
+            f"{m['load_average_at_start'][0]} at its start (other jobs share the cores: CPU "
+            "seconds are the comparable figures); Syria 2016, 365 days. `make bench` rewrites "
+            "these tables (`benchmarks/run.py --readme`).")
+    out = [note, "",
            "| what | worlds | days | wall s | CPU s | world-days / s | world-days / CPU s |",
            "|---|---|---|---|---|---|---|"]
     for r in report["rows"]:

@@ -14,8 +14,8 @@ import numpy as np
 
 from sim import kernel
 from sim.agents import Broker, Party, Spoiler
-from sim.events import EventLog
 from sim.bargaining.nash import make_work
+from sim.events import EventLog
 from sim.params import Params, compile_params
 from sim.rng import Streams
 from sim.schema import ActorKind, Scenario

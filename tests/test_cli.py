@@ -19,10 +19,10 @@ WORLDS = "50"
 ENV = {k: v for k, v in os.environ.items() if k != "TRUCESIM_DEBUG"} | {"COLUMNS": "120"}
 
 
-def trucesim(*args: str, script: bool = False) -> subprocess.CompletedProcess:
+def trucesim(*args: str, script: bool = False, timeout: int = 60) -> subprocess.CompletedProcess:
     cmd = [str(TRUCESIM)] if script else [sys.executable, "-m", "sim"]
     return subprocess.run([*cmd, *map(str, args)], check=False, capture_output=True, text=True,
-                          timeout=60, env=ENV)
+                          timeout=timeout, env=ENV)
 
 
 @pytest.fixture(scope="module")
@@ -64,12 +64,12 @@ def test_same_seed_same_output(scenario):
 def test_threads_do_not_change_the_results(scenario):
     # 600 worlds: two shares of at least sim.kernel.MIN_SHARE (256) worlds, so two threads run
     runs = [trucesim("run", scenario, "--worlds", "600", "--days", "30", "--seed", "2",
-                     "--format", "json", "--threads", n) for n in ("1", "2")]
+                     "--format", "json", "--threads", n, timeout=300) for n in ("1", "2")]
     assert all(r.returncode == 0 for r in runs), runs[1].stderr
     assert json.loads(runs[0].stdout) == json.loads(runs[1].stdout)
     cmp = [trucesim("compare", scenario, "--worlds", "600", "--days", "30", "--format", "json",
-                    "--workers", "1", "--strategies", "monitoring", "--threads", n)
-           for n in ("1", "2")]
+                    "--workers", "1", "--strategies", "monitoring", "--threads", n,
+                    timeout=300) for n in ("1", "2")]
     assert all(r.returncode == 0 for r in cmp), cmp[1].stderr
     assert json.loads(cmp[0].stdout) == json.loads(cmp[1].stdout)
 
