@@ -55,6 +55,7 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(VPY) benchmarks/run.py
+	$(VPY) benchmarks/run.py --readme
 
 golden: $(STAMP)
 	$(VPY) -m tests.golden.regenerate

@@ -322,13 +322,14 @@ def collect(cfg: dict, isolated: bool, tmp: Path, log=print) -> dict:
                                                         marginal)}
 
 
-def marginal_rate(rows: list[dict]) -> int | None:
+def marginal_rate(rows: list[dict], time: str = "wall_s") -> int | None:
     """World-days per second of one more world: (largest - smallest) world-days over the
-    difference of their wall times (the fixed cost of a run cancels); None if not measurable."""
+    difference of their wall times (``time="cpu_s"``: CPU times) (the fixed cost of a run
+    cancels); None if not measurable."""
     if len(rows) < 2:
         return None
     lo, hi = min(rows, key=lambda r: r["worlds"]), max(rows, key=lambda r: r["worlds"])
-    seconds = hi["wall_s"] - lo["wall_s"]
+    seconds = hi[time] - lo[time]
     work = hi["worlds"] * hi["days"] - lo["worlds"] * lo["days"]
     return round(work / seconds) if seconds > 0 else None
 
@@ -382,6 +383,56 @@ def _machine() -> dict:
 
 
 # ---------------------------------------------------------------------------- output
+README = ROOT / "README.md"
+START, END = "<!-- make bench: start -->", "<!-- make bench: end -->"
+LABELS = {"compile_first": "first compile (empty cache), 1-world model, one day",
+          "compile_cached": "the same with the compiled day cached on disk",
+          "batched": "one batched run, 1 thread", "batched_2t": "one batched run, 2 threads",
+          "rng_floor": "the model's random draws alone",
+          "per_world": "one Mesa model per world, stepped in a loop",
+          "compare_1": "compare, 8 strategies, 1 worker",
+          "compare_2": "compare, 8 strategies, 2 workers"}
+
+
+def readme_table(report: dict) -> str:
+    """The README's performance tables, from a report of :func:`collect`."""
+    m = report["machine"]
+    note = (f"By `make bench` on {m['cpus']} x {m['cpu']}, load average "
+            f"{m['load_average_at_start'][0]} at its start (other jobs share the cores: CPU "
+            "seconds are the comparable figures); Syria 2016, 365 days. `make bench` rewrites "
+            "these tables (`benchmarks/run.py --readme`).")
+    out = [note, "",
+           "| what | worlds | days | wall s | CPU s | world-days / s | world-days / CPU s |",
+           "|---|---|---|---|---|---|---|"]
+    for r in report["rows"]:
+        if r["kind"] in LABELS:
+            out.append(f"| {LABELS[r['kind']]} | {r['worlds']:,} | {r['days']} | "
+                       f"{r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['world_days_per_s']:,} | "
+                       f"{r['world_days_per_cpu_s']:,} |")
+    for kind, label in (("batched", "1 thread"), ("batched_2t", "2 threads")):
+        rows = [r for r in report["rows"] if r["kind"] == kind and r["worlds"] in (100, 10_000)]
+        wall, cpu = marginal_rate(rows), marginal_rate(rows, "cpu_s")
+        if wall and cpu:
+            out.append(f"| marginal, 10,000 - 100 worlds, {label} | | | | | {wall:,} | "
+                       f"{cpu:,} |")
+    out += ["", "| target (issue 15, wall time) | measured | target | met? |", "|---|---|---|---|"]
+    out += [f"| {name} | {_number(t['value'])} | {t['target']:,} | "
+            f"{'yes' if t['met'] else 'no'} |" for name, t in report["targets"].items()]
+    return "\n".join(out)
+
+
+def _number(v) -> str:
+    return f"{v:,.2f}" if isinstance(v, float) else f"{v:,}"
+
+
+def write_readme(report: dict, path: Path = README) -> None:
+    """Replace the text between the README's ``make bench`` markers by :func:`readme_table`."""
+    text = path.read_text()
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    path.write_text(f"{head}{START}\n{readme_table(report)}\n{END}{tail}")
+
+
 HEADER = (f"{'kind':<10} {'actors':>6} {'worlds':>8} {'days':>5} {'wall s':>8} {'cpu s':>8} "
           f"{'wd/s (wall)':>12} {'wd/s (cpu)':>12} {'peak MiB':>9}")
 
@@ -401,6 +452,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true",
                     help="tiny sizes in one process: checks the benchmark runs (used by tests)")
     ap.add_argument("--out", type=Path, default=OUT / "bench.json", help="JSON file to write")
+    ap.add_argument("--readme", action="store_true",
+                    help="rewrite README.md's performance tables from the report in --out")
+    ap.add_argument("--readme-file", type=Path, default=README, help=argparse.SUPPRESS)
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     ap.add_argument("--memory-child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -410,6 +464,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.child:
         kind, n, days, scenario = args.child
         print(json.dumps(_measure(kind, int(n), int(days) or None, scenario or None)))
+        return
+    if args.readme:
+        write_readme(json.loads(args.out.read_text()), args.readme_file)
+        print(f"README.md's performance tables rewritten from {args.out}")
         return
     if args.memory_child:
         n, days, scenario, limit = args.memory_child

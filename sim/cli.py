@@ -55,6 +55,11 @@ MemoryOption = Annotated[str | None, typer.Option(
     "--memory", help="Memory budget, e.g. 4G, 512M or 30% (of the memory available); default "
                      "50%. Batches are sized to fit; a scenario that cannot fit is refused.")]
 
+ThreadsOption = Annotated[int | None, typer.Option(
+    "--threads", min=0, max=256,
+    help="Threads per process that share the worlds of each day (0 = one per core); default "
+         "the TRUCESIM_THREADS environment variable, else 1. Results do not depend on it.")]
+
 
 def _budget_or_fail(memory: str | None):
     """The memory budget of ``--memory`` (:mod:`sim.memory`), or exit 2 with what is expected."""
@@ -213,6 +218,7 @@ def run(
     targets: Annotated[bool, typer.Option(
         "--targets", help="Check the scenario's targets: share of worlds meeting each "
         "(and targets.csv with --out).")] = False,
+    threads: ThreadsOption = None,
 ):
     """Run a scenario's worlds and summarise how long the truce survives.
 
@@ -227,6 +233,8 @@ def run(
         trucesim run syria_2016 --worlds 10000 --memory 4G
 
         trucesim run syria_2016 --worlds 1000 --targets
+
+        trucesim run syria_2016 --worlds 100000 --threads 2
     """
     from sim.memory import MemoryBudgetError
     from sim.runner import run as run_worlds
@@ -247,7 +255,8 @@ def run(
         task = bar.add_task("run", total=worlds * horizon)
         try:
             result = run_worlds(scn, strategy, worlds, seed, days,
-                                progress=lambda n: bar.advance(task, n), memory=limit)
+                                progress=lambda n: bar.advance(task, n), memory=limit,
+                                threads=threads)
         except MemoryBudgetError as exc:
             _fail([f"{scenario}: {exc}"])
     checked = evaluate_targets(result, scn.targets) if targets else None
@@ -364,6 +373,7 @@ def compare(
     workers: Annotated[int, typer.Option(
         min=0, max=256, help="Processes (0 = one per core); results do not depend on it.")] = 0,
     memory: MemoryOption = None,
+    threads: ThreadsOption = None,
 ):
     """Compare strategies on the same worlds (common random numbers) against the baseline.
 
@@ -377,6 +387,8 @@ def compare(
         trucesim compare scenarios/syria_2016.yaml --strategies monitoring,pressure --out out/cmp
 
         trucesim compare scenarios/syria_2016.yaml --worlds 500 --days 180 --format json
+
+        trucesim compare scenarios/syria_2016.yaml --workers 1 --threads 2
     """
     from sim.memory import MemoryBudgetError
     from sim.report import analyse, write_report
@@ -391,7 +403,8 @@ def compare(
         task = bar.add_task("compare", total=total)
         try:
             result = compare_worlds(scn, names, worlds, seed, days, workers=workers,
-                                    progress=lambda n: bar.advance(task, n), memory=limit)
+                                    progress=lambda n: bar.advance(task, n), memory=limit,
+                                    threads=threads)
         except MemoryBudgetError as exc:
             _fail([f"{scenario}: {exc}"])
     cmp = analyse(result, scn)

@@ -5,9 +5,8 @@ batch, one world at a time, calling the rules of :mod:`sim.rules` on that world'
 Worlds do not interact, so threads can share the worlds of a day (:func:`over_worlds`; the
 compiled loops release the GIL) and each world's numbers are the same whatever thread runs it. Draws come from the counter-based
 keys of :mod:`sim.rng`: world ``w``'s draw ``i`` of stream ``k`` on day ``d`` is a function of
-(seed, first_world + w, d, k, i) only. Where the scenario declares issues, the political
-track (:mod:`sim.political`, numpy) runs between :func:`run_day` (``until_talks=True``) and
-:func:`run_status`.
+(seed, first_world + w, d, k, i) only. Where the scenario declares issues, the talks are
+bargaining (:func:`bargain`, the compiled rules of :mod:`sim.bargaining`), in the same pass.
 
 Arguments: ``s`` is a :class:`sim.state.State`, ``p`` a :class:`sim.params.Fixed`, ``t`` a
 :class:`sim.strategies.engine.Today`; ``forced`` (5, max(P, S)) marks today's scripted events
@@ -24,6 +23,7 @@ import numpy as np
 from numba import njit
 
 from sim import rng
+from sim.bargaining.talks import propose_of, renege_of, talks_day
 from sim.rules import beliefs, brokers, decisions, observation, spoilers, status, talks
 from sim.rules.frailty import initial_commitment as frailty_rule
 
@@ -42,35 +42,33 @@ def usable_threads(threads: int | None) -> int:
     return (os.cpu_count() or 1) if threads <= 0 else threads
 
 
-def over_worlds(fn, n: int, threads: int, *args) -> None:
+def over_worlds(fn, n: int, threads: int, *args, scratch=None) -> None:
     """Run ``fn(lo, hi, *args)`` on consecutive shares of the ``n`` worlds, one share per
-    thread (the compiled loops release the GIL); each world is computed exactly as alone."""
+    thread (the compiled loops release the GIL); each world is computed exactly as alone.
+    ``scratch``: a list of per-thread scratch objects, share i's appended as ``fn``'s last
+    argument (at least ``threads`` of them)."""
     shares = max(1, min(threads, n // MIN_SHARE))
+    tail = (lambda i: (scratch[i],)) if scratch is not None else (lambda i: ())
     if shares == 1:
-        fn(0, n, *args)
+        fn(0, n, *args, *tail(0))
         return
     pool = _pools.get(shares) or _pools.setdefault(shares, ThreadPoolExecutor(shares))
     cuts = np.linspace(0, n, shares + 1).astype(int)
-    for job in [pool.submit(fn, lo, hi, *args) for lo, hi in pairwise(cuts)]:
+    jobs = [pool.submit(fn, lo, hi, *args, *tail(i)) for i, (lo, hi) in enumerate(pairwise(cuts))]
+    for job in jobs:
         job.result()
 
 
 @njit(cache=True, nogil=True, _nrt=False)  # no reference counting: nothing allocated
-def run_day(lo, hi, day, keys, s, p, t, forced, until_talks):
-    """Phases 1-7 (1-6 when ``until_talks``) of ``day`` in worlds ``lo`` to ``hi - 1``."""
+def run_day(lo, hi, day, keys, s, p, t, forced, work):
+    """Phases 1-7 of ``day`` in worlds ``lo`` to ``hi - 1``; ``work`` is this thread's scratch
+    for the mediator (:func:`sim.bargaining.nash.make_work`)."""
     for w in range(lo, hi):
-        world_day(w, day, keys[w], s, p, t, forced, until_talks)
-
-
-@njit(cache=True, nogil=True, _nrt=False)  # no reference counting: nothing allocated
-def run_status(lo, hi, day, s, p, forced):
-    """Phase 7 in worlds ``lo`` to ``hi - 1`` (after the political track)."""
-    for w in range(lo, hi):
-        update_status(w, day, s, p, forced)
+        world_day(w, day, keys[w], s, p, t, forced, work)
 
 
 @njit(cache=True, inline="always")
-def world_day(w, day, key, s, p, t, forced, until_talks):
+def world_day(w, day, key, s, p, t, forced, work):
     """One world's day: the phases in the order of :meth:`sim.model.TruceModel.step`."""
     attack_phase(w, rng.stream_key(key, day, rng.SPOILERS), s, p, t, forced)
     decide(w, rng.stream_key(key, day, rng.DECISIONS), s, p, t, forced)
@@ -80,12 +78,13 @@ def world_day(w, day, key, s, p, t, forced, until_talks):
     press(w, rng.stream_key(key, day, rng.BROKERS), s, p, t)
     walkouts(w, day, rng.stream_key(key, day, rng.TALKS), s, p, forced)
     renege_draws(w, rng.stream_key(key, day, rng.RENEGE), s)
-    if not p.has_politics and day >= p.start_day:
+    if p.has_politics:
+        bargain(w, day, s, p, t, work)
+    elif day >= p.start_day:
         s.talks_progress[w] = talks.advance(
             s.talks_progress[w], _all_in(s.in_talks[w]), s.mean_trust_all[w],
             p.base_rate * t.talks_multiplier[w], p.mediator_legitimacy, p.position_gap)
-    if not until_talks:
-        update_status(w, day, s, p, forced)
+    update_status(w, day, s, p, forced)
 
 
 @njit(cache=True, inline="always")
@@ -223,6 +222,79 @@ def renege_draws(w, key, s):
         s.u_renege[w, i] = rng.uniform(key, i)
 
 
+RENEGE_RATE = 20.0  # renege_of saturates once the deal is ~0.1 utility below fighting
+
+
+@njit(cache=True, inline="always")
+def bargain(w, day, s, p, t, work):
+    """6b. Bargaining over the issues (docs/bargaining.md), while the truce stands (after a
+    collapse the talks are frozen): today's reservation values; from ``start_day`` the
+    mediator's proposal (remade when they or the agreed issues changed) and a day of talks
+    while issues are open; then reneging on a complete deal, and the progress of the talks."""
+    if s.status[w] == status.COLLAPSED:
+        return
+    changed, row = _reservations(w, day, s, p)
+    if day >= p.start_day:
+        is_open = not _all_in(s.agreed[w])
+        s.talks_rounds[w] += int(is_open and _all_at_table(s.in_talks[w], s.withdrawn[w]))
+        if changed or s.newly_agreed[w]:
+            _propose(w, s, p, row, work)
+        rate = min(1.0, p.concession_rate * t.talks_multiplier[w])
+        s.newly_agreed[w] = is_open and talks_day(
+            s.demands[w], p.ideals, p.salience, s.reservation_today[w], s.in_talks[w],
+            s.withdrawn[w], p.mediator_pull, rate, rate, p.discount, p.agreement_tolerance,
+            s.agreed[w], s.terms[w], s.proposal[w])
+    if _all_in(s.agreed[w]):
+        if s.day_agreement[w] < 0:
+            s.day_agreement[w] = day
+        _renege(w, s, p, t)
+    s.talks_progress[w] = talks.progress(s.demands[w], s.agreed[w], p.opening_gap)
+
+
+@njit(cache=True, inline="always")
+def _reservations(w, day, s, p):
+    """Today's own-violation counts and reservation values: (whether they differ from the
+    values the standing proposal was made for, their row of ``p.open_proposals``)."""
+    ring_row = day % WEEK
+    changed, row, place = False, 0, 1
+    for i in range(s.own7.shape[1]):
+        s.own7[w, i] += int(s.violated[w, i]) - s.own_ring[ring_row, w, i]
+        s.own_ring[ring_row, w, i] = s.violated[w, i]
+        r = talks.reservation(p.reservation[i], p.hardening[i], s.own7[w, i],
+                              s.hostile7[w, i], WEEK)
+        s.reservation_today[w, i] = r
+        changed = changed or r != s.proposed_for[w, i]
+        row += talks.advantage(s.own7[w, i], s.hostile7[w, i], WEEK) * place
+        place *= WEEK + 1
+    return changed, row
+
+
+@njit(cache=True, inline="always")
+def _propose(w, s, p, row, work):
+    """The mediator's proposal for today's reservation values: from the scenario's table
+    while no issue is agreed (:func:`sim.rules.talks.open_proposals`), else made now."""
+    if p.open_proposals.shape[0] and not _any_in(s.agreed[w]):
+        for k in range(s.proposal.shape[1]):
+            s.proposal[w, k] = p.open_proposals[row, k]
+    else:
+        propose_of(p.ideals, p.salience, s.reservation_today[w], s.agreed[w], s.terms[w],
+                   p.bargaining_power, p.compromise, True, s.proposal[w], work)
+    for i in range(s.proposed_for.shape[1]):
+        s.proposed_for[w, i] = s.reservation_today[w, i]
+
+
+@njit(cache=True, inline="always")
+def _renege(w, s, p, t):
+    """Parties of a complete deal may renege (a formal withdrawal), unless guaranteed."""
+    for i in range(s.own7.shape[1]):
+        prob = p.p_renege[i] * renege_of(s.terms[w], p.ideals[i], p.salience[i],
+                                         s.reservation_today[w, i], t.guarantee[w], RENEGE_RATE)
+        if s.u_renege[w, i] < prob and not s.withdrawn[w, i]:
+            s.withdrawn[w, i] = True
+            if s.reneged_by[w] < 0:
+                s.reneged_by[w] = i
+
+
 @njit(cache=True, inline="always")
 def update_status(w, day, s, p, forced):
     """7. Holding / in trouble / collapsed, and the collapse's cause."""
@@ -298,6 +370,22 @@ def _column_sum(m, i):
 def _all_in(row) -> bool:
     for i in range(row.shape[0]):
         if not row[i]:
+            return False
+    return True
+
+
+@njit(cache=True)
+def _any_in(row) -> bool:
+    for i in range(row.shape[0]):
+        if row[i]:
+            return True
+    return False
+
+
+@njit(cache=True)
+def _all_at_table(in_talks, withdrawn) -> bool:
+    for i in range(in_talks.shape[0]):
+        if withdrawn[i] or not in_talks[i]:
             return False
     return True
 

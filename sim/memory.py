@@ -90,8 +90,8 @@ def _besides_state(P: int, S: int, B: int, K: int, n_iv: int) -> int:
     nothing: its phases work on one world's scalars)."""
     spoiler = F8 * P * S  # ties per world (the intervention engine)
     brokers = F8 * B * P * (2 if n_iv else 1)  # leverage per world once an intervention acts
-    talks = (4 * F8 * P * K + 40 * P + 40 * K) if K else 0  # demands, ideals, salience, ...
-    return spoiler + brokers + talks + 40 * n_iv + 100 * P + 250  # + (P,) copies of parameters
+    # the talks' state is declared in sim.state (counted by state_bytes)
+    return spoiler + brokers + 40 * n_iv + 100 * P + 250  # + (P,) copies of parameters
 
 
 def result_row(P: int, S: int, K: int) -> int:

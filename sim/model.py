@@ -14,9 +14,9 @@ import numpy as np
 
 from sim import kernel
 from sim.agents import Broker, Party, Spoiler
+from sim.bargaining.nash import make_work
 from sim.events import EventLog
 from sim.params import Params, compile_params
-from sim.political import PoliticalTrack
 from sim.rng import Streams
 from sim.schema import ActorKind, Scenario
 from sim.state import State, TruceStatus
@@ -74,7 +74,10 @@ class TruceModel(mesa.Model):
         self.engine = InterventionEngine(list(self.params.interventions), scenario,
                                          self.params, n_worlds)
         self.today = None  # today's parameters (sim.strategies.engine.Today), set each day
-        self.politics = PoliticalTrack(self.params, n_worlds) if self.params.issue_ids else None
+        self.has_issues = bool(self.params.issue_ids)  # talks as bargaining (docs/bargaining.md)
+        self.work = [make_work(self.params.n_parties, len(self.params.issue_ids),
+                               self.params.salience)
+                     for _ in range(self.threads)]  # each thread's scratch for the mediator
         self._make_agents(scenario)
         self.datacollector = mesa.DataCollector(model_reporters=_series_reporters())
         self.event_log = EventLog(log_worlds, first_world) if log_worlds else None
@@ -96,7 +99,7 @@ class TruceModel(mesa.Model):
         3. each party perceives violations, false alarms and blamed attacks;
         4. trust and commitment update from those perceptions;
         5. brokers press the violators they saw;
-        6. talks progress, or parties walk out and return (bargaining: ``politics``);
+        6. parties walk out and return; talks progress, or bargain over the issues;
         7. holding / in trouble / collapsed, and the collapse's cause.
         Phases 1-7 are one compiled pass over the worlds (:func:`sim.kernel.run_day`).
         Scripted events of the day are applied inside the phase they belong to.
@@ -104,15 +107,10 @@ class TruceModel(mesa.Model):
         p = self.params
         self.today = self.engine.begin_day(self.day, self.state)
         forced = kernel.forced_today(p.events, self.day, max(p.n_parties, p.n_spoilers))
-        politics = self.politics is not None
         s, n, threads = self.state, self.state.n, self.threads
         with np.errstate(over="ignore"):  # modulo-2**64 hashing when numba's JIT is off
             kernel.over_worlds(kernel.run_day, n, threads, self.day, self.streams.keys, s,
-                               self.fixed, self.today, forced, politics)
-            if politics:
-                s.talks_progress[:] = self.politics.step(
-                    self.day, s, self.today.guarantee, s.u_renege, self.today.talks_multiplier)
-                kernel.over_worlds(kernel.run_status, n, threads, self.day, s, self.fixed, forced)
+                               self.fixed, self.today, forced, scratch=self.work)
         self.datacollector.collect(self)
         if self.event_log is not None:
             self.event_log.record(self)

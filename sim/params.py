@@ -17,6 +17,8 @@ from sim.schema import ActorKind, BrokerRole, EventAction, Policy, Scenario, Spo
 from sim.strategies import resolve
 
 POLICY_CODES = {p: i for i, p in enumerate(Policy)}
+WEEK = 7
+OPEN_TABLE_PARTIES = 4  # up to 8**4 = 4,096 proposals tabled in advance (see open_proposals)
 # How far inducements move each type of spoiler (Stedman 1997): limited spoilers can be
 # accommodated, greedy ones only partly (they also need coercion), total ones not at all.
 SPOILER_RECEPTIVENESS = {SpoilerType.LIMITED: 1.0, SpoilerType.GREEDY: 0.5,
@@ -117,9 +119,28 @@ class Params:
         values = {name: getattr(self, name, None) for name in Fixed._fields}
         values.update(p_detect=float(self.info.p_detect), position_gap=self.position_gap,
                       has_coerced=bool(self.coerced_calm_discount.any()),
-                      has_politics=bool(self.issue_ids), on_parties=self.targets.any(axis=1))
+                      has_politics=bool(self.issue_ids), on_parties=self.targets.any(axis=1),
+                      **self._bargaining_fixed())
         return Fixed(**{k: np.ascontiguousarray(v) if isinstance(v, np.ndarray) else v
                         for k, v in values.items()})
+
+    def _bargaining_fixed(self) -> dict:
+        """The scenario's opening gap on each issue (the spread of ideals, 1 where none), the
+        mediator's fallback (the compromise) and its proposals while no issue is agreed
+        (:func:`sim.rules.talks.open_proposals`)."""
+        from sim.bargaining.issues import compromise  # (sim.bargaining imports no model code)
+        from sim.bargaining.nash import make_work
+        from sim.rules.talks import open_proposals
+
+        spread = np.ptp(self.ideals, axis=0) if self.n_parties else np.zeros(0)
+        base = compromise(self.ideals[None], self.salience[None], self.bargaining_power)[0]
+        P, K = self.ideals.shape
+        table = np.zeros(((WEEK + 1) ** P if K and P <= OPEN_TABLE_PARTIES else 0, K))
+        if len(table):
+            open_proposals(self.ideals, self.salience, self.reservation, self.hardening,
+                           self.bargaining_power, base, make_work(P, K, self.salience), table)
+        return {"opening_gap": np.where(spread > 0, spread, 1.0), "compromise": base,
+                "open_proposals": table}
 
 
 # The parameters of the compiled day (sim.kernel): fixed for a model's life. What changes from
@@ -132,7 +153,10 @@ Fixed = namedtuple("Fixed", (
     "p_attack", "provocation", "targets", "on_parties", "spoiler_receptiveness",
     "leverage_eff", "mediator_legitimacy", "position_gap", "base_rate", "start_day", "decay",
     "p_detect", "noise", "trouble_violations_7d", "collapse_window_days",
-    "collapse_violent_days", "quiet_days_reset", "has_politics"))
+    "collapse_violent_days", "quiet_days_reset", "has_politics",
+    "ideals", "salience", "reservation", "hardening", "discount", "p_renege", "bargaining_power",
+    "mediator_pull", "concession_rate", "agreement_tolerance", "opening_gap", "compromise",
+    "open_proposals"))
 
 
 def _arr(actors, get) -> np.ndarray:

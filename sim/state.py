@@ -1,7 +1,8 @@
 """Enums and the state of a batch of worlds, every variable declared once (:data:`VARIABLES`).
 
 Each variable has a name, a shape after the worlds axis (in symbols: ``P`` parties, ``S``
-spoilers, ``window`` the collapse window, ``week`` seven days), a dtype and an initial value,
+spoilers, ``K`` issues, ``Pk`` parties where there are issues (else none), ``window`` the
+collapse window, ``week`` seven days), a dtype and an initial value,
 and lives in one numpy array with the worlds as its leading axis, except ring buffers, whose
 leading axis is the day of the ring (row ``day % length``). :class:`State` is a named tuple of
 these arrays, which the compiled day (:mod:`sim.kernel`) reads and writes in place.
@@ -84,7 +85,19 @@ VARIABLES = (
     Var("spiral_cause", (), I32, NEVER, "actor code of the incident opening the escalation"),
     Var("violated", ("P",), B, False, "party violated today"),
     Var("attacked", ("S",), B, False, "spoiler attacked today"),
-    Var("u_renege", ("P",), F, 0.0, "today's renege draws (read by the political track)"),
+    Var("u_renege", ("P",), F, 0.0, "today's renege draws (read by the bargaining)"),
+    # the talks as bargaining, where the scenario declares issues (docs/bargaining.md)
+    Var("demands", ("Pk", "K"), F, lambda p: p.ideals if p.issue_ids else 0.0,
+        "demands[w, i, k]: party i's demand"),
+    Var("agreed", ("K",), B, False, "issue settled (frozen at its terms)"),
+    Var("terms", ("K",), F, np.nan, "settled terms, NaN on open issues"),
+    Var("proposal", ("K",), F, 0.0, "the mediator's proposal"),
+    Var("proposed_for", ("Pk",), F, -1.0, "reservation values the proposal was made for "
+        "(-1: none yet)"),
+    Var("newly_agreed", (), B, False, "an issue was agreed yesterday (a new proposal is due)"),
+    Var("reservation_today", ("Pk",), F, 0.0, "today's reservation values r_i"),
+    Var("own_ring", ("ring:week", "Pk"), I16, 0, "own violations, by day"),
+    Var("own7", ("Pk",), I32, 0, "own violations in the last 7 days"),
     Var("misattributed", (), I32, 0, "attacks blamed on a party today"),
     # outcomes
     Var("day_collapse", (), I32, NEVER, "day the truce collapsed"),
@@ -98,6 +111,9 @@ VARIABLES = (
     Var("n_misattributed", (), I32, 0, "attacks blamed on a party"),
     Var("n_walkouts", (), I32, 0, "walkouts"),
     Var("n_returns", (), I32, 0, "returns to the talks"),
+    Var("day_agreement", (), I32, NEVER, "day every issue was agreed"),
+    Var("reneged_by", (), I32, NEVER, "the first party to renege on a complete deal"),
+    Var("talks_rounds", (), I32, 0, "days of talks with everyone at the table, issues open"),
 )
 
 
@@ -117,7 +133,9 @@ class State(namedtuple("State", [v.name for v in VARIABLES])):
 
 
 def _allocate(v: Var, p: Params, n: int) -> np.ndarray:
-    sizes = {"P": p.n_parties, "S": p.n_spoilers, "week": WEEK, "window": p.collapse_window_days}
+    K = len(p.issue_ids)
+    sizes = {"P": p.n_parties, "S": p.n_spoilers, "K": K, "Pk": p.n_parties if K else 0,
+             "week": WEEK, "window": p.collapse_window_days}
     ring = [sizes[s.split(":")[1]] for s in v.shape if s.startswith("ring:")]
     tail = tuple(sizes[s] for s in v.shape if not s.startswith("ring:"))
     init = v.init(p) if callable(v.init) else v.init

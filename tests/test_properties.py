@@ -39,9 +39,10 @@ def assert_state_in_range(model: TruceModel) -> None:
         assert in_unit(value), (name, value.min(), value.max())
     assert in_unit(model.mean_trust_all)
     assert set(np.unique(s.status)) <= {int(t) for t in TruceStatus}
-    if model.politics is not None:  # bargaining: demands and proposals are outcomes in [0, 1]
-        assert in_unit(model.politics.demands) and in_unit(model.politics.proposal)
-        assert in_unit(model.politics.concession())
+    # bargaining (compiled, in the same pass): demands, proposals, terms are outcomes in [0, 1]
+    assert in_unit(s.demands) and in_unit(s.proposal) and in_unit(s.reservation_today)
+    assert in_unit(s.terms[s.agreed]) and np.isnan(s.terms[~s.agreed]).all()
+    assert (s.talks_rounds >= 0).all() and (s.talks_rounds <= model.day).all()
 
 
 @given(scenarios(), SEEDS)
