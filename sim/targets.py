@@ -22,7 +22,6 @@ from sim.results import wilson
 from sim.runner import RunResult
 from sim.scenario import Problem, ScenarioError, parse_yaml, read_text
 
-
 RUN_DAYS_NEEDED = 180  # days a run needs for the figures of the whole run
 
 
