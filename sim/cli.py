@@ -198,7 +198,7 @@ def run(
 
         trucesim run scenarios/syria_2016.yaml --set information.p_misattribution=0.1 --out out/
 
-        trucesim run big.yaml --worlds 10000 --memory 4G
+        trucesim run syria_2016 --worlds 10000 --memory 4G
     """
     from sim.memory import MemoryBudgetError
     from sim.runner import run as run_worlds

@@ -69,9 +69,9 @@ def new_case(
 
     Examples:
 
-        trucesim new-case scenarios/cases/features/yemen_2022.yaml --out scenarios/cases
+        trucesim new-case scenarios/cases/features/yemen_2022.yaml --out out/yemen
 
-        trucesim new-case my_case.yaml --out out/my_case && trucesim check out/my_case/*.yaml
+        trucesim new-case scenarios/cases/features/minsk_2015.yaml --out out/minsk && trucesim check out/minsk/*.yaml
     """
     from sim.cli import _check_out_dir, _fail, out
     from sim.scenario import ScenarioError

@@ -21,6 +21,7 @@ from sim.scenario import (
     Problem,
     ScenarioError,
     _line_of,
+    find,
     parse_yaml,
     problems_from,
     read_text,
@@ -44,8 +45,9 @@ class Report:
 
 def check_scenario(path: str | Path) -> Report:
     """Every problem of a scenario file in one pass, and what looks wrong though valid."""
-    file = str(path)
     try:
+        path = find(path)  # a shipped scenario's name reads the shipped file
+        file = str(path)
         doc, data = parse_yaml(read_text(path), file)
     except ScenarioError as exc:
         return Report(problems=[str(p) for p in exc.problems])

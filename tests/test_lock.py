@@ -22,6 +22,7 @@ import pytest
 
 from sim.lock import LOCK_NAME, LockHeld, StoreLock, pid_alive, read_holder
 from sim.sweep import load_experiment, sweep
+from sim.sweep.store import MANIFEST
 from tests.sweep_factories import make_experiment_data, tables, write_experiment
 
 ENV = {k: v for k, v in os.environ.items() if k != "TRUCESIM_DEBUG"}
@@ -140,6 +141,15 @@ def test_two_sweeps_on_one_store_never_run_a_part_twice(tmp_path):
     assert not (out / LOCK_NAME).exists()
 
 
+def _recorded_parts(out: Path) -> int:
+    """Parts the sweep folder's manifest records as finished (0 before it exists)."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return 0
+    return len(manifest.get("parts", {}).get("parts", {}))
+
+
 def test_a_sweep_killed_with_kill_9_leaves_a_stale_lock_that_the_rerun_takes_over(exp_file,
                                                                                  tmp_path):
     reference = tmp_path / "ref"
@@ -147,7 +157,9 @@ def test_a_sweep_killed_with_kill_9_leaves_a_stale_lock_that_the_rerun_takes_ove
     out = tmp_path / "out"
     proc = subprocess.Popen(sweep_cmd(exp_file, out), env=ENV, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for(lambda: (out / "parts").is_dir() and any((out / "parts").glob("part-*")))
+    # a part counts as done once the manifest records it (written after the part file), so
+    # wait for the record, not the file: killed in between, the rerun would rightly redo it
+    wait_for(lambda: _recorded_parts(out) >= 1)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert read_holder(out / LOCK_NAME)["pid"] == proc.pid  # left behind

@@ -138,11 +138,14 @@ def _table_checks(header: str):
         if f"day {day}" in h:
             return lambda p, w, c, r: c == "beyond horizon" or check(p, w, h, c, r[f"surv_{day}"],
                                                                        100)
-    checks = {"median": _median_cell, "rmst": _rmst_cell, "hazard ratio": _hr_cell,
+    checks = {"half have collapsed": _median_cell, "rmst": _rmst_cell,
+              "hazard ratio": _hr_cell,
               "adjusted p": lambda p, w, c, r: c == "—" and r["is_baseline"] or check(
                   p, w, h, c, r["p_holm"]),
+              "per extra day": lambda p, w, c, r: c == "—" and math.isnan(
+                  r["cost_per_day_gained"]) or check(p, w, h, c, r["cost_per_day_gained"]),
               "cost": lambda p, w, c, r: check(p, w, h, c, r["mean_cost"]),
-              "strategy": lambda p, w, c, r: c == r["strategy"] or p.append(f"{w}: {c}")}
+              "option": lambda p, w, c, r: c == r["strategy"] or p.append(f"{w}: {c}")}
     return next((f for key, f in checks.items() if key in h), None)
 
 
@@ -207,11 +210,18 @@ PER_STRATEGY = [
      [("v", "abs:rmst_gain_days", 1), ("lo", "rmst_gain_lo", 1), ("hi", "rmst_gain_hi", 1)]),
     (rf"holds about as long on average \((?P<v>{NUM}) days, (?P<lo>{NUM}) to (?P<hi>{NUM})\)",
      [("v", "rmst_gain_days", 1), ("lo", "rmst_gain_lo", 1), ("hi", "rmst_gain_hi", 1)]),
-    (rf"[Mm]ean cost per world:? (?P<v>{NUM})", [("v", "mean_cost", 1)]),
-    (rf"\((?P<v>{NUM}) per extra day held\)", [("v", "cost/day", 1)]),
+    (rf"(?P<v>{NUM}) points per world \((?P<o>{NUM}) one-off, (?P<r>{NUM}) running\)",
+     [("v", "mean_cost", 1), ("o", "mean_cost_one_off", 1), ("r", "mean_cost_running", 1)]),
+    (rf"(?P<v>{NUM}) per extra day the truce holds", [("v", "cost/day", 1)]),
 ]
 # Anywhere: the strategy is named by the pattern's "s" group.
 NAMED = [
+    ((rf"\*\*(?P<s>\w+)\*\* keeps the truce longest: over the first \d+ days it holds "
+      rf"(?P<v>{NUM}) days on average, (?P<g>{NUM}) days against \w+ \(95% CI (?P<lo>{NUM}) to "
+      rf"(?P<hi>{NUM})\); (?P<surv>{NUM})% of worlds still hold at day (?P<day>\d+), against "
+      rf"(?P<b>{NUM})%"),
+     [("v", "rmst_days", 1), ("g", "rmst_gain_days", 1), ("lo", "rmst_gain_lo", 1),
+      ("hi", "rmst_gain_hi", 1), ("surv", "surv_{day}", 100), ("b", "base:surv_{day}", 100)]),
     (rf"strongest option is \*\*(?P<s>\w+)\*\* \((?P<v>{NUM}) days against",
      [("v", "rmst_gain_days", 1)]),
     ((rf"\*\*(?P<s>\w+)\*\*, keeps the truce alive to day \d+ in (?P<v>{NUM})% of worlds; in the "
@@ -237,8 +247,8 @@ def _value(table: pd.DataFrame, strategy: str, column: str, groups: dict) -> flo
     if column.startswith("1-"):
         return 1 - _value(table, strategy, column[2:], groups)
     row = table.loc[strategy]
-    if column == "cost/day":
-        return row["mean_cost"] / row["rmst_gain_days"]
+    if column == "cost/day":  # extra cost over the baseline per extra day held
+        return row["cost_per_day_gained"]
     return row[column]
 
 
@@ -326,12 +336,17 @@ def test_every_number_in_the_memo_is_accounted_for(report):
     fixed = {"95", "0.05", "90", "180", "0",  # 0: "0 means the option was not costed"
               str(summary["horizon_days"]), str(summary["seed"]),
              f"{summary['worlds']:,}", str(len(STRATEGIES) - 1)}
-    quoted = [" ".join(scn.meta.description.split()), *summary["strategies"].values()]
+    from sim.strategies.library import EFFORT_POINT
+
+    # the scenario's and strategies' own descriptions, the effort point's definition (its
+    # example prices) and the hazard ratio's explanation ("0.50 means half ..., above 1 ...")
+    quoted = [" ".join(scn.meta.description.split()), *summary["strategies"].values(),
+              " ".join(EFFORT_POINT.split()), "0.50 means half the daily risk, above 1"]
     loose = []
     for k, item in enumerate(items(memo)):
         for a, b in sorted(taken.get(k, []), reverse=True):
             item = item[:a] + " " + item[b:]
-        for text in quoted:  # the scenario's and strategies' own descriptions, quoted
+        for text in quoted:
             item = item.replace(text, " ")
         loose += [n for n in re.findall(r"\d[\d,]*(?:\.\d+)?", item) if n not in fixed]
     assert not loose, f"figures in the memo that no test checks: {loose}"

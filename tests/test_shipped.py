@@ -15,7 +15,16 @@ from typer.testing import CliRunner
 import sim
 from sim.cli import app
 from sim.scenario import ScenarioError, find, load
-from sim.shipped import EXPERIMENTS, NotShipped, catalogue, folder, names, path_of, resolve
+from sim.shipped import (
+    EXPERIMENTS,
+    NOT_NAMED,
+    NotShipped,
+    catalogue,
+    folder,
+    names,
+    path_of,
+    resolve,
+)
 from tests.sweep_factories import make_experiment_data, write_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,8 +44,14 @@ def cli(*args: str):
 
 def test_every_yaml_file_of_the_data_folders_has_a_name():
     for kind in ("scenarios", "experiments"):
-        files = sorted((ROOT / kind).rglob("*.yaml"))
+        files = sorted(p for p in (ROOT / kind).rglob("*.yaml")
+                       if not NOT_NAMED & set(p.relative_to(ROOT / kind).parts[:-1]))
         assert sorted(path_of(n, kind) for n in names(kind)) == files
+
+
+def test_the_inputs_of_new_case_are_not_scenario_names():
+    assert not [n for n in names("scenarios") if n.startswith(("cases/features/", "cases/targets/"))]
+    assert "cases/yemen_2022" in names("scenarios")
 
 
 def test_in_a_checkout_the_folders_are_the_repository_s():
