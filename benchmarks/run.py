@@ -383,7 +383,7 @@ def _machine() -> dict:
 
 
 # ---------------------------------------------------------------------------- output
-README = ROOT / "README.md"
+PAGE = ROOT / "docs" / "performance.md"
 START, END = "<!-- make bench: start -->", "<!-- make bench: end -->"
 LABELS = {"compile_first": "first compile (empty cache), 1-world model, one day",
           "compile_cached": "the same with the compiled day cached on disk",
@@ -394,13 +394,13 @@ LABELS = {"compile_first": "first compile (empty cache), 1-world model, one day"
           "compare_2": "compare, 8 strategies, 2 workers"}
 
 
-def readme_table(report: dict) -> str:
-    """The README's performance tables, from a report of :func:`collect`."""
+def current_tables(report: dict) -> str:
+    """The current performance tables of docs/performance.md, from a report of :func:`collect`."""
     m = report["machine"]
     note = (f"By `make bench` on {m['cpus']} x {m['cpu']}, load average "
             f"{m['load_average_at_start'][0]} at its start (other jobs share the cores: CPU "
             "seconds are the comparable figures); Syria 2016, 365 days. `make bench` rewrites "
-            "these tables (`benchmarks/run.py --readme`).")
+            "these tables (`benchmarks/run.py --docs`).")
     out = [note, "",
            "| what | worlds | days | wall s | CPU s | world-days / s | world-days / CPU s |",
            "|---|---|---|---|---|---|---|"]
@@ -425,12 +425,12 @@ def _number(v) -> str:
     return f"{v:,.2f}" if isinstance(v, float) else f"{v:,}"
 
 
-def write_readme(report: dict, path: Path = README) -> None:
-    """Replace the text between the README's ``make bench`` markers by :func:`readme_table`."""
+def write_page(report: dict, path: Path = PAGE) -> None:
+    """Replace the text between the page's ``make bench`` markers by :func:`current_tables`."""
     text = path.read_text()
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{START}\n{readme_table(report)}\n{END}{tail}")
+    path.write_text(f"{head}{START}\n{current_tables(report)}\n{END}{tail}")
 
 
 HEADER = (f"{'kind':<10} {'actors':>6} {'worlds':>8} {'days':>5} {'wall s':>8} {'cpu s':>8} "
@@ -452,9 +452,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true",
                     help="tiny sizes in one process: checks the benchmark runs (used by tests)")
     ap.add_argument("--out", type=Path, default=OUT / "bench.json", help="JSON file to write")
-    ap.add_argument("--readme", action="store_true",
-                    help="rewrite README.md's performance tables from the report in --out")
-    ap.add_argument("--readme-file", type=Path, default=README, help=argparse.SUPPRESS)
+    ap.add_argument("--docs", action="store_true",
+                    help="rewrite docs/performance.md's current tables from the report in --out")
+    ap.add_argument("--docs-file", type=Path, default=PAGE, help=argparse.SUPPRESS)
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     ap.add_argument("--memory-child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -465,9 +465,9 @@ def main(argv: list[str] | None = None) -> None:
         kind, n, days, scenario = args.child
         print(json.dumps(_measure(kind, int(n), int(days) or None, scenario or None)))
         return
-    if args.readme:
-        write_readme(json.loads(args.out.read_text()), args.readme_file)
-        print(f"README.md's performance tables rewritten from {args.out}")
+    if args.docs:
+        write_page(json.loads(args.out.read_text()), args.docs_file)
+        print(f"{args.docs_file}: current performance tables rewritten from {args.out}")
         return
     if args.memory_child:
         n, days, scenario, limit = args.memory_child

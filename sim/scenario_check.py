@@ -126,7 +126,7 @@ def _source_warnings(data: dict, path: Path, doc: Any) -> list[str]:
                                               if len(missing) > SHOWN else "")
         verb = "numbers name" if len(missing) > 1 else "number names"
         out.append(f"{line}: {len(missing)} {verb} no source: {shown}. Add them under `sources:` (for example "
-                   "`actors.*: assumption`); see the README, \"Every number names its source\"")
+                   "`actors.*: assumption`); see docs/scenarios.md, \"Every number names its source\"")
     sources = data.get("sources")
     if isinstance(sources, dict):
         for key, text in sources.items():
