@@ -341,6 +341,8 @@ def hook_value(page, hook: str, key: str) -> str:
 def open_page(browser, url: str, outside: list):
     """A page of the dashboard that records every request to anywhere but this machine."""
     page = browser.new_page(viewport={"width": 1500, "height": 1500}, accept_downloads=True)
+    # clicks wait for Solara's busy overlay to lift; 30 s was once too short under load
+    page.set_default_timeout(90_000)
     page.on("request", lambda r: outside.append(r.url)
             if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:",
                                      "blob:")) else None)
