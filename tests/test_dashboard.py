@@ -129,12 +129,12 @@ def quoted_dashboard_words(path: Path, start: str, end: str) -> list[str]:
 
 
 def test_the_docs_name_only_controls_the_page_has():
-    """Every control the README and the lessons quote is a slider label (for the scenario the
+    """Every control the docs and the lessons quote is a slider label (for the scenario the
     passage names) or a label written in the page's code."""
     page = (ROOT / "sim" / "viz" / "page.py").read_text()
     syria = {p.label for p in model_params(sim.load(ROOT / "scenarios" / "syria_2016.yaml"))
              .values()}
-    passages = [(ROOT / "README.md", "**Dashboard**", "**Stories**"),
+    passages = [(ROOT / "docs" / "dashboard.md", "## The dashboard", "## Stories"),
                 (ROOT / "docs" / "teaching" / "README.md", "`trucesim viz", "`trucesim play"),
                 (ROOT / "docs" / "teaching" / "lesson1_spoilers.md", "In the dashboard", "##")]
     words = [w for p in passages for w in quoted_dashboard_words(*p)]
