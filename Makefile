@@ -12,12 +12,13 @@ FOUND_PY   := $(shell for p in $(CANDIDATES); do \
 	  if "$$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
 	    echo "$$p"; break; fi; done)
 
-.PHONY: demo test test-fast bench lint clean venv golden help browser mutate
+.PHONY: demo test test-fast bench lint clean venv golden help browser mutate docs
 help:
 	@echo "make demo   - create .venv, install, run the Syria 2016 scenario"
 	@echo "make test   - create .venv, install, run all tests"
 	@echo "make bench  - run the benchmarks"
 	@echo "make golden - regenerate tests/golden/ (review the diff!)"
+	@echo "make docs   - regenerate docs/cli.md and the command outputs the README shows (tests/test_docgen.py)"
 	@echo "make mutate - mutation testing within MUTATE_BUDGET seconds (docs/testing.md)"
 
 $(STAMP): pyproject.toml
@@ -55,9 +56,15 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(VPY) benchmarks/run.py
+	$(VPY) benchmarks/run.py --docs
 
 golden: $(STAMP)
 	$(VPY) -m tests.golden.regenerate
+
+# The command-line reference, generated from the typer app (sim/docgen.py)
+docs: $(STAMP)
+	$(VPY) -m sim.docgen
+	$(VPY) -m sim.docgen --outputs README.md docs/scenarios.md
 
 # Mutation testing (mutmut; configured in pyproject.toml): not part of `make test`. Mutants run
 # cheapest first within the budget; results are kept in mutants/, so a second run goes on where

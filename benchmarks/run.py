@@ -1,8 +1,17 @@
 """Benchmarks: `make bench` prints a table and writes benchmarks/results/bench.json.
 
-Rows (issue 4), each measured in a fresh process so that its peak resident memory is its own:
-- ``batched``: world-days per second on one core, Syria 2016, at 1, 100, 10,000 and 100,000
-  worlds over the full horizon;
+Rows (issues 4 and 15), each measured in a fresh process so that its peak resident memory is
+its own:
+- ``compile_first`` / ``compile_cached``: a fresh process that builds a 1-world Syria model and
+  steps it once, with an empty numba cache (every compiled function is compiled) and then with
+  the cache the first one wrote (``cache=True``: a second command does not pay it);
+- ``batched``: world-days per second on one thread, Syria 2016, at 1, 100, 10,000, 100,000 and
+  1,000,000 worlds over the full horizon; ``batched_2t`` the same at 100 and 10,000 worlds on
+  2 threads in one process. The *marginal* rate is (10,000 - 100) worlds x 365 days over the
+  difference of the two rows' wall times: what one more world costs, without the fixed cost of
+  a run (imports, parsing, the per-day work that does not depend on the number of worlds);
+- ``rng_floor``: the same number of random draws as the batched run at 10,000 worlds, from the
+  same counter-based generator, and nothing else (sim.rng.floor);
 - ``actors``: the same against the number of actors (5, 20, 100), on scenarios generated from
   the Syria one (:func:`scaled_scenario`), 1,000 worlds x 90 days;
 - ``per_world``: the same rules run the way a Mesa user would write replicates, one
@@ -30,7 +39,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import math
 import os
 import platform
 import resource
@@ -45,20 +53,22 @@ SYRIA = ROOT / "scenarios" / "syria_2016.yaml"
 OUT = ROOT / "benchmarks" / "results"
 SWEEP = Path(__file__).resolve().parent / "sweep.py"
 
-FULL = {"sizes": [1, 100, 10_000, 100_000], "actors": [5, 20, 100], "actor_worlds": 1000,
-        "actor_days": 90, "per_world": 100, "compare_worlds": 10_000, "workers": (1, 2),
-        "days": None, "sweep": {"points": 32, "worlds": 1000},
+FULL = {"sizes": [1, 100, 10_000, 100_000, 1_000_000], "threads": [100, 10_000],
+        "actors": [5, 20, 100], "actor_worlds": 1000, "actor_days": 90, "per_world": 100,
+        "compare_worlds": 10_000, "workers": (1, 2), "days": None, "compile": True,
+        "sweep": {"points": 32, "worlds": 1000},
         "memory": {"actors": [5, 20, 100, 500], "worlds": 256, "days": 5, "budget": "256M"}}
-QUICK = {"sizes": [1, 100], "actors": [5, 20], "actor_worlds": 50, "actor_days": 10,
-         "per_world": 3, "compare_worlds": 100, "workers": (1,), "days": 20,
-         "sweep": {"points": 2, "worlds": 20},
+QUICK = {"sizes": [1, 100], "threads": [100], "actors": [5, 20], "actor_worlds": 50,
+         "actor_days": 10, "per_world": 3, "compare_worlds": 100, "workers": (1,), "days": 20,
+         "compile": False, "sweep": {"points": 2, "worlds": 20},
          "memory": {"actors": [5, 20], "worlds": 16, "days": 2, "budget": "64M"}}
-TARGETS = {  # issue 4, on this 2-core machine
-    "wd_per_s_10k": 5_000_000,      # world-days per second, one core, 10,000 worlds
-    "batched_over_per_world": 100,  # x the one-model-per-world loop
-    "compare_seconds": 15.0,        # 8 strategies x 10,000 worlds, 2 workers
-    "peak_rss_mib_100k": 1024,      # 100,000 worlds x 365 days
-    "sweep_scaling": 1.8,           # 2 workers / 1 worker
+TARGETS = {  # issues 4 and 15, on this 2-core machine
+    "marginal_wd_per_s": 10_000_000,  # world-days per second, one thread, 10,000 - 100 worlds
+    "two_threads_over_one": 1.8,      # the same marginal rate, 2 threads / 1 thread
+    "batched_over_per_world": 1000,   # x the one-model-per-world loop
+    "compare_seconds": 15.0,          # 8 strategies x 10,000 worlds, 2 workers
+    "peak_rss_mib_1m": 2048,          # 1,000,000 worlds x 365 days
+    "sweep_scaling": 1.8,             # 2 workers / 1 worker
 }
 
 
@@ -69,7 +79,7 @@ def scaled_scenario(n_actors: int, directory: Path) -> Path:
     A fifth of the actors are parties (at least 2), a fifth spoilers (at least 1), the rest
     brokers; each is a copy of a Syria actor of its kind, in turn (the first copies keep the
     original ids, so that references between actors stay valid). Only the baseline strategy
-    is kept, and no scripted events.
+    is kept, and no scripted events, priors or targets (those describe the real case).
     """
     from ruamel.yaml import YAML
 
@@ -89,7 +99,8 @@ def scaled_scenario(n_actors: int, directory: Path) -> Path:
             actors.append(actor)
     doc["actors"] = actors
     doc["strategies"] = {"baseline": doc["strategies"]["baseline"]}
-    doc.pop("events", None)
+    for section in ("events", "priors", "targets"):
+        doc.pop(section, None)
     doc["meta"]["name"] = f"{doc['meta']['name']} ({n_actors} actors)"
     path = directory / f"actors_{n_actors}.yaml"
     with path.open("w") as f:
@@ -112,19 +123,21 @@ def _measure(kind: str, n: int, days: int | None, scenario: str | None = None) -
 
     scn = sim.load(scenario or SYRIA)
     horizon = days or scn.meta.horizon_days
-    calls = stream_calls(scn) if kind == "rng_floor" else []
-    wall, cpu = time.perf_counter(), _cpu_seconds()
-    if kind == "rng_floor":  # the model's random draws alone, as the batched run makes them
-        from sim.rng import Streams
+    counts = stream_counts(scn) if kind == "rng_floor" else None
+    if kind == "rng_floor":
+        from sim.rng import floor
 
-        streams = Streams(1, 0, n)
-        for _ in range(horizon):
-            for name, tail in calls:
-                streams.uniform(name, *tail)
+        floor(1, 2, 2, counts)  # compiled (or loaded from the cache) before the clock starts
+    wall, cpu = time.perf_counter(), _cpu_seconds()
+    if kind == "rng_floor":  # the model's random draws alone, as the compiled day makes them
+        floor(1, n, horizon, counts)
         world_days = n * horizon
-    elif kind in ("batched", "actors"):
-        sim.run(scn, worlds=n, seed=1, days=days)
+    elif kind in ("batched", "actors", "batched_2t"):
+        sim.run(scn, worlds=n, seed=1, days=days, threads=2 if kind == "batched_2t" else 1)
         world_days = n * horizon
+    elif kind.startswith("compile_"):  # a 1-world model built and stepped once
+        TruceModel(scn, 1, seed=1).step()
+        world_days = 1
     elif kind == "per_world":
         for w in range(n):
             model = TruceModel(scn, 1, seed=1, first_world=w, days=days)
@@ -140,11 +153,11 @@ def _measure(kind: str, n: int, days: int | None, scenario: str | None = None) -
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest
     return {"kind": kind, "worlds": n, "days": horizon, "actors": len(scn.actors),
             "strategies": len(scn.strategies) if kind.startswith("compare") else 1,
-            "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
+            "wall_s": round(wall, 6), "cpu_s": round(cpu, 6),
             "world_days_per_s": round(world_days / wall),
             "world_days_per_cpu_s": round(world_days / cpu), "peak_rss_mib": round(peak, 1),
             "peak_rss_worker_mib": round(workers, 1) if kind == "compare_2" else None,
-            "doubles_per_world_day": sum(math.prod(t) for _, t in calls) if calls else None}
+            "doubles_per_world_day": int(counts.sum()) if counts is not None else None}
 
 
 def _measure_memory(n: int, days: int, scenario: str, limit: str) -> dict:
@@ -207,35 +220,27 @@ def memory_rows(cfg: dict, tmp: Path, isolated: bool) -> list[dict]:
     return rows
 
 
-def stream_calls(scn) -> list[tuple[str, tuple]]:
-    """The (stream, shape) of every random draw the model makes in one day (the same every
-    day: each mechanism draws daily, whether or not it acts, for common random numbers)."""
-    from sim.model import TruceModel
+def stream_counts(scn):
+    """Draws per stream that a world of the scenario makes each day (sim.rng.daily_counts)."""
+    from sim.params import compile_params
+    from sim.rng import daily_counts
 
-    model, calls = TruceModel(scn, 1, seed=1), []
-    real = model.streams.uniform
-
-    def recording(name, *tail):
-        calls.append((name, tail))
-        return real(name, *tail)
-
-    model.streams.uniform = recording
-    model.step()
-    return calls
+    p = compile_params(scn)
+    return daily_counts(p.n_parties, p.n_brokers, p.n_spoilers)
 
 
 def floors(batched: list[dict], rng: dict) -> dict:
-    """What the 5 M world-days/s target leaves for arithmetic at 10,000 worlds, once the costs
+    """What the 10 M world-days/s target leaves for arithmetic at 10,000 worlds, once the costs
     that do not shrink with faster arithmetic are paid: the random draws (``rng_floor`` row) and
     the per-day cost of stepping a model at all (the 1-world row, once per batch)."""
     from sim.runner import batches
 
     one = next(r for r in batched if r["worlds"] == 1)
     n, days = rng["worlds"], rng["days"]
-    budget = n * days / TARGETS["wd_per_s_10k"]
-    per_day = one["wall_s"] * len(batches(n))
-    return {"worlds": n, "days": days, "budget_s": round(budget, 3),
-            "random_draws_s": rng["wall_s"], "per_day_overhead_s": round(per_day, 3),
+    budget = n * days / TARGETS["marginal_wd_per_s"]
+    budget, per_day = round(budget, 3), round(one["wall_s"] * len(batches(n)), 3)
+    return {"worlds": n, "days": days, "budget_s": budget,
+            "random_draws_s": rng["wall_s"], "per_day_overhead_s": per_day,
             "left_for_arithmetic_s": round(budget - rng["wall_s"] - per_day, 3),
             "doubles_per_world_day": rng["doubles_per_world_day"]}
 
@@ -248,8 +253,20 @@ def measure(kind: str, n: int, days: int | None, scenario: str | None = None,
         row["peak_rss_mib"] = None  # shared with the other rows: not a measurement
         return row
     args = [sys.executable, __file__, "--child", kind, str(n), str(days or 0), scenario or ""]
-    done = subprocess.run(args, capture_output=True, text=True, check=True)
+    done = subprocess.run(args, capture_output=True, text=True, check=True, env=_env(kind))
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+_CACHE = tempfile.mkdtemp(prefix="trucesim-bench-numba-")  # empty: the first compile row
+
+
+def _env(kind: str) -> dict:
+    """The child's environment: the compile rows use a cache folder of their own, empty for
+    the first; every other row uses the package's cache (warm after the first run)."""
+    env = dict(os.environ)
+    if kind.startswith("compile_"):
+        env["NUMBA_CACHE_DIR"] = _CACHE
+    return env
 
 
 def sweep_rows(**sizes) -> list[dict]:
@@ -272,7 +289,11 @@ def collect(cfg: dict, isolated: bool, tmp: Path, log=print) -> dict:
         return row
 
     days = cfg["days"]
+    if cfg["compile"]:
+        for kind in ("compile_first", "compile_cached"):
+            add(measure(kind, 1, 1, isolated=isolated))
     batched = [add(measure("batched", n, days, isolated=isolated)) for n in cfg["sizes"]]
+    threaded = [add(measure("batched_2t", n, days, isolated=isolated)) for n in cfg["threads"]]
     rng = add(measure("rng_floor", max(n for n in cfg["sizes"] if n <= 10_000), days,
                       isolated=isolated))
     for n_actors in cfg["actors"]:
@@ -289,24 +310,45 @@ def collect(cfg: dict, isolated: bool, tmp: Path, log=print) -> dict:
                    max(batched, key=lambda r: r["worlds"]))
     ratio = largest["world_days_per_s"] / per_world["world_days_per_s"]
     ratio_cpu = largest["world_days_per_cpu_s"] / per_world["world_days_per_cpu_s"]
+    marginal = {"1 thread": marginal_rate(batched), "2 threads": marginal_rate(threaded)}
     return {"machine": _machine(), "quick": cfg is QUICK, "rows": rows,
             "batched_over_per_world": {"worlds": largest["worlds"], "wall": round(ratio, 1),
                                        "cpu": round(ratio_cpu, 1)},
+            "marginal_wd_per_s": marginal,
+            "engine_over_rng_floor": round(rng["world_days_per_s"] / marginal["1 thread"], 2)
+            if marginal["1 thread"] else None,
             "floors": floors(batched, rng),
-            "targets": {} if cfg is QUICK else _targets(batched, ratio, compares[-1], rows)}
+            "targets": {} if cfg is QUICK else _targets(batched, ratio, compares[-1], rows,
+                                                        marginal)}
 
 
-def _targets(batched: list[dict], ratio: float, compare_2: dict, rows: list[dict]) -> dict:
+def marginal_rate(rows: list[dict], time: str = "wall_s") -> int | None:
+    """World-days per second of one more world: (largest - smallest) world-days over the
+    difference of their wall times (``time="cpu_s"``: CPU times) (the fixed cost of a run
+    cancels); None if not measurable."""
+    if len(rows) < 2:
+        return None
+    lo, hi = min(rows, key=lambda r: r["worlds"]), max(rows, key=lambda r: r["worlds"])
+    seconds = hi[time] - lo[time]
+    work = hi["worlds"] * hi["days"] - lo["worlds"] * lo["days"]
+    return round(work / seconds) if seconds > 0 else None
+
+
+def _targets(batched: list[dict], ratio: float, compare_2: dict, rows: list[dict],
+             marginal: dict | None = None) -> dict:
     by_size = {r["worlds"]: r for r in batched}
     out = {}
-    if 10_000 in by_size:
-        out["wd_per_s_10k"] = _target("wd_per_s_10k", by_size[10_000]["world_days_per_s"])
+    one, two = (marginal or {}).get("1 thread"), (marginal or {}).get("2 threads")
+    if one:
+        out["marginal_wd_per_s"] = _target("marginal_wd_per_s", one)
+    if one and two:
+        out["two_threads_over_one"] = _target("two_threads_over_one", round(two / one, 2))
     out["batched_over_per_world"] = _target("batched_over_per_world", round(ratio, 1))
     if compare_2["worlds"] == 10_000:
         out["compare_seconds"] = _target("compare_seconds", compare_2["wall_s"], below=True)
-    if by_size.get(100_000, {}).get("peak_rss_mib") is not None:
-        out["peak_rss_mib_100k"] = _target("peak_rss_mib_100k",
-                                           by_size[100_000]["peak_rss_mib"], below=True)
+    if by_size.get(1_000_000, {}).get("peak_rss_mib") is not None:
+        out["peak_rss_mib_1m"] = _target("peak_rss_mib_1m",
+                                         by_size[1_000_000]["peak_rss_mib"], below=True)
     multi = [r for r in rows if r["kind"] == "sweep" and r.get("workers", 1) > 1]
     if multi:  # wall time, start-up included; and steady state (benchmarks/sweep.py)
         out["sweep_scaling"] = _target("sweep_scaling", min(r["scaling"] for r in multi))
@@ -341,6 +383,56 @@ def _machine() -> dict:
 
 
 # ---------------------------------------------------------------------------- output
+PAGE = ROOT / "docs" / "performance.md"
+START, END = "<!-- make bench: start -->", "<!-- make bench: end -->"
+LABELS = {"compile_first": "first compile (empty cache), 1-world model, one day",
+          "compile_cached": "the same with the compiled day cached on disk",
+          "batched": "one batched run, 1 thread", "batched_2t": "one batched run, 2 threads",
+          "rng_floor": "the model's random draws alone",
+          "per_world": "one Mesa model per world, stepped in a loop",
+          "compare_1": "compare, 8 strategies, 1 worker",
+          "compare_2": "compare, 8 strategies, 2 workers"}
+
+
+def current_tables(report: dict) -> str:
+    """The current performance tables of docs/performance.md, from a report of :func:`collect`."""
+    m = report["machine"]
+    note = (f"By `make bench` on {m['cpus']} x {m['cpu']}, load average "
+            f"{m['load_average_at_start'][0]} at its start (other jobs share the cores: CPU "
+            "seconds are the comparable figures); Syria 2016, 365 days. `make bench` rewrites "
+            "these tables (`benchmarks/run.py --docs`).")
+    out = [note, "",
+           "| what | worlds | days | wall s | CPU s | world-days / s | world-days / CPU s |",
+           "|---|---|---|---|---|---|---|"]
+    for r in report["rows"]:
+        if r["kind"] in LABELS:
+            out.append(f"| {LABELS[r['kind']]} | {r['worlds']:,} | {r['days']} | "
+                       f"{r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['world_days_per_s']:,} | "
+                       f"{r['world_days_per_cpu_s']:,} |")
+    for kind, label in (("batched", "1 thread"), ("batched_2t", "2 threads")):
+        rows = [r for r in report["rows"] if r["kind"] == kind and r["worlds"] in (100, 10_000)]
+        wall, cpu = marginal_rate(rows), marginal_rate(rows, "cpu_s")
+        if wall and cpu:
+            out.append(f"| marginal, 10,000 - 100 worlds, {label} | | | | | {wall:,} | "
+                       f"{cpu:,} |")
+    out += ["", "| target (issue 15, wall time) | measured | target | met? |", "|---|---|---|---|"]
+    out += [f"| {name} | {_number(t['value'])} | {t['target']:,} | "
+            f"{'yes' if t['met'] else 'no'} |" for name, t in report["targets"].items()]
+    return "\n".join(out)
+
+
+def _number(v) -> str:
+    return f"{v:,.2f}" if isinstance(v, float) else f"{v:,}"
+
+
+def write_page(report: dict, path: Path = PAGE) -> None:
+    """Replace the text between the page's ``make bench`` markers by :func:`current_tables`."""
+    text = path.read_text()
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    path.write_text(f"{head}{START}\n{current_tables(report)}\n{END}{tail}")
+
+
 HEADER = (f"{'kind':<10} {'actors':>6} {'worlds':>8} {'days':>5} {'wall s':>8} {'cpu s':>8} "
           f"{'wd/s (wall)':>12} {'wd/s (cpu)':>12} {'peak MiB':>9}")
 
@@ -360,6 +452,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true",
                     help="tiny sizes in one process: checks the benchmark runs (used by tests)")
     ap.add_argument("--out", type=Path, default=OUT / "bench.json", help="JSON file to write")
+    ap.add_argument("--docs", action="store_true",
+                    help="rewrite docs/performance.md's current tables from the report in --out")
+    ap.add_argument("--docs-file", type=Path, default=PAGE, help=argparse.SUPPRESS)
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     ap.add_argument("--memory-child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -370,6 +465,10 @@ def main(argv: list[str] | None = None) -> None:
         kind, n, days, scenario = args.child
         print(json.dumps(_measure(kind, int(n), int(days) or None, scenario or None)))
         return
+    if args.docs:
+        write_page(json.loads(args.out.read_text()), args.docs_file)
+        print(f"{args.docs_file}: current performance tables rewritten from {args.out}")
+        return
     if args.memory_child:
         n, days, scenario, limit = args.memory_child
         print(json.dumps(_measure_memory(int(n), int(days), scenario, limit)))
@@ -378,11 +477,14 @@ def main(argv: list[str] | None = None) -> None:
     print(HEADER)
     with tempfile.TemporaryDirectory() as tmp:
         report = collect(cfg, isolated=not args.quick, tmp=Path(tmp))
+    m = report["marginal_wd_per_s"]
+    print(f"marginal world-days/s (10,000 - 100 worlds): {m['1 thread'] or 0:,} on 1 thread, "
+          f"{m['2 threads'] or 0:,} on 2; engine / RNG floor: {report['engine_over_rng_floor']}")
     r = report["batched_over_per_world"]
     print(f"batched ({r['worlds']:,} worlds) / one model per world: {r['wall']:.0f}x wall, "
           f"{r['cpu']:.0f}x cpu")
     f = report["floors"]
-    print(f"floors at {f['worlds']:,} worlds: the 5 M target allows {f['budget_s']} s; random "
+    print(f"floors at {f['worlds']:,} worlds: the 10 M target allows {f['budget_s']} s; random "
           f"draws ({f['doubles_per_world_day']} a world-day) take {f['random_draws_s']} s and "
           f"stepping a model at all {f['per_day_overhead_s']} s, leaving "
           f"{f['left_for_arithmetic_s']} s for the rules' arithmetic")

@@ -55,6 +55,11 @@ MemoryOption = Annotated[str | None, typer.Option(
     "--memory", help="Memory budget, e.g. 4G, 512M or 30% (of the memory available); default "
                      "50%. Batches are sized to fit; a scenario that cannot fit is refused.")]
 
+ThreadsOption = Annotated[int | None, typer.Option(
+    "--threads", min=0, max=256,
+    help="Threads per process that share the worlds of each day (0 = one per core); default "
+         "the TRUCESIM_THREADS environment variable, else 1. Results do not depend on it.")]
+
 
 def _budget_or_fail(memory: str | None):
     """The memory budget of ``--memory`` (:mod:`sim.memory`), or exit 2 with what is expected."""
@@ -97,7 +102,10 @@ def _check_out_dir(out_dir: Path | None) -> None:
 def check(files: Annotated[list[Path], typer.Argument(
         help="Scenario or experiment files to validate.")],
           strict: Annotated[bool, typer.Option(
-              "--strict", help="Numbers without a source are errors, not warnings.")] = False):
+              "--strict", help="Numbers without a source are errors, not warnings.")] = False,
+          priors: Annotated[bool, typer.Option(
+              "--priors", help="List each prior: distribution, support, fields, source.")]
+          = False):
     """Validate scenario and experiment files; print every problem with file, line and field,
     all in one pass, then warnings (numbers without a source, parties with nothing to fight
     over).
@@ -107,6 +115,8 @@ def check(files: Annotated[list[Path], typer.Argument(
         trucesim check scenarios/*.yaml experiments/*.yaml
 
         trucesim check --strict scenarios/syria_2016.yaml
+
+        trucesim check --priors scenarios/syria_2016.yaml
     """
     from sim.scenario_check import check_scenario
 
@@ -127,9 +137,27 @@ def check(files: Annotated[list[Path], typer.Argument(
         _say(problems + [f"{f}:{w}" for w in report.warnings + ([] if strict else lenient)])
         if not problems:
             out.print(f"{f}: ok ({len(report.scenario.actors)} actors, "
-                      f"{len(report.scenario.strategies)} strategies)", highlight=False)
+                      f"{len(report.scenario.strategies)} strategies{_evidence(report)})",
+                      highlight=False)
+            if priors:
+                _say_out([f"  prior {line}" for line in report.priors])
     if failed:
         raise typer.Exit(2)
+
+
+def _evidence(report) -> str:
+    """", 12 priors over 40 fields, 3 targets" when the scenario has any."""
+    scn, parts = report.scenario, []
+    if scn.priors:
+        parts.append(f"{len(scn.priors)} priors over {report.n_prior_fields} fields")
+    if scn.targets:
+        parts.append(f"{len(scn.targets)} targets")
+    return "".join(f", {p}" for p in parts)
+
+
+def _say_out(lines: list[str]) -> None:
+    for line in lines:
+        out.print(line, markup=False, highlight=False, emoji=False)
 
 
 def _say(lines: list[str]) -> None:
@@ -187,6 +215,10 @@ def run(
     out_dir: Annotated[Path | None, typer.Option(
         "--out", help="Write worlds.parquet, daily.parquet/csv and summary.json here.")] = None,
     memory: MemoryOption = None,
+    targets: Annotated[bool, typer.Option(
+        "--targets", help="Check the scenario's targets: share of worlds meeting each "
+        "(and targets.csv with --out).")] = False,
+    threads: ThreadsOption = None,
 ):
     """Run a scenario's worlds and summarise how long the truce survives.
 
@@ -199,9 +231,14 @@ def run(
         trucesim run scenarios/syria_2016.yaml --set information.p_misattribution=0.1 --out out/
 
         trucesim run syria_2016 --worlds 10000 --memory 4G
+
+        trucesim run syria_2016 --worlds 1000 --targets
+
+        trucesim run syria_2016 --worlds 100000 --threads 2
     """
     from sim.memory import MemoryBudgetError
     from sim.runner import run as run_worlds
+    from sim.targets import evaluate as evaluate_targets
 
     limit = _budget_or_fail(memory)
     scn = _load_or_fail(scenario, set_)
@@ -211,25 +248,49 @@ def run(
         known = ", ".join(available(scn))
         _fail([f"{scenario}: strategies: no strategy '{strategy}'; expected one of: {known}"])
     _check_out_dir(out_dir)
+    if targets and not scn.targets:
+        _fail([f"{scenario}: targets: the scenario states no targets (see docs/priors.md)"])
     horizon = days or scn.meta.horizon_days
     with _progress(worlds * horizon) as bar:
         task = bar.add_task("run", total=worlds * horizon)
         try:
             result = run_worlds(scn, strategy, worlds, seed, days,
-                                progress=lambda n: bar.advance(task, n), memory=limit)
+                                progress=lambda n: bar.advance(task, n), memory=limit,
+                                threads=threads)
         except MemoryBudgetError as exc:
             _fail([f"{scenario}: {exc}"])
+    checked = evaluate_targets(result, scn.targets) if targets else None
     if out_dir is not None:
         try:
             result.write(out_dir)
+            if checked is not None:
+                checked.to_csv(Path(out_dir) / "targets.csv", index=False)
         except OSError as exc:
             _fail([f"{out_dir}: cannot write results: {exc.strerror or exc}"])
     if fmt is Format.JSON:
-        print(json.dumps(result.summary, indent=2))
+        shown = result.summary if checked is None else {
+            **result.summary, "targets": json.loads(checked.to_json(orient="records"))}
+        print(json.dumps(shown, indent=2))
     else:
         print_summary(result.summary)
+        if checked is not None:
+            print_targets(checked)
     if out_dir is not None and fmt is Format.TABLE:
         out.print(f"results written to {out_dir}/", highlight=False)
+
+
+def print_targets(table) -> None:
+    """Print the targets check: share of worlds meeting each, or the run's figure."""
+    t = Table(title="Targets (the record)", title_justify="left")
+    for col in ("target", "statistic", "worlds meeting it (95% CI)", "figure", "agrees"):
+        t.add_column(col)
+    for r in table.itertuples():
+        share = ("" if r.share_met is None or r.share_met != r.share_met else
+                 f"{r.share_met:.1%} ({r.ci95_low:.1%}–{r.ci95_high:.1%})")
+        figure = "" if r.figure is None or r.figure != r.figure else f"{r.figure:.3g}"
+        agrees = {True: "yes", False: "no"}.get(r.agrees, "")
+        t.add_row(r.id, r.statistic, share, figure, agrees)
+    out.print(t)
 
 
 def _pct(share: dict | None) -> str:
@@ -312,6 +373,7 @@ def compare(
     workers: Annotated[int, typer.Option(
         min=0, max=256, help="Processes (0 = one per core); results do not depend on it.")] = 0,
     memory: MemoryOption = None,
+    threads: ThreadsOption = None,
 ):
     """Compare strategies on the same worlds (common random numbers) against the baseline.
 
@@ -325,6 +387,8 @@ def compare(
         trucesim compare scenarios/syria_2016.yaml --strategies monitoring,pressure --out out/cmp
 
         trucesim compare scenarios/syria_2016.yaml --worlds 500 --days 180 --format json
+
+        trucesim compare scenarios/syria_2016.yaml --workers 1 --threads 2
     """
     from sim.memory import MemoryBudgetError
     from sim.report import analyse, write_report
@@ -339,7 +403,8 @@ def compare(
         task = bar.add_task("compare", total=total)
         try:
             result = compare_worlds(scn, names, worlds, seed, days, workers=workers,
-                                    progress=lambda n: bar.advance(task, n), memory=limit)
+                                    progress=lambda n: bar.advance(task, n), memory=limit,
+                                    threads=threads)
         except MemoryBudgetError as exc:
             _fail([f"{scenario}: {exc}"])
     cmp = analyse(result, scn)

@@ -38,11 +38,13 @@ def case_files(features: Path, out_dir: Path) -> dict[Path, str]:
         record_skeleton,
         to_yaml,
     )
+    from sim.priors import check_priors
     from sim.scenario import validate
 
     f = load_features(features)
     scenario = build_scenario(f)
-    validate(scenario, f"<built from {features}>")  # a rule that builds a bad scenario is a bug
+    built = f"<built from {features}>"  # a rule that builds a bad scenario is a bug
+    check_priors(validate(scenario, built), built)
     fmt = {"name": f.case.name, "features": features.as_posix(), "record": f.case.record}
     files = {out_dir / f"{f.case.id}.yaml": to_yaml(scenario, SCENARIO_HEADER.format(**fmt)),
              out_dir / "targets" / f"{f.case.id}.yaml": to_yaml(build_targets(f),

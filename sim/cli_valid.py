@@ -63,15 +63,16 @@ def validate(
 
 
 def _table(rows, quick: bool) -> Table:
-    passed = sum(r.result.passed for r in rows)
-    t = Table(title=f"Validation scorecard ({'quick' if quick else 'full'}): {passed} of "
-                    f"{len(rows)} claims pass; figures with 95% intervals",
+    from sim.validation import tally
+
+    t = Table(title=f"Validation scorecard ({'quick' if quick else 'full'}): {tally(rows)}; "
+                    "figures with 95% intervals",
               title_justify="left", box=box.SIMPLE_HEAD, show_lines=False)
-    for head in ("claim", "source", "n", "figure (95% CI)", "result"):
+    for head in ("claim", "kind", "source", "n", "figure (95% CI)", "result"):
         t.add_column(head, overflow="fold")
     for r in rows:
         style = "green" if r.result.passed else "bold red"
-        t.add_row(r.claim.id, r.claim.citation, f"{r.worlds:,}", r.figure(),
+        t.add_row(r.claim.id, r.claim.kind, r.claim.citation, f"{r.worlds:,}", r.figure(),
                   f"[{style}]{r.verdict}[/{style}]")
     return t
 

@@ -24,7 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from sim.fields import ActorId, Strict
 from sim.scenario import Problem, ScenarioError, parse_yaml, problems_from, read_text
-from sim.schema import EventAction, SpoilerType
+from sim.schema import BrokerRole, EventAction, SpoilerType
 
 Source = str  # a seed reference, a citation, or 'assumption' (checked by sim.sources)
 Day = int
@@ -77,12 +77,6 @@ class BrokerKind(StrEnum):
     GREAT_POWER = "great_power"
     STATE = "state"
     ORGANISATION = "organisation"  # UN, AU, OSCE, a church: standing, little force
-
-
-class BrokerRole(StrEnum):
-    MEDIATOR = "mediator"
-    GUARANTOR = "guarantor"
-    PATRON = "patron"
 
 
 class Level(StrEnum):

@@ -12,6 +12,7 @@ import io
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 
 from sim import codebook_rules as R
 from sim.codebook import Ending, Features, Mission
@@ -71,7 +72,26 @@ def build_scenario(f: Features) -> dict[str, Any]:
                      "seed_digest": f.case.record},
             "actors": _actors(f), "information": _day0_information(f),
             "truce": dict(R.SHARED_TRUCE), "talks": talks, "pressure": {"decay": 0.1},
-            "strategies": _strategies(f), "sources": build_sources(f)}
+            "strategies": _strategies(f), "sources": build_sources(f), "priors": build_priors(f)}
+
+
+def _prior(dist: str, low: float, high: float, shape: dict, source: str) -> CommentedMap:
+    """One prior, written on one line."""
+    out = CommentedMap({"dist": dist, "low": low, "high": high, **shape, "source": source})
+    out.fa.set_flow_style()
+    return out
+
+
+def build_priors(f: Features) -> dict[str, Any]:
+    """Priors of every value the sources call an assumption: each party's gain from fighting
+    around its coded value, then the shared values (codebook_rules.SHARED_PRIORS)."""
+    out = {}
+    for p in f.parties:
+        v = R.GAIN_FROM_FIGHTING[p.momentum]
+        out[f"actors.{p.id}.incentives.gain_from_fighting"] = _prior(
+            "uniform", round(max(0.0, v - R.MOMENTUM_SPREAD), 3), round(v + R.MOMENTUM_SPREAD, 3),
+            {}, f"{R.WIDE} around the coded value (rule parties.{p.id}.momentum, {R.RULES})")
+    return out | {key: _prior(*spec) for key, spec in R.SHARED_PRIORS.items()}
 
 
 def _party_sources(f: Features) -> dict[str, str]:

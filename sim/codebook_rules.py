@@ -33,6 +33,26 @@ SHARED_FRAILTY = 0.2  # stances.commitment_range: truces differ in resolve (Fort
 SHARED_TRUCE = {"trouble_violations_7d": 4, "collapse_window_days": 14,
                 "collapse_violent_days": 10, "quiet_days_reset": 7}
 SHARED_PROVOCATION = 1.0
+# What is believed about the shared values until joint calibration (docs/priors.md): wide
+# ranges around them, since the literature gives directions, not sizes.
+WIDE = "ignorance: wide"
+SHARED_PRIORS = {
+    "actors.*.behaviour.reciprocity": ("uniform", 0.3, 0.9, {}, WIDE),
+    "actors.*.behaviour.initial_trust": ("uniform", 0.1, 0.7, {}, WIDE),
+    "actors.*.behaviour.trust_build": ("log_uniform", 0.002, 0.1, {}, WIDE),
+    "actors.*.behaviour.trust_loss": ("uniform", 0.05, 0.5, {}, WIDE),
+    "actors.*.behaviour.commitment_speed": ("log_uniform", 0.003, 0.1, {}, WIDE),
+    "actors.*.behaviour.walkout_threshold": ("triangular", 1, 8, {"mode": 3}, WIDE),
+    "actors.*.behaviour.p_walkout": ("log_uniform", 0.02, 1.0, {}, WIDE),
+    "actors.*.behaviour.p_return": ("log_uniform", 0.005, 0.2, {}, WIDE),
+    "actors.*.incentives.cost_of_fighting": ("uniform", 0.0, 0.3, {}, WIDE),
+    "actors.*.incentives.value_of_settlement": ("uniform", 0.0, 0.6, {}, WIDE),
+    "actors.*.incentives.sensitivity_to_pressure": ("uniform", 0.1, 0.9, {}, WIDE),
+    "actors.*.stances.commitment_range": ("uniform", 0.0, 0.4, {}, ("Fortna 2004 (truces differ "
+                                          "in resolve: above 0); size: ignorance: wide")),
+    "pressure.decay": ("uniform", 0.02, 0.3, {}, WIDE),
+}
+MOMENTUM_SPREAD = 0.1  # a party's gain from fighting: +- this around its coded value
 
 # party features
 CAPABILITY = {"weak": 0.3, "even": 0.5, "strong": 0.8}

@@ -220,7 +220,7 @@ class _Day:
 
     def _pressure(self, k: int, world: int) -> list[Event]:
         w, p, s = self.w[k], self.p, self.s
-        decayed = (1.0 - p.pressure_decay) * self.prev.pressure[k]
+        decayed = (1.0 - p.decay) * self.prev.pressure[k]
         rose = s.pressure[w] > decayed + 1e-12
         return [self._ev(world, What.PRESSURE, target=p.party_ids[i], why="verified_violation",
                          value=float(s.pressure[w, i])) for i in np.flatnonzero(rose)]
@@ -241,7 +241,7 @@ class _Day:
             out.append(self._ev(world, What.RETURN, actor=p.party_ids[i], why=why))
         for i in np.flatnonzero(~prev.withdrawn[k] & s.withdrawn[w]):
             why = "scripted" if (i, EventAction.WITHDRAW) in self.scripted else "low_commitment"
-            reneged = self.m.politics is not None and self.m.politics.reneged_by[w] == i
+            reneged = s.reneged_by[w] == i
             out.append(self._ev(world, What.WITHDRAWAL, actor=p.party_ids[i],
                                 why="reneged" if reneged else why,
                                 commitment=float(s.commitment[w, i])))
@@ -251,8 +251,7 @@ class _Day:
         w, before, now = self.w[k], self.prev.progress[k], float(self.s.talks_progress[self.w[k]])
         out = [self._ev(world, What.TALKS, why="progress", value=m)
                for m in MILESTONES if before < m <= now]
-        politics = self.m.politics
-        if politics is not None and politics.day_agreement[w] == self.day:
+        if self.m.has_issues and self.s.day_agreement[w] == self.day:
             out.append(self._ev(world, What.AGREEMENT, why="all_issues_agreed"))
         return out
 

@@ -5,10 +5,10 @@ A batch of ``n`` worlds holds, at the busiest moment of its day,
 
     fixed + n * per_world         bytes,
 
-where ``per_world`` counts the state arrays (:class:`sim.state.State`, the intervention engine,
-the political track, the parameters tiled per world) and the temporaries of the costliest phase
-(observation draws ``(2, P, P)`` and ``(P, P, S)`` doubles; the trust update's ``(P, P)``
-temporaries), all grown from the numbers of parties P, spoilers S, brokers B and issues K.
+where ``per_world`` counts the state arrays (:class:`sim.state.State`, measured from the
+variables it declares), what the intervention engine and the political track keep per world, and
+the parameters copied per world, grown from the numbers of parties P, spoilers S, brokers B and
+issues K. The compiled day (:mod:`sim.kernel`) has no temporaries per world.
 A command also keeps every world's result row (:func:`sim.results.world_table`) until it ends,
 twice over while batches are joined. The estimate is an upper bound of what numpy allocates
 (``tracemalloc`` traces it): ``tests/test_memory.py`` measures the peak for several actor counts
@@ -36,7 +36,8 @@ from sim.rng import BLOCK
 
 DEFAULT_SHARE = 0.5  # of the memory available at start: room for the interpreter, the OS, others
 MAX_BATCH = 16 * BLOCK  # the batch size before budgets: larger batches are no faster
-PROCESS = 160 << 20  # resident size of a process that imported sim (numpy, pandas, mesa), ~150 MiB
+PROCESS = 280 << 20  # peak resident size of a process that imported sim and ran a Syria batch
+# with numba's cached kernel: 268 MiB measured (ru_maxrss, Python 3.12, numba 0.68)
 FALLBACK_AVAILABLE = 4 << 30  # when the system does not say what is available
 MARGIN = 1.15  # the terms below came within 1% of the measured peak for some actor counts
 F8, I2, I4 = 8, 2, 4  # bytes of a double, an int16, an int32
@@ -69,40 +70,28 @@ class Footprint:
 def footprint(p) -> Footprint:
     """The footprint of a batch of worlds of compiled parameters ``p`` (:class:`sim.params.Params`)."""
     P, S, B, K = p.n_parties, p.n_spoilers, p.n_brokers, len(p.issue_ids)
-    per_world = (_resident(P, S, B, K, len(p.interventions), p.collapse_window)
-                 + max(_observe(P, S), _beliefs(P), _brokers(B, P))
-                 + 2 * result_row(P, S, K))
+    per_world = state_bytes(p) + _besides_state(P, S, B, K, len(p.interventions)) \
+        + 2 * result_row(P, S, K)
     # parameters (B, P), (S, P), (P, K), the tiled (P, P) ones, Mesa's agents, the daily series
     fixed = (256 << 10) + F8 * (4 * B * P + 4 * S * P + P * K + P * P) + 2048 * (P + S + B) \
         + 512 * p.horizon
     return Footprint(int(MARGIN * per_world), int(fixed), result_row(P, S, K))
 
 
-def _resident(P: int, S: int, B: int, K: int, n_iv: int, window: int) -> int:
-    """State kept from day to day, per world."""
-    pairs = F8 * P * P + I2 * P * P  # trust, perceived
-    if P * P <= 256:  # observer parameters tiled per world (sim.model.TILE_LIMIT)
-        pairs += 2 * F8 * P * P
-    party = 200 * P  # ~20 (P,) arrays: commitment, pressure, rings, counts, tiled parameters
-    spoiler = F8 * P * S + 24 * S  # ties per world (the engine), attacks, capability
+def state_bytes(p) -> int:
+    """Bytes of one world's :class:`sim.state.State`, from the variables it declares."""
+    from sim.state import State
+
+    return sum(a.nbytes for a in State.initial(p, 1))
+
+
+def _besides_state(P: int, S: int, B: int, K: int, n_iv: int) -> int:
+    """Per-world arrays kept outside the declared state (the compiled day itself allocates
+    nothing: its phases work on one world's scalars)."""
+    spoiler = F8 * P * S  # ties per world (the intervention engine)
     brokers = F8 * B * P * (2 if n_iv else 1)  # leverage per world once an intervention acts
-    talks = (4 * F8 * P * K + 40 * P + 40 * K) if K else 0  # demands, ideals, salience, ...
-    return pairs + party + spoiler + brokers + talks + 40 * n_iv + window + 400
-
-
-def _observe(P: int, S: int) -> int:
-    """Observation: draws (2, P, P) and (P, P, max(S, 1)), detections, false alarms, blame."""
-    return F8 * P * P * (2 + max(S, 1)) + 12 * P * P
-
-
-def _beliefs(P: int) -> int:
-    """Trust update: grown, shrunk, (1 - loss) ** perceived and the result, (P, P) doubles."""
-    return 5 * F8 * P * P + 2 * P * P
-
-
-def _brokers(B: int, P: int) -> int:
-    """Pressure: draws (B, P), what each broker saw, and the pressure it adds."""
-    return 4 * F8 * B * P
+    # the talks' state is declared in sim.state (counted by state_bytes)
+    return spoiler + brokers + 40 * n_iv + 100 * P + 250  # + (P,) copies of parameters
 
 
 def result_row(P: int, S: int, K: int) -> int:
@@ -284,8 +273,8 @@ def _too_big(fp: Footprint, limit: Budget, concurrent: int) -> str:
                   "the first)") if concurrent > 1 else ""
     fewer = " or use fewer workers" if concurrent > 1 else ""
     return (f"one world needs about {gib(need)}{per_worker}, more than the memory "
-            f"budget of {gib(limit.bytes)} ({limit.source}). Pairwise arrays grow with "
-            "parties x parties x spoilers: use fewer parties or spoilers, raise --memory"
+            f"budget of {gib(limit.bytes)} ({limit.source}). A world's state grows with parties "
+            "squared and parties x spoilers: use fewer parties or spoilers, raise --memory"
             f"{fewer}.")
 
 

@@ -57,6 +57,19 @@ def _child(node: Any, seg: str) -> tuple[Any, Any]:
     raise KeyError(seg)
 
 
+def loc_of(data: dict, path: str) -> tuple:
+    """The path as the keys and list indices that reach its value in ``data``.
+
+    Raises:
+        KeyError: with the segment that does not exist.
+    """
+    loc, node = [], data
+    for seg in path.split("."):
+        key, node = _child(node, seg)
+        loc.append(key)
+    return tuple(loc)
+
+
 def set_path(data: dict, path: str, value: Any) -> dict:
     """Return a copy of ``data`` with ``path`` set to ``value``.
 
@@ -81,6 +94,28 @@ def set_path(data: dict, path: str, value: Any) -> dict:
         key, _ = _child(node, last)
         node[key] = value
     return out
+
+
+def path_problem(full: dict, path: str) -> str | None:
+    """What is wrong with ``path`` as the address of a number in ``full`` (a scenario dumped
+    with its defaults), or None when it names one."""
+    node: Any = full
+    for seg in path.split("."):
+        try:
+            _, node = _child(node, seg)
+        except KeyError:
+            return f"no field '{seg}' on this path in the scenario"
+    if isinstance(node, bool) or not isinstance(node, (int, float)):
+        return f"not a numeric field of the scenario (it holds {type(node).__name__})"
+    return None
+
+
+def typed(full: dict, path: str, value: float) -> float | int:
+    """``value`` as the field at ``path`` holds it: integer fields get it rounded."""
+    node: Any = full
+    for seg in path.split("."):
+        _, node = _child(node, seg)
+    return round(value) if isinstance(node, int) else float(value)
 
 
 def parse_override(text: str, file: str) -> tuple[str, Any]:

@@ -7,6 +7,7 @@ information parameters, which interventions switch on a given day (:meth:`Params
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -16,6 +17,8 @@ from sim.schema import ActorKind, BrokerRole, EventAction, Policy, Scenario, Spo
 from sim.strategies import resolve
 
 POLICY_CODES = {p: i for i, p in enumerate(Policy)}
+WEEK = 7
+OPEN_TABLE_PARTIES = 4  # up to 8**4 = 4,096 proposals tabled in advance (see open_proposals)
 # How far inducements move each type of spoiler (Stedman 1997): limited spoilers can be
 # accommodated, greedy ones only partly (they also need coercion), total ones not at all.
 SPOILER_RECEPTIVENESS = {SpoilerType.LIMITED: 1.0, SpoilerType.GREEDY: 0.5,
@@ -38,16 +41,16 @@ class Params:
     spoiler_ids: list[str]
     horizon: int
     # parties (P,)
-    commitment0: np.ndarray
+    commitment: np.ndarray
     position: np.ndarray
-    gain: np.ndarray
-    cost: np.ndarray
-    settlement: np.ndarray
-    sensitivity: np.ndarray
+    gain_from_fighting: np.ndarray
+    cost_of_fighting: np.ndarray
+    value_of_settlement: np.ndarray
+    sensitivity_to_pressure: np.ndarray
     policy: np.ndarray
     reciprocity: np.ndarray
     choice_spread: np.ndarray
-    trust0: np.ndarray
+    initial_trust: np.ndarray
     trust_build: np.ndarray
     trust_loss: np.ndarray
     commitment_speed: np.ndarray
@@ -59,7 +62,7 @@ class Params:
     # spoilers (S,)
     p_attack: np.ndarray
     provocation: np.ndarray
-    spoiler_capability: np.ndarray
+    capability: np.ndarray  # (S,) the spoilers' capability
     targets: np.ndarray  # (S, P) bool
     # brokers
     leverage_eff: np.ndarray  # (B, P) pressure added per verified violation
@@ -69,12 +72,12 @@ class Params:
     noise: float
     interventions: tuple  # the strategy's interventions (sim.strategies.engine runs them)
     trouble_violations_7d: int
-    collapse_window: int
+    collapse_window_days: int
     collapse_violent_days: int
     quiet_days_reset: int
-    talks_rate: float
-    talks_start: int
-    pressure_decay: float
+    base_rate: float  # talks
+    start_day: int  # talks
+    decay: float  # pressure
     events: tuple  # ((day, kind-local index, EventAction), ...)
     # the political track as bargaining (empty arrays when the scenario declares no issues)
     issue_ids: list[str]
@@ -91,7 +94,7 @@ class Params:
     # validation mechanisms (docs/model.md "Frailty", "Truce design", "Spoiler types")
     commitment_range: np.ndarray  # (P,) half-width of the per-world initial commitment
     coerced_calm_discount: np.ndarray  # (P,) trust discount for calm bought by leverage
-    talks_initial: float  # progress settled by the truce agreement itself
+    initial_progress: float  # progress settled by the truce agreement itself
     spoiler_receptiveness: np.ndarray  # (S,) response to inducements
 
     @property
@@ -110,6 +113,50 @@ class Params:
     def position_gap(self) -> float:
         """Half the spread of positions, in [0, 1]."""
         return float(np.ptp(self.position) / 2.0) if self.n_parties else 0.0
+
+    def fixed(self) -> Fixed:
+        """The numbers the compiled day reads, under the same names (:class:`Fixed`)."""
+        values = {name: getattr(self, name, None) for name in Fixed._fields}
+        values.update(p_detect=float(self.info.p_detect), position_gap=self.position_gap,
+                      has_coerced=bool(self.coerced_calm_discount.any()),
+                      has_politics=bool(self.issue_ids), on_parties=self.targets.any(axis=1),
+                      **self._bargaining_fixed())
+        return Fixed(**{k: np.ascontiguousarray(v) if isinstance(v, np.ndarray) else v
+                        for k, v in values.items()})
+
+    def _bargaining_fixed(self) -> dict:
+        """The scenario's opening gap on each issue (the spread of ideals, 1 where none), the
+        mediator's fallback (the compromise) and its proposals while no issue is agreed
+        (:func:`sim.rules.talks.open_proposals`)."""
+        from sim.bargaining.issues import compromise  # (sim.bargaining imports no model code)
+        from sim.bargaining.nash import make_work
+        from sim.rules.talks import open_proposals
+
+        spread = np.ptp(self.ideals, axis=0) if self.n_parties else np.zeros(0)
+        base = compromise(self.ideals[None], self.salience[None], self.bargaining_power)[0]
+        P, K = self.ideals.shape
+        table = np.zeros(((WEEK + 1) ** P if K and P <= OPEN_TABLE_PARTIES else 0, K))
+        if len(table):
+            open_proposals(self.ideals, self.salience, self.reservation, self.hardening,
+                           self.bargaining_power, base, make_work(P, K, self.salience), table)
+        return {"opening_gap": np.where(spread > 0, spread, 1.0), "compromise": base,
+                "open_proposals": table}
+
+
+# The parameters of the compiled day (sim.kernel): fixed for a model's life. What changes from
+# day to day, per world (interventions), is in sim.strategies.engine.Today.
+Fixed = namedtuple("Fixed", (
+    "gain_from_fighting", "cost_of_fighting", "value_of_settlement", "sensitivity_to_pressure",
+    "policy", "reciprocity", "choice_spread", "trust_build", "trust_loss", "commitment_speed",
+    "walkout_threshold", "p_walkout", "p_return", "withdrawal_commitment",
+    "coerced_calm_discount", "has_coerced",
+    "p_attack", "provocation", "targets", "on_parties", "spoiler_receptiveness",
+    "leverage_eff", "mediator_legitimacy", "position_gap", "base_rate", "start_day", "decay",
+    "p_detect", "noise", "trouble_violations_7d", "collapse_window_days",
+    "collapse_violent_days", "quiet_days_reset", "has_politics",
+    "ideals", "salience", "reservation", "hardening", "discount", "p_renege", "bargaining_power",
+    "mediator_pull", "concession_rate", "agreement_tolerance", "opening_gap", "compromise",
+    "open_proposals"))
 
 
 def _arr(actors, get) -> np.ndarray:
@@ -190,16 +237,16 @@ def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | Non
     return Params(
         party_ids=pids, broker_ids=ids[ActorKind.BROKER], spoiler_ids=sids,
         horizon=horizon or scn.meta.horizon_days,
-        commitment0=_arr(parties, lambda a: a.stances.commitment),
+        commitment=_arr(parties, lambda a: a.stances.commitment),
         position=_arr(parties, lambda a: a.stances.position),
-        gain=_arr(parties, lambda a: a.incentives.gain_from_fighting),
-        cost=_arr(parties, lambda a: a.incentives.cost_of_fighting),
-        settlement=_arr(parties, lambda a: a.incentives.value_of_settlement),
-        sensitivity=_arr(parties, lambda a: a.incentives.sensitivity_to_pressure),
+        gain_from_fighting=_arr(parties, lambda a: a.incentives.gain_from_fighting),
+        cost_of_fighting=_arr(parties, lambda a: a.incentives.cost_of_fighting),
+        value_of_settlement=_arr(parties, lambda a: a.incentives.value_of_settlement),
+        sensitivity_to_pressure=_arr(parties, lambda a: a.incentives.sensitivity_to_pressure),
         policy=np.array([POLICY_CODES[a.behaviour.policy] for a in parties], dtype=np.int8),
         reciprocity=_arr(parties, lambda a: a.behaviour.reciprocity),
         choice_spread=_arr(parties, lambda a: a.behaviour.choice_spread),
-        trust0=_arr(parties, lambda a: a.behaviour.initial_trust),
+        initial_trust=_arr(parties, lambda a: a.behaviour.initial_trust),
         trust_build=_arr(parties, lambda a: a.behaviour.trust_build),
         trust_loss=_arr(parties, lambda a: a.behaviour.trust_loss),
         commitment_speed=_arr(parties, lambda a: a.behaviour.commitment_speed),
@@ -210,7 +257,7 @@ def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | Non
         ties=ties.reshape(len(pids), len(sids)),
         p_attack=_arr(spoilers, lambda a: a.spoiler.p_attack),
         provocation=_arr(spoilers, lambda a: a.spoiler.provocation),
-        spoiler_capability=_arr(spoilers, lambda a: a.capability),
+        capability=_arr(spoilers, lambda a: a.capability),
         targets=targets,
         leverage_eff=_effective_leverage(scn, brokers, pids),
         mediator_legitimacy=max(mediators) if mediators else 0.5,
@@ -218,15 +265,15 @@ def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | Non
         noise=info.noise,
         interventions=tuple(chosen.interventions),
         trouble_violations_7d=rules.trouble_violations_7d,
-        collapse_window=rules.collapse_window_days,
+        collapse_window_days=rules.collapse_window_days,
         collapse_violent_days=rules.collapse_violent_days,
         quiet_days_reset=rules.quiet_days_reset,
-        talks_rate=scn.talks.base_rate, talks_start=scn.talks.start_day,
-        pressure_decay=scn.pressure.decay,
+        base_rate=scn.talks.base_rate, start_day=scn.talks.start_day,
+        decay=scn.pressure.decay,
         events=_events(list(scn.events) + list(chosen.events), scn, ids),
         **_bargaining(scn, parties, brokers),
         commitment_range=_arr(parties, lambda a: a.stances.commitment_range),
         coerced_calm_discount=_arr(parties, lambda a: a.behaviour.coerced_calm_discount),
-        talks_initial=scn.talks.initial_progress,
+        initial_progress=scn.talks.initial_progress,
         spoiler_receptiveness=_arr(spoilers, lambda a: SPOILER_RECEPTIVENESS[a.spoiler.type]),
     )

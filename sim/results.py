@@ -63,7 +63,7 @@ def world_table(model, first_world: int, seed: int, scn_hash: str, strategy: str
     }
     for i, pid in enumerate(p.party_ids):
         cols[f"violations_{pid}"] = s.n_violations[:, i]
-    if model.politics is not None:
+    if model.has_issues:
         cols.update(_talks_columns(model))
     for i, sid in enumerate(p.spoiler_ids):
         cols[f"attacks_{sid}"] = s.n_attacks[:, i]
@@ -72,12 +72,13 @@ def world_table(model, first_world: int, seed: int, scn_hash: str, strategy: str
 
 def _talks_columns(model) -> dict:
     """Per-world outcomes of the bargaining: agreement day, terms, rounds, concessions."""
-    pol, p = model.politics, model.params
-    cols = {"day_agreement": pol.day_agreement, "talks_rounds": pol.rounds,
-            "reneged_by": [p.party_ids[i] if i >= 0 else "" for i in pol.reneged_by]}
+    s, p = model.state, model.params
+    cols = {"day_agreement": s.day_agreement, "talks_rounds": s.talks_rounds,
+            "reneged_by": [p.party_ids[i] if i >= 0 else "" for i in s.reneged_by]}
     for k, iid in enumerate(p.issue_ids):
-        cols[f"terms_{iid}"] = pol.terms[:, k]
-    concession = pol.concession()
+        cols[f"terms_{iid}"] = s.terms[:, k]
+    # how far each party moved from its ideal, in utility: 1 - u_i(own demand)
+    concession = (p.salience[None] * np.abs(s.demands - p.ideals[None])).sum(axis=2)
     for i, pid in enumerate(p.party_ids):
         cols[f"concession_{pid}"] = concession[:, i]
     return cols

@@ -1,7 +1,8 @@
 """Running scenarios: the Python API behind `trucesim run`.
 
-Worlds are run in batches of whole seed blocks (:data:`sim.rng.BLOCK`), so results are the same
-whatever the batch size; per-world outcomes are concatenated and daily series summed on the fly,
+Worlds are run in batches of whole multiples of :data:`sim.rng.BLOCK` worlds; a world's random
+numbers depend on its index only (:mod:`sim.rng`), so results are the same whatever the batch
+size; per-world outcomes are concatenated and daily series summed on the fly,
 so memory stays bounded by one batch.
 """
 
@@ -56,7 +57,8 @@ def compare(scenario: Scenario | str | Path, strategies: list[str] | None = None
             worlds: int = 1000, seed: int = 0, days: int | None = None,
             overrides: list[str] | None = None,
             progress: Callable[[int], None] | None = None,
-            workers: int = 1, memory: str | int | None = None) -> CompareResult:
+            workers: int = 1, memory: str | int | None = None,
+            threads: int | None = None) -> CompareResult:
     """Run several strategies on the same worlds: same seed, so the same random numbers.
 
     Args:
@@ -67,6 +69,8 @@ def compare(scenario: Scenario | str | Path, strategies: list[str] | None = None
         progress: called with world-days done as each batch of worlds finishes.
         memory: the memory budget, shared by the workers (:func:`sim.memory.budget`: bytes,
             ``"4G"``, ``"30%"``; default half the memory available).
+        threads: threads per process that share a batch's worlds (default: ``TRUCESIM_THREADS``
+            or 1); results do not depend on it.
 
     Raises:
         KeyError: for an unknown strategy name.
@@ -78,8 +82,8 @@ def compare(scenario: Scenario | str | Path, strategies: list[str] | None = None
     if unknown:
         raise KeyError(unknown[0])
     batch = mem.plan(scn, names, days, worlds, memory, workers, kept_rows=worlds * len(names))
-    tasks = [(scn, name, seed, days, first, n) for name in names
-             for first, n in batches(worlds, batch)]
+    tasks = [(scn, name, seed, days, first, n, None, threads)
+             for name in names for first, n in batches(worlds, batch)]
     done = _map(tasks, workers, progress)
     runs = {}
     for name in names:
@@ -108,20 +112,23 @@ def _map(tasks: list, workers: int | None, progress) -> list:
 
 
 def _world_days(task: tuple) -> int:
-    scn, _, _, days, _, n = task
+    scn, _, _, days, _, n = task[:6]
     return n * (days or scn.meta.horizon_days)
 
 
 def _run_batch(scn: Scenario, strategy: str, seed: int, days: int | None, first: int, n: int,
-               progress: Callable[[int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+               progress: Callable[[int], None] | None = None,
+               threads: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One batch of worlds: (world rows, summed daily series)."""
-    model = TruceModel(scn, n, seed, strategy, first_world=first, days=days)
+    model = TruceModel(scn, n, seed, strategy, first_world=first, days=days, threads=threads)
     while model.running:
         model.step()
         if progress:
             progress(n)
-    return (world_table(model, first, seed, scenario_hash(scn), strategy),
-            model.datacollector.get_model_vars_dataframe())
+    out = (world_table(model, first, seed, scenario_hash(scn), strategy),
+           model.datacollector.get_model_vars_dataframe())
+    model.close()
+    return out
 
 
 def _assemble(scn: Scenario, strategy: str, seed: int, parts: list) -> RunResult:
@@ -143,7 +150,7 @@ def batches(n_worlds: int, batch: int = DEFAULT_BATCH) -> list[tuple[int, int]]:
 def run(scenario: Scenario | str | Path, strategy: str = "baseline", worlds: int = 1000,
         seed: int = 0, days: int | None = None, overrides: list[str] | None = None,
         progress: Callable[[int], None] | None = None, batch: int | None = None,
-        memory: str | int | None = None) -> RunResult:
+        memory: str | int | None = None, threads: int | None = None) -> RunResult:
     """Run ``worlds`` worlds of a scenario under one strategy.
 
     Args:
@@ -158,6 +165,8 @@ def run(scenario: Scenario | str | Path, strategy: str = "baseline", worlds: int
             :data:`DEFAULT_BATCH`; rounded as :func:`batches` says).
         memory: the memory budget (:func:`sim.memory.budget`: bytes, ``"4G"``, ``"30%"``;
             default half the memory available).
+        threads: threads that share a batch's worlds (default: ``TRUCESIM_THREADS`` or 1;
+            0 = one per core); results do not depend on it.
 
     Raises:
         sim.scenario.ScenarioError: for a bad file or override.
@@ -169,6 +178,6 @@ def run(scenario: Scenario | str | Path, strategy: str = "baseline", worlds: int
     scn = scenario if isinstance(scenario, Scenario) else load(scenario, overrides)
     resolve(scn, strategy)  # KeyError if neither the scenario nor the library defines it
     batch = batch or mem.plan(scn, [strategy], days, worlds, memory)
-    parts = [_run_batch(scn, strategy, seed, days, first, n, progress)
+    parts = [_run_batch(scn, strategy, seed, days, first, n, progress, threads)
              for first, n in batches(worlds, batch)]
     return _assemble(scn, strategy, seed, parts)

@@ -271,6 +271,11 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Any]:
     return doc, data
 
 
+# public names for the modules that locate problems in other sections (sim.priors)
+line_of = _line_of
+dotted = _dotted
+
+
 def _without_tags(loc: tuple, data: Any) -> tuple:
     """Drop the union tags pydantic puts in a location (``interventions.0.pressure.strength``
     is ``interventions.0.strength`` in the file: the tag is the item's ``kind``)."""
@@ -392,7 +397,12 @@ def load(path: str | Path, overrides: list[str] | None = None) -> Scenario:
         from sim.overrides import apply_overrides
 
         data = apply_overrides(data, overrides, file)
-    return validate(data, file, doc)
+    scn = validate(data, file, doc)
+    if scn.priors:
+        from sim.priors import check_priors
+
+        check_priors(scn, file, doc)
+    return scn
 
 
 def scenario_hash(scn: Scenario) -> str:

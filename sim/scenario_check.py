@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sim.priors import resolve_with_problems, summary
 from sim.scenario import (
     Problem,
     ScenarioError,
@@ -27,7 +28,7 @@ from sim.scenario import (
     read_text,
 )
 from sim.schema import ActorKind, Policy, Scenario
-from sim.sources import source_problems, unsourced
+from sim.sources import NOT_VALUES, source_problems, unsourced
 
 REPAIR_ROUNDS = 4  # each round drops the keys the last one rejected; nesting is at most ~7 deep
 SHOWN = 8  # unsourced fields named in the warning; the rest are counted
@@ -41,6 +42,8 @@ class Report:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # "LINE: warning: ...", no file name
     source_warnings: list[str] = field(default_factory=list)  # "LINE: ...", errors if --strict
+    priors: list[str] = field(default_factory=list)  # one line per key of `priors:`
+    n_prior_fields: int = 0  # fields the priors cover
 
 
 def check_scenario(path: str | Path) -> Report:
@@ -63,6 +66,10 @@ def check_scenario(path: str | Path) -> Report:
         return report
     report.warnings = [f"{_line_of(doc, ('actors', 0)) or 1}: warning: {w}"
                        for w in fight_warnings(report.scenario)]
+    fields, problems = resolve_with_problems(report.scenario, file, doc)
+    report.problems = [str(p) for p in problems]
+    report.priors = summary(fields)
+    report.n_prior_fields = len(fields)
     return report
 
 
@@ -119,7 +126,7 @@ def _source_warnings(data: dict, path: Path, doc: Any) -> list[str]:
                                               if len(missing) > SHOWN else "")
         verb = "numbers name" if len(missing) > 1 else "number names"
         out.append(f"{line}: {len(missing)} {verb} no source: {shown}. Add them under `sources:` (for example "
-                   "`actors.*: assumption`); see the README, \"Every number names its source\"")
+                   "`actors.*: assumption`); see docs/scenarios.md, \"Every number names its source\"")
     sources = data.get("sources")
     if isinstance(sources, dict):
         for key, text in sources.items():
@@ -137,7 +144,7 @@ def _numeric_locs(data: Any, loc: tuple = (), path: str = "") -> list[tuple[str,
     if isinstance(data, (int, float)):
         return [(path, loc)]
     if isinstance(data, dict):
-        return [x for k, v in data.items() if k != "sources" or loc
+        return [x for k, v in data.items() if k not in NOT_VALUES or loc
                 for x in _numeric_locs(v, loc + (k,), f"{path}.{k}" if path else str(k))]
     if isinstance(data, list):
         return [x for i, v in enumerate(data) for x in _numeric_locs(

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from sim.fields import ActorId, Prob, Signed, Strict, Unit
 from sim.interventions_schema import Intervention, actor_refs
+from sim.priors_schema import DAY_STATISTICS, Prior, Target
 
 
 class ActorKind(StrEnum):
@@ -390,6 +391,14 @@ class Scenario(Strict):
         default_factory=dict,
         description="Field path (with * wildcards) -> where its value comes from.",
     )
+    priors: dict[str, Prior] = Field(
+        default_factory=dict,
+        description="Field path (as with --set; * wildcards) -> what is believed about its value.",
+    )
+    targets: list[Target] = Field(
+        default_factory=list, max_length=100,
+        description="Facts of the record its worlds should show, each a band on a statistic.",
+    )
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -525,6 +534,13 @@ def reference_problems(scn: Scenario) -> list[tuple]:
                      (f"'{value}' is not a {kind} "
                       f"(known: {', '.join(sorted(kinds[kind])) or 'none'})"))
                     for field, value, kind in actor_refs(iv) if value not in kinds[kind]]
+    targets = [t.id for t in scn.targets]
+    out += [(("targets", k, "id"), tid, f"duplicate target id '{tid}'")
+            for k, tid in enumerate(targets) if tid in targets[:k]]
+    out += [(("targets", k, "band", 0), t.band[0], (f"{t.statistic} counts days: the band must "
+                                                    f"start by horizon_days"))
+            for k, t in enumerate(scn.targets) if t.statistic in DAY_STATISTICS
+            and t.band[0] is not None and t.band[0] > scn.meta.horizon_days]
     if "baseline" not in scn.strategies:
         out.append((("strategies",), None, "the strategies map must define 'baseline'"))
     return out + _patron_cycle(scn)

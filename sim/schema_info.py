@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import types
 from enum import Enum
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, NamedTuple, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -108,3 +108,60 @@ def unknown_field_hint(root: type[BaseModel], loc: tuple, data: Any) -> str:
     if near:
         return f"unknown field '{key}'; did you mean '{near[0]}'?"
     return f"unknown field '{key}'; expected one of: {', '.join(names)}"
+
+
+class Limits(NamedTuple):
+    """Bounds of a number in the schema; None is unbounded, ``*_open`` excludes the end."""
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+
+    def admits(self, value: float) -> bool:
+        above = self.low is None or (value > self.low if self.low_open else value >= self.low)
+        below = self.high is None or (value < self.high if self.high_open else value <= self.high)
+        return above and below
+
+    def __str__(self) -> str:
+        low = "" if self.low is None else f"{'>' if self.low_open else ''}{self.low:g}"
+        high = "" if self.high is None else f"{'<' if self.high_open else ''}{self.high:g}"
+        return f"{low}..{high}"
+
+
+def _limits(items: list[Any]) -> Limits:
+    """The bounds set by ge/gt/le/lt constraints among ``items``."""
+    out = Limits()
+    for m in items:
+        if getattr(m, "ge", None) is not None or getattr(m, "gt", None) is not None:
+            open_ = getattr(m, "ge", None) is None
+            out = out._replace(low=m.gt if open_ else m.ge, low_open=open_)
+        if getattr(m, "le", None) is not None or getattr(m, "lt", None) is not None:
+            open_ = getattr(m, "le", None) is None
+            out = out._replace(high=m.lt if open_ else m.le, high_open=open_)
+    return out
+
+
+def _annotated_limits(annotation: Any) -> Limits:
+    """Bounds of an ``Annotated`` type, also inside Optional; list and dict items too."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        infos = get_args(annotation)[1:]
+        return _limits([m for info in infos for m in getattr(info, "metadata", [info])])
+    if origin in (Union, types.UnionType, list, dict):
+        found = [_annotated_limits(a) for a in get_args(annotation)]
+        return next((lim for lim in found if lim != Limits()), Limits())
+    return Limits()
+
+
+def field_limits(root: type[BaseModel], loc: tuple, data: Any) -> Limits:
+    """The bounds the schema puts on the number at ``loc`` of ``data`` (unbounded when not
+    found); the number may be a field or an item of a list or map field."""
+    model = model_at(root, loc, data)
+    if model is not None and loc[-1] in model.model_fields:
+        info = model.model_fields[loc[-1]]
+        return _limits(info.metadata) if info.metadata else _annotated_limits(info.annotation)
+    parent = model_at(root, loc[:-1], data) if len(loc) > 1 else None
+    if parent is not None and loc[-2] in parent.model_fields:
+        return _annotated_limits(parent.model_fields[loc[-2]].annotation)
+    return Limits()

@@ -16,6 +16,8 @@ from typing import Any
 SEED_REF = re.compile(r"seeds/[\w./-]+\.md#[\w-]+")
 CITATION = re.compile(r"[A-Z][A-Za-z'\-]+( (&|and|et al\.?) ?[A-Z]?[A-Za-z'\-]*)*,? \d{4}")
 KEYWORDS = ("calibrated", "assumption")
+# top-level sections that describe the scenario's numbers rather than hold model values
+NOT_VALUES = ("sources", "priors", "targets")
 
 
 def numeric_leaves(data: Any, prefix: str = "") -> list[str]:
@@ -27,7 +29,7 @@ def numeric_leaves(data: Any, prefix: str = "") -> list[str]:
     out: list[str] = []
     if isinstance(data, dict):
         for k, v in data.items():
-            if k != "sources" or prefix:
+            if k not in NOT_VALUES or prefix:
                 out += numeric_leaves(v, f"{prefix}.{k}" if prefix else str(k))
     elif isinstance(data, list):
         for i, v in enumerate(data):

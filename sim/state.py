@@ -1,7 +1,17 @@
-"""Enums and the array-backed state of a batch of worlds (leading axis = worlds)."""
+"""Enums and the state of a batch of worlds, every variable declared once (:data:`VARIABLES`).
+
+Each variable has a name, a shape after the worlds axis (in symbols: ``P`` parties, ``S``
+spoilers, ``K`` issues, ``Pk`` parties where there are issues (else none), ``window`` the
+collapse window, ``week`` seven days), a dtype and an initial value,
+and lives in one numpy array with the worlds as its leading axis, except ring buffers, whose
+leading axis is the day of the ring (row ``day % length``). :class:`State` is a named tuple of
+these arrays, which the compiled day (:mod:`sim.kernel`) reads and writes in place.
+"""
 
 from __future__ import annotations
 
+from collections import namedtuple
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -23,6 +33,115 @@ class CollapseMode(IntEnum):
 
 
 WEEK = 7
+NEVER = -1  # value of a day_* or *_cause variable before it happens
+
+
+@dataclass(frozen=True)
+class Var:
+    """One state variable: ``shape`` after the worlds axis (a leading ``"ring:<len>"`` puts the
+    ring's day first), dtype, and initial value (a number, or a function of the parameters
+    giving an array that broadcasts to the trailing shape)."""
+
+    name: str
+    shape: tuple[str, ...]
+    dtype: type
+    init: float | Callable[[Params], np.ndarray]
+    doc: str
+
+
+def _initial_trust(p: Params) -> np.ndarray:
+    """(P, P): trust of i in j starts at ``initial_trust_i``; self-trust is 1."""
+    trust = np.broadcast_to(p.initial_trust[:, None], (p.n_parties,) * 2).copy()
+    np.fill_diagonal(trust, 1.0)
+    return trust
+
+
+F, I16, I32, I8, B = np.float64, np.int16, np.int32, np.int8, np.bool_
+VARIABLES = (
+    Var("commitment", ("P",), F, lambda p: p.commitment, "resolve to keep the truce"),
+    Var("trust", ("P", "P"), F, _initial_trust, "trust[w, i, j]: party i's trust in party j"),
+    Var("mean_trust", ("P",), F, lambda p: p.initial_trust if p.n_parties > 1 else 1.0,
+        "mean trust of i in the others"),
+    Var("mean_trust_all", (), F, lambda p: p.initial_trust.mean() if p.n_parties > 1 else 1.0,
+        "mean over parties of mean_trust"),
+    Var("pressure", ("P",), F, 0.0, "brokers' pressure on each party"),
+    Var("coerced", ("P",), F, 0.0, "share of i's motive to fight removed by leverage today"),
+    Var("in_talks", ("P",), B, True, "party at the table"),
+    Var("withdrawn", ("P",), B, False, "party has left the truce (fights every day)"),
+    Var("triggered", ("P",), B, False, "grim-trigger memory: ever provoked"),
+    Var("perceived", ("P", "P"), I16, 0, "hostile acts by j that i perceived today"),
+    Var("blamed", ("P", "P"), I16, 0, "of which spoiler attacks on i blamed on j"),
+    Var("hostile_today", ("P",), I16, 0, "hostile acts each party perceived today"),
+    Var("hostile_ring", ("ring:week", "P"), I16, 0, "hostile acts perceived, by day"),
+    Var("hostile7", ("P",), I32, 0, "hostile acts perceived in the last 7 days"),
+    Var("violent_ring", ("ring:window",), B, False, "a party violated that day"),
+    Var("violent_window", (), I32, 0, "violent days in the collapse window"),
+    Var("violent7", (), I32, 0, "violent days in the last 7"),
+    Var("count_ring", ("ring:week",), I16, 0, "party violations, by day"),
+    Var("count7", (), I32, 0, "party violations in the last 7 days"),
+    Var("talks_progress", (), F, lambda p: p.initial_progress, "progress of the talks, [0, 1]"),
+    Var("status", (), I8, TruceStatus.HOLDING, "TruceStatus"),
+    Var("quiet_days", (), I32, lambda p: p.quiet_days_reset, "days since the last incident"),
+    Var("spiral_cause", (), I32, NEVER, "actor code of the incident opening the escalation"),
+    Var("violated", ("P",), B, False, "party violated today"),
+    Var("attacked", ("S",), B, False, "spoiler attacked today"),
+    Var("u_renege", ("P",), F, 0.0, "today's renege draws (read by the bargaining)"),
+    # the talks as bargaining, where the scenario declares issues (docs/bargaining.md)
+    Var("demands", ("Pk", "K"), F, lambda p: p.ideals if p.issue_ids else 0.0,
+        "demands[w, i, k]: party i's demand"),
+    Var("agreed", ("K",), B, False, "issue settled (frozen at its terms)"),
+    Var("terms", ("K",), F, np.nan, "settled terms, NaN on open issues"),
+    Var("proposal", ("K",), F, 0.0, "the mediator's proposal"),
+    Var("proposed_for", ("Pk",), F, -1.0, "reservation values the proposal was made for "
+        "(-1: none yet)"),
+    Var("newly_agreed", (), B, False, "an issue was agreed yesterday (a new proposal is due)"),
+    Var("reservation_today", ("Pk",), F, 0.0, "today's reservation values r_i"),
+    Var("own_ring", ("ring:week", "Pk"), I16, 0, "own violations, by day"),
+    Var("own7", ("Pk",), I32, 0, "own violations in the last 7 days"),
+    Var("misattributed", (), I32, 0, "attacks blamed on a party today"),
+    # outcomes
+    Var("day_collapse", (), I32, NEVER, "day the truce collapsed"),
+    Var("collapse_mode", (), I8, CollapseMode.NONE, "CollapseMode"),
+    Var("collapse_cause", (), I32, NEVER, "actor code: party i, or P + spoiler s"),
+    Var("days_in_trouble", (), I32, 0, "days in trouble"),
+    Var("day_first_trouble", (), I32, NEVER, "first day in trouble"),
+    Var("day_first_walkout", (), I32, NEVER, "first day a party walked out"),
+    Var("n_violations", ("P",), I32, 0, "violations by each party"),
+    Var("n_attacks", ("S",), I32, 0, "attacks by each spoiler"),
+    Var("n_misattributed", (), I32, 0, "attacks blamed on a party"),
+    Var("n_walkouts", (), I32, 0, "walkouts"),
+    Var("n_returns", (), I32, 0, "returns to the talks"),
+    Var("day_agreement", (), I32, NEVER, "day every issue was agreed"),
+    Var("reneged_by", (), I32, NEVER, "the first party to renege on a complete deal"),
+    Var("talks_rounds", (), I32, 0, "days of talks with everyone at the table, issues open"),
+)
+
+
+class State(namedtuple("State", [v.name for v in VARIABLES])):
+    """Everything that changes day to day, for ``n`` worlds (see :data:`VARIABLES`)."""
+
+    __slots__ = ()
+
+    @property
+    def n(self) -> int:
+        return len(self.status)
+
+    @classmethod
+    def initial(cls, p: Params, n: int) -> State:
+        """Every variable at its initial value, for ``n`` worlds."""
+        return cls(*(_allocate(v, p, n) for v in VARIABLES))
+
+
+def _allocate(v: Var, p: Params, n: int) -> np.ndarray:
+    K = len(p.issue_ids)
+    sizes = {"P": p.n_parties, "S": p.n_spoilers, "K": K, "Pk": p.n_parties if K else 0,
+             "week": WEEK, "window": p.collapse_window_days}
+    ring = [sizes[s.split(":")[1]] for s in v.shape if s.startswith("ring:")]
+    tail = tuple(sizes[s] for s in v.shape if not s.startswith("ring:"))
+    init = v.init(p) if callable(v.init) else v.init
+    out = np.empty((*ring, n, *tail), dtype=v.dtype)
+    out[...] = np.asarray(init).astype(v.dtype)
+    return out
 
 
 def push(ring: np.ndarray, total: np.ndarray, day: int, today: np.ndarray) -> None:
@@ -32,93 +151,3 @@ def push(ring: np.ndarray, total: np.ndarray, day: int, today: np.ndarray) -> No
     total += today
     total -= ring[row]
     ring[row] = today
-
-
-@dataclass
-class State:
-    """Everything that changes day to day, for ``n`` worlds.
-
-    Party arrays are ``(n, P)``; ``trust[w, i, j]`` is party i's trust in party j;
-    ``perceived[w, i, j]`` counts hostile acts by j that i perceived today.
-    Ring buffers hold the last days for rolling windows.
-    """
-
-    n: int
-    commitment: np.ndarray
-    trust: np.ndarray
-    pressure: np.ndarray
-    in_talks: np.ndarray
-    withdrawn: np.ndarray
-    triggered: np.ndarray  # grim trigger memory
-    perceived: np.ndarray
-    # circular buffers of the last days (row day % length), with their running sums
-    hostile_ring: np.ndarray  # (WEEK, n, P) hostile acts perceived per party per day
-    violent_ring: np.ndarray  # (window, n) any party violation that day
-    count_ring: np.ndarray  # (WEEK, n) party violations that day
-    hostile7: np.ndarray  # (n, P) sum of hostile_ring
-    violent_window: np.ndarray  # (n,) sum of violent_ring
-    violent7: np.ndarray  # (n,) days with a party violation in the last 7
-    count7: np.ndarray  # (n,) sum of count_ring
-    hostile_today: np.ndarray  # (n, P) hostile acts each party perceived today
-    talks_progress: np.ndarray
-    status: np.ndarray
-    quiet_days: np.ndarray
-    spiral_cause: np.ndarray
-    # today's acts (kept for the record and the next day's reactions)
-    violated: np.ndarray
-    attacked: np.ndarray
-    # outcomes
-    day_collapse: np.ndarray
-    collapse_mode: np.ndarray
-    collapse_cause: np.ndarray
-    days_in_trouble: np.ndarray
-    day_first_trouble: np.ndarray
-    day_first_walkout: np.ndarray
-    n_violations: np.ndarray
-    n_attacks: np.ndarray
-    n_misattributed: np.ndarray
-    n_walkouts: np.ndarray
-    n_returns: np.ndarray
-
-    @classmethod
-    def initial(cls, p: Params, n: int) -> State:
-        P, S = p.n_parties, p.n_spoilers
-        trust = np.broadcast_to(p.trust0[None, :, None], (n, P, P)).copy()
-        idx = np.arange(P)
-        trust[:, idx, idx] = 1.0
-        never = np.full(n, -1, dtype=np.int32)
-        return cls(
-            n=n,
-            commitment=np.broadcast_to(p.commitment0, (n, P)).copy(),
-            trust=trust,
-            pressure=np.zeros((n, P)),
-            in_talks=np.ones((n, P), dtype=bool),
-            withdrawn=np.zeros((n, P), dtype=bool),
-            triggered=np.zeros((n, P), dtype=bool),
-            perceived=np.zeros((n, P, P), dtype=np.int16),
-            hostile_ring=np.zeros((WEEK, n, P), dtype=np.int16),
-            violent_ring=np.zeros((p.collapse_window, n), dtype=bool),
-            count_ring=np.zeros((WEEK, n), dtype=np.int16),
-            hostile7=np.zeros((n, P), dtype=np.int32),
-            violent_window=np.zeros(n, dtype=np.int32),
-            violent7=np.zeros(n, dtype=np.int32),
-            count7=np.zeros(n, dtype=np.int32),
-            hostile_today=np.zeros((n, P), dtype=np.int16),
-            talks_progress=np.full(n, p.talks_initial),
-            status=np.zeros(n, dtype=np.int8),
-            quiet_days=np.full(n, p.quiet_days_reset, dtype=np.int32),
-            spiral_cause=never.copy(),
-            violated=np.zeros((n, P), dtype=bool),
-            attacked=np.zeros((n, S), dtype=bool),
-            day_collapse=never.copy(),
-            collapse_mode=np.zeros(n, dtype=np.int8),
-            collapse_cause=never.copy(),
-            days_in_trouble=np.zeros(n, dtype=np.int32),
-            day_first_trouble=never.copy(),
-            day_first_walkout=never.copy(),
-            n_violations=np.zeros((n, P), dtype=np.int32),
-            n_attacks=np.zeros((n, S), dtype=np.int32),
-            n_misattributed=np.zeros(n, dtype=np.int32),
-            n_walkouts=np.zeros(n, dtype=np.int32),
-            n_returns=np.zeros(n, dtype=np.int32),
-        )

@@ -28,6 +28,19 @@ def test_quick_benchmark_writes_every_row_as_json(tmp_path):
             assert row["wall_s"] > 0 and row["cpu_s"] > 0 and row["world_days_per_s"] > 0
     assert report["batched_over_per_world"]["wall"] > 1  # batching must beat the loop
     assert report["machine"]["cpus"] >= 1 and report["quick"] is True
+    page = tmp_path / "performance.md"
+    page.write_text("before\n<!-- make bench: start -->\nold\n<!-- make bench: end -->\nafter\n")
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--docs", "--out",
+                    str(out), "--docs-file", str(page)], check=True, cwd=ROOT)
+    text = page.read_text()
+    assert text.startswith("before\n") and text.endswith("after\n") and "old" not in text
+    batched = next(r for r in report["rows"] if r["kind"] == "batched")
+    assert f"| one batched run, 1 thread | {batched['worlds']:,} |" in text
+
+
+def test_the_performance_page_has_the_markers_of_its_current_tables():
+    text = (ROOT / "docs" / "performance.md").read_text()
+    assert "<!-- make bench: start -->" in text and "<!-- make bench: end -->" in text
 
 
 def test_scaled_scenarios_have_the_asked_number_of_actors(tmp_path):

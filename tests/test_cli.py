@@ -19,10 +19,11 @@ WORLDS = "50"
 ENV = {k: v for k, v in os.environ.items() if k != "TRUCESIM_DEBUG"} | {"COLUMNS": "120"}
 
 
-def trucesim(*args: str, script: bool = False) -> subprocess.CompletedProcess:
+def trucesim(*args: str, script: bool = False, timeout: int = 600) -> subprocess.CompletedProcess:
     cmd = [str(TRUCESIM)] if script else [sys.executable, "-m", "sim"]
+    # the timeout only stops a hung command; it is no speed check (a loaded machine took ~60 s)
     return subprocess.run([*cmd, *map(str, args)], check=False, capture_output=True, text=True,
-                          timeout=60, env=ENV)
+                          timeout=timeout, env=ENV)
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +60,25 @@ def test_same_seed_same_output(scenario):
     again = trucesim("run", scenario, "--worlds", WORLDS, "--seed", "3")
     assert first.returncode == 0
     assert first.stdout == again.stdout
+
+
+def test_threads_do_not_change_the_results(scenario):
+    # 600 worlds: two shares of at least sim.kernel.MIN_SHARE (256) worlds, so two threads run
+    runs = [trucesim("run", scenario, "--worlds", "600", "--days", "30", "--seed", "2",
+                     "--format", "json", "--threads", n, timeout=300) for n in ("1", "2")]
+    assert all(r.returncode == 0 for r in runs), runs[1].stderr
+    assert json.loads(runs[0].stdout) == json.loads(runs[1].stdout)
+    cmp = [trucesim("compare", scenario, "--worlds", "600", "--days", "30", "--format", "json",
+                    "--workers", "1", "--strategies", "monitoring", "--threads", n,
+                    timeout=300) for n in ("1", "2")]
+    assert all(r.returncode == 0 for r in cmp), cmp[1].stderr
+    assert json.loads(cmp[0].stdout) == json.loads(cmp[1].stdout)
+
+
+def test_negative_threads_exit_2(scenario):
+    done = trucesim("run", scenario, "--worlds", WORLDS, "--threads", "-1")
+    assert done.returncode == 2
+    assert "--threads" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_run_writes_result_files(scenario, tmp_path):

@@ -115,9 +115,12 @@ def assert_state_sane(model: TruceModel) -> None:
     s = model.state
     for name in ("trust", "commitment", "pressure", "talks_progress"):
         assert in_unit(getattr(s, name)), name  # in [0, 1] also rules out NaN
-    for name, value in vars(s).items():
-        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+    for name, value in s._asdict().items():
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f" and name != "terms":
             assert finite(value), name
+    # the talks: settled terms are outcomes in [0, 1], NaN exactly on the open issues
+    assert in_unit(s.terms[s.agreed]) and np.isnan(s.terms[~s.agreed]).all()
+    assert in_unit(s.demands) and in_unit(s.proposal) and in_unit(s.reservation_today)
 
 
 def assert_outputs_sane(result, horizon: int) -> None:

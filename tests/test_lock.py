@@ -116,9 +116,11 @@ def sweep_cmd(exp_file: Path, out: Path) -> list[str]:
 
 
 def test_two_sweeps_on_one_store_never_run_a_part_twice(tmp_path):
-    # long enough (24 parts, ~12 s of CPU) that the first is still running when the second
-    # starts, however loaded the machine; it is interrupted once the second has been refused
-    exp_file = write_experiment(tmp_path, make_experiment_data(n=24, worlds=100, days=60))
+    # long enough (24 parts, ~12 s of CPU on the compiled day: 17.5 M world-days at ~1.7 M per
+    # CPU second; 100 worlds x 60 days took 2 s and once finished before the second started)
+    # that the first is still running when the second starts, however loaded the machine; it
+    # is interrupted once the second has been refused
+    exp_file = write_experiment(tmp_path, make_experiment_data(n=24, worlds=1000, days=365))
     out = tmp_path / "out"
     first = subprocess.Popen(sweep_cmd(exp_file, out), env=ENV, text=True,
                              start_new_session=True, stdout=subprocess.PIPE,

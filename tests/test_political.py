@@ -60,12 +60,29 @@ def test_an_empty_zone_of_agreement_gives_no_agreement():
 
 
 def test_hardening_raises_the_reservation_of_a_side_that_gains():
-    model = TruceModel(make_lakeland("actors.highland.bargaining.hardening=1"), 4, seed=5)
-    model.step()
-    model.politics.own7[:, 0] = 7  # Highland violated every day of the week, unanswered
-    model.state.hostile7[:, 0] = 0
-    r = model.politics.reservation(model.state)
-    assert np.allclose(r[:, 0], 1.0) and np.allclose(r[:, 1], 0.45)
+    from sim.rules.talks import reservation
+
+    p = TruceModel(make_lakeland("actors.highland.bargaining.hardening=1"), 1).fixed
+    # Highland violated every day of the week, unanswered: adv = 7 / 7 = 1, r = clip(0.5 + 1)
+    assert reservation(p.reservation[0], p.hardening[0], 7, 0, 7) == 1.0
+    assert reservation(p.reservation[1], p.hardening[1], 0, 0, 7) == 0.45  # River: its base
+    assert reservation(p.reservation[0], p.hardening[0], 3, 5, 7) == p.reservation[0]  # losing
+
+
+def test_the_kernel_keeps_the_week_of_own_violations_and_todays_reservations():
+    model = TruceModel(make_lakeland("actors.highland.bargaining.hardening=1",
+                                     "actors.river_alliance.bargaining.hardening=0.5"), 300,
+                       seed=5)
+    for _ in range(30):
+        model.step()
+    s, p = model.state, model.params
+    assert (s.own7 == s.own_ring.sum(axis=0)).all() and s.own7.max() > 0
+    alive = s.day_collapse < 0  # (the talks freeze when the truce collapses)
+    adv = np.clip((s.own7 - s.hostile7) / 7, 0.0, 1.0)[alive]
+    assert alive.sum() > 100
+    assert np.array_equal(s.reservation_today[alive],
+                          np.clip(p.reservation + p.hardening * adv, 0, 1))
+    assert (s.reservation_today > p.reservation).any()  # some side gained on the ground
 
 
 def test_a_guarantee_stops_reneging():
@@ -99,31 +116,21 @@ def test_run_summary_reports_the_talks():
     assert set(summary["mean_terms_if_agreed"]) == {"lake_districts", "power_sharing"}
 
 
-def test_distinct_rows_match_numpy_unique():
-    from sim.political import _distinct_rows
-
-    rng = np.random.default_rng(5)
-    x = rng.integers(0, 4, size=(300, 3)) / 7.0
-    rows, which = _distinct_rows(x)
-    expected, inverse = np.unique(x, axis=0, return_inverse=True)
-    assert np.array_equal(rows, expected) and np.array_equal(which, inverse.reshape(-1))
-    assert np.array_equal(rows[which], x)
-
-
-def test_kept_proposals_and_frontiers_equal_a_fresh_computation():
-    # The track reuses proposals (by reservation row) and frontiers (until an issue is agreed);
-    # after a year of talks every world's proposal must be what the mediator would table now.
+def test_kept_proposals_equal_a_fresh_computation():
+    # The day remakes a world's proposal only when its reservation values or agreed issues
+    # change; after a year of talks every world's proposal must be what the mediator would
+    # table now.
     from sim.bargaining import mediator_proposal
 
     model = TruceModel(make_lakeland(), 600, seed=9)
     while model.running:
         model.step()
-    track, p = model.politics, model.params
-    fresh = mediator_proposal(p.ideals, p.salience, track._proposed_for, track.agreed,
-                              track.terms, weight=p.bargaining_power)
+    s, p = model.state, model.params
+    fresh = mediator_proposal(p.ideals, p.salience, s.proposed_for, s.agreed, s.terms,
+                              weight=p.bargaining_power)
     # compare where a proposal was made for today's agreed issues: not in worlds that never
     # had one, nor where an issue was agreed on the last day (re-proposed the next morning)
-    made = ~np.isnan(track._proposed_for).any(axis=1) & ~track._newly_agreed
+    made = (s.proposed_for >= 0).all(axis=1) & ~s.newly_agreed
     assert made.sum() > 300
-    assert np.array_equal(track.proposal[made], fresh[made])
-    assert track.agreed[made].any() and (~track.agreed[made]).any()  # both kinds exercised
+    assert np.array_equal(s.proposal[made], fresh[made])
+    assert s.agreed[made].any() and (~s.agreed[made]).any()  # both kinds exercised

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from sim import schema as S
 from sim.model import TruceModel
-from sim.rules import decisions, spoilers
+from sim.rules import beliefs, brokers, decisions, spoilers
 from sim.runner import run
 from sim.scenario import parse_yaml, validate
 from sim.state import TruceStatus
@@ -39,9 +39,10 @@ def assert_state_in_range(model: TruceModel) -> None:
         assert in_unit(value), (name, value.min(), value.max())
     assert in_unit(model.mean_trust_all)
     assert set(np.unique(s.status)) <= {int(t) for t in TruceStatus}
-    if model.politics is not None:  # bargaining: demands and proposals are outcomes in [0, 1]
-        assert in_unit(model.politics.demands) and in_unit(model.politics.proposal)
-        assert in_unit(model.politics.concession())
+    # bargaining (compiled, in the same pass): demands, proposals, terms are outcomes in [0, 1]
+    assert in_unit(s.demands) and in_unit(s.proposal) and in_unit(s.reservation_today)
+    assert in_unit(s.terms[s.agreed]) and np.isnan(s.terms[~s.agreed]).all()
+    assert (s.talks_rounds >= 0).all() and (s.talks_rounds <= model.day).all()
 
 
 @given(scenarios(), SEEDS)
@@ -95,27 +96,35 @@ def test_each_world_row_is_consistent(scn, seed):
 
 
 @given(section(S.SpoilerTraits), field(S.Actor, "capability"), st.floats(0, 1),
-       st.integers(0, 7))
-def test_attack_probability_is_a_probability(traits, capability, progress, violent_days):
+       st.integers(0, 7), st.floats(0, 1e6), st.floats(0, 1))
+def test_attack_probability_is_a_probability(traits, capability, progress, violent_days,
+                                             offered, receptiveness):
     s = S.SpoilerTraits(**traits)
-    mom = spoilers.momentum(np.array([progress]), np.array([violent_days]))
-    p = spoilers.attack_probability(np.array([s.p_attack]), np.array([capability]),
-                                    np.array([s.provocation]), mom)
+    mom = spoilers.momentum(progress, violent_days)
+    p = spoilers.attack_probability(s.p_attack, capability, s.provocation, mom)
     assert in_unit(mom) and in_unit(p)
+    assert in_unit(spoilers.restrained(p, receptiveness, offered))
 
 
 @given(section(S.Behaviour), section(S.Incentives), field(S.Stances, "commitment"),
-       st.floats(0, 1), st.floats(0, 1), st.booleans())
+       st.floats(0, 1), st.floats(0, 1), st.booleans(), st.floats(0, 1), st.floats(0, 1))
 def test_decision_probabilities_are_probabilities(behaviour, incentives, commitment, progress,
-                                                  pressure, provoked):
+                                                  pressure, provoked, bonus, inducement):
     b, i = S.Behaviour(**behaviour), S.Incentives(**incentives)
-    m = decisions.motive(np.array([i.gain_from_fighting]), np.array([i.cost_of_fighting]),
-                         np.array([i.value_of_settlement]), np.array([i.sensitivity_to_pressure]),
-                         np.array([progress]), np.array([[True]]), np.array([[pressure]]))
-    p_opp, p_ret = decisions.adaptive_probabilities(
-        np.array([[commitment]]), m, np.array([b.choice_spread]), np.array([b.reciprocity]),
-        np.array([[provoked]]))
-    assert in_unit(p_opp) and in_unit(p_ret)
+    m = decisions.motive(i.gain_from_fighting, i.cost_of_fighting, i.value_of_settlement,
+                         i.sensitivity_to_pressure, progress, True, pressure, 0.0, inducement)
+    p_opp = decisions.opportunity(min(1.0, commitment + bonus), m, b.choice_spread)
+    assert not np.isnan(p_opp) and in_unit(p_opp) and in_unit(b.reciprocity * provoked)
+
+
+@given(st.floats(0, 1), st.integers(0, 50), st.floats(0, 1), st.floats(0, 1),
+       st.floats(0, 1), st.floats(0, 1), st.floats(0, 1))
+def test_beliefs_and_pressure_stay_in_the_unit_interval(trust, hostile, build, loss,
+                                                         pressure, added, decay):
+    assert in_unit(beliefs.update_trust(trust, hostile, build, loss))
+    assert in_unit(beliefs.update_commitment(trust, pressure, decay))
+    assert in_unit(beliefs.coerced_share(build, added))
+    assert in_unit(brokers.update_pressure(pressure, added * 10, decay))
 
 
 @given(scenarios())

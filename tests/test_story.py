@@ -140,14 +140,17 @@ def test_the_summary_comes_first_and_daily_violations_fold_into_one_line():
         in d.summary()[1]
     assert d.summary()[2] == ("Turning points: day 0: first violence (North), the last "
                               "escalation begins (North); day 3: the truce in trouble; "
-                              "day 9: the truce collapses.")
+                              "day 5: South walks out of the talks; day 9: the truce collapses.")
     days = d.days()
-    # turning days (0, 3, 9) in full; the ordinary days between them folded
+    # turning days (0, 3, 5, 9) in full; the ordinary days between them folded (day 4 alone
+    # is a day of its own, not a fold)
     assert [line.split(":")[0] for line in days[:-1]] == [
         "Day 0 (1 Jan 2020)", "Days 1–2 (2–3 Jan 2020)", "Day 3 (4 Jan 2020)",
-        "Days 4–8 (5–9 Jan 2020)", "Day 9 (10 Jan 2020)"]
+        "Day 4 (5 Jan 2020)", "Day 5 (6 Jan 2020)", "Days 6–8 (7–9 Jan 2020)",
+        "Day 9 (10 Jan 2020)"]
     assert days[1].endswith("North breaks the truce twice.")
-    assert days[3].endswith("North breaks the truce daily.")
+    assert days[5].endswith("North breaks the truce daily.")
+    assert "South walks out of the talks after 6 hostile acts in a week" in days[4]
     assert days[-1] == "The truce held 9 days."
 
 
@@ -188,14 +191,16 @@ def test_a_quiet_spell_of_quiet_days_reset_days_starts_a_new_escalation():
     assert (esc.first_day, esc.opener, esc.acts) == (33, "south", {"south": 1})
 
 
-@pytest.mark.parametrize("scenario,strategy", [("syria_2016.yaml", "baseline"),
-                                               ("syria_2016.yaml", "monitoring"),
-                                               ("lakeland_teaching.yaml", "baseline")])
-def test_the_story_names_the_same_cause_as_the_results(scenario, strategy):
+# Worlds per batch: enough for at least 5 collapses. Lakeland's baseline collapses in ~8% of
+# worlds (160 of 2,000 at seed 5), so 160 worlds expect 12.8 (sd 3.4) and fewer than 5 has
+# binomial probability ~0.3%; Syria's collapse in most worlds, so 32 are plenty.
+@pytest.mark.parametrize("scenario,strategy,n", [("syria_2016.yaml", "baseline", 32),
+                                                 ("syria_2016.yaml", "monitoring", 32),
+                                                 ("lakeland_teaching.yaml", "baseline", 160)])
+def test_the_story_names_the_same_cause_as_the_results(scenario, strategy, n):
     """Every collapsed world of a batch: the escalation the story finds in the log was opened
     by the actor in the ``collapse_cause`` column, and the summary names it."""
     scn = sim.load(ROOT / "scenarios" / scenario)
-    n = 32
     model = TruceModel(scn, n, 5, strategy, log_worlds=list(range(n))).run()
     table = world_table(model, 0, 5, "h", strategy)
     checked = 0
@@ -211,7 +216,7 @@ def test_the_story_names_the_same_cause_as_the_results(scenario, strategy):
             esc = final_escalation(events, scn, int(row["day_collapse"]))
             assert esc.opener == row["collapse_cause"], w
             checked += 1
-    assert checked >= 5  # enough collapses in 32 worlds for the check to mean something
+    assert checked >= 5  # enough collapses for the check to mean something
 
 
 def test_same_seed_same_story_other_seed_other_story():

@@ -8,12 +8,8 @@ kills the scheduler with SIGKILL after the first part is stored.
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -22,11 +18,14 @@ from typer.testing import CliRunner
 from sim.cli import app
 from sim.sweep import executors, load_experiment, sweep
 from sim.sweep.executors import SchedulerError
-from tests.sweep_factories import make_experiment_data, tables, write_experiment
-from tests.test_sweep_faults import free_port
+from tests.sweep_factories import (
+    dask_processes,
+    free_port,
+    make_experiment_data,
+    tables,
+    write_experiment,
+)
 
-BIN = Path(sys.executable).parent
-ENV = {k: v for k, v in os.environ.items() if k != "TRUCESIM_DEBUG"}
 POINTS = 6
 
 
@@ -51,26 +50,8 @@ def test_an_unreachable_scheduler_is_named_with_what_to_try(exp_file, tmp_path, 
 @pytest.fixture
 def scheduler_and_worker(tmp_path):
     """A real scheduler and one worker; yields (address, scheduler process)."""
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    log = open(tmp_path / "dask.log", "w")  # noqa: SIM115 (open for the fixture's lifetime)
-    common = {"env": ENV, "stdout": log, "stderr": subprocess.STDOUT, "cwd": tmp_path}
-    procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port",
-                               str(port), "--no-dashboard"], **common),
-             subprocess.Popen([str(BIN / "dask"), "worker", address, "--host", "127.0.0.1",
-                               "--nthreads", "1", "--no-nanny", "--no-dashboard"], **common)]
-    try:
-        from distributed import Client
-
-        with Client(address, timeout="30s") as client:
-            client.wait_for_workers(1, timeout=60)
+    with dask_processes(tmp_path, 1) as (address, procs, _):
         yield address, procs[0]
-    finally:
-        for p in procs[::-1]:
-            if p.poll() is None:
-                p.kill()
-            p.wait(timeout=30)
-        log.close()
 
 
 def test_a_scheduler_lost_mid_sweep_says_which_parts_are_kept(exp_file, tmp_path, monkeypatch,

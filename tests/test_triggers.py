@@ -215,13 +215,12 @@ def test_a_world_that_collapses_fires_no_more():
 def test_metrics_read_yesterdays_state():
     params = compile_params(make_quiet_scenario())
     state = State.initial(params, 3)
-    state.count_ring[:] = 0
-    state.count_ring[0] = [1, 0, 2]  # oldest day of the week still counts
-    state.count_ring[-1] = [1, 1, 0]
+    state.count7[:] = [2, 1, 2]  # the week's running count, kept by the compiled day
     state.in_talks[1, 0] = False
     state.status[:] = [TruceStatus.HOLDING, TruceStatus.IN_TROUBLE, TruceStatus.COLLAPSED]
     trust = np.array([0.1, 0.5, 0.9])
-    figures = metrics(state, trust)
+    state.mean_trust_all[:] = trust
+    figures = metrics(state)
     assert_array_equal(figures[Metric.VIOLATIONS_7D], [2, 1, 2])
     assert_array_equal(figures[Metric.TRUST_BELOW], trust)
     assert_array_equal(figures[Metric.WALKOUT], [False, True, False])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +17,7 @@ from sim.scenario import load, parse_yaml, read_text
 from sim.sources import source_problems, unsourced
 from sim.validation import CLAIMS, Claim, run_claims, to_markdown
 from sim.validation.checks import Measured
+from sim.validation.claims import VALIDATION, VERIFICATION
 from sim.validation.stats import diff_of_diffs, mean_diff, period_hazard, rate_ratio, share_diff
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +27,8 @@ VALIDATION_SCENARIOS = sorted((ROOT / "scenarios/validation").glob("*.yaml"))
 def make_claim(passed: bool, claim_id: str = "fake") -> Claim:
     result = Measured(0.5, 0.25, 0.75, passed, "made up | for the test")
     return Claim(claim_id, "A statement.", "Nobody 2000", ("x.yaml",), "a measure", "a rule",
-                 lambda worlds, seed: result, worlds=10, quick_worlds=5)
+                 lambda worlds, seed: result, VALIDATION if passed else VERIFICATION,
+                 "made up", worlds=10, quick_worlds=5)
 
 
 # ---------------------------------------------------------------- interval helpers
@@ -70,6 +74,13 @@ def test_the_issue_claims_are_all_there():
     assert len(ids) == len(CLAIMS)
 
 
+def test_a_claim_is_verification_or_validation_with_a_reason():
+    with pytest.raises(ValueError, match="kind must be 'verification' or 'validation'"):
+        replace(make_claim(True), kind="proof")
+    with pytest.raises(ValueError, match="with a reason in why"):
+        replace(make_claim(True), why="")
+
+
 @pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: c.id)
 def test_every_claim_names_source_scenario_rule_and_size(claim):
     assert claim.statement and claim.citation and claim.measure and claim.rule
@@ -88,8 +99,8 @@ def test_every_validation_scenario_number_names_its_source(path):
 def test_markdown_lists_each_claim_with_verdict_and_escapes_pipes():
     rows = run_claims(claims=(make_claim(True, "good"), make_claim(False, "bad")))
     text = to_markdown(rows, quick=False)
-    assert "1 of 2 claims pass" in text
-    assert "| **good**: A statement. |" in text and "| PASS |" in text and "| FAIL |" in text
+    assert "1 of 2 claims pass; 1 of them validation" in text and "1 verification" in text
+    assert "| **good**: A statement. | validation |" in text and "| PASS |" in text and "| FAIL |" in text
     assert "0.5 (0.25 to 0.75)" in text and "made up \\| for the test" not in text.split(
         "## Details")[0]
 
@@ -120,3 +131,26 @@ def test_validate_bad_input_exits_2_with_a_message(args, message):
     assert res.exit_code == 2
     assert message in res.output
     assert "Traceback" not in res.output
+
+
+# ---------------------------------------------------------------- the pages
+def test_the_scorecard_page_lists_every_claim_with_its_kind():
+    page = (ROOT / "docs" / "scorecard.md").read_text()
+    for c in CLAIMS:
+        assert f"| **{c.id}**: {c.statement} | {c.kind} |" in page, \
+            f"{c.id}: run `trucesim validate --out docs/scorecard.md`"
+
+
+# figures on docs/validation.md that are not measured: a z value, band edges, a parameter, and
+# the arithmetic on the Syria figures (-ln(0.99)/30, -ln(0.111/0.99)/150)
+NOT_MEASURED = {"1.96", "0.90", "0.30", "0.15", "0.0003", "0.0146"}
+
+
+def test_every_figure_the_validation_page_quotes_is_in_the_scorecard():
+    text = (ROOT / "docs" / "validation.md").read_text()
+    method = text[text.index("## Method, claim by claim"):text.index("## What this does not")]
+    card = (ROOT / "docs" / "scorecard.md").read_text()
+    quoted = set(re.findall(r"(?<![\d.])-?\d+\.\d{2,}(?!\d)", method)) - NOT_MEASURED
+    assert quoted  # the page does quote figures
+    assert sorted(q for q in quoted if q not in card) == [], \
+        "docs/validation.md quotes figures the scorecard does not print"

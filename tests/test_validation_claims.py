@@ -126,18 +126,14 @@ def test_when_attribution_and_trust_are_alike_spoiler_damage_is_alike(monkeypatc
 
 
 @pytest.mark.slow
-def test_without_progress_in_talks_spoilers_do_not_strike_more(monkeypatch):
+@pytest.mark.parametrize("check,before,after", [
+    ("spoiler_timing", "base_rate=0.03", "base_rate=0.0"),  # no progress: no more strikes
+    ("spoiler_types", "type=limited", "type=total"),  # a total spoiler cannot be induced
+])
+def test_without_the_mechanism_the_spoiler_claims_fail(monkeypatch, check, before, after):
     _times_with(monkeypatch, lambda path, strategy, over: (
-        path, strategy, [o.replace("base_rate=0.03", "base_rate=0.0") for o in over]))
-    result = checks.spoiler_timing(NEG_WORLDS, 1)
-    assert not result.passed and result.figure == 0 and result.lo < 0 < result.hi
-
-
-@pytest.mark.slow
-def test_a_limited_spoiler_made_total_cannot_be_induced(monkeypatch):
-    _times_with(monkeypatch, lambda path, strategy, over: (
-        path, strategy, [o.replace("type=limited", "type=total") for o in over]))
-    result = checks.spoiler_types(NEG_WORLDS, 1)
+        path, strategy, [o.replace(before, after) for o in over]))
+    result = getattr(checks, check)(NEG_WORLDS, 1)
     assert not result.passed and result.figure == 0 and result.lo < 0 < result.hi
 
 

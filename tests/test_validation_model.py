@@ -13,43 +13,34 @@ from tests.factories import make_party, make_scenario, make_spoiler
 
 
 def test_frailty_spreads_commitment_by_one_draw_per_world():
-    c0, half = np.array([0.5, 0.9]), np.array([0.4, 0.4])
-    out = frailty.initial_commitment(c0, half, np.array([0.0, 0.5, 1.0]))
     # u = 0 -> -0.4, u = 0.5 -> 0, u = 1 -> +0.4 (clipped at 1)
-    assert np.allclose(out, [[0.1, 0.5], [0.5, 0.9], [0.9, 1.0]])
+    got = [[frailty.initial_commitment(c0, 0.4, u) for c0 in (0.5, 0.9)] for u in (0, 0.5, 1)]
+    assert np.allclose(got, [[0.1, 0.5], [0.5, 0.9], [0.9, 1.0]])
 
 
 def test_restrained_follows_the_spoiler_type():
-    prob = np.full((1, 3), 0.2)
-    receptive = np.array([1.0, 0.5, 0.0])  # limited, greedy, total
-    out = spoilers.restrained(prob, receptive, np.full((1, 3), 0.5))
-    assert np.allclose(out, [[0.1, 0.15, 0.2]])
-    assert np.allclose(spoilers.restrained(prob, receptive, np.full((1, 3), 3.0)),
-                       [[0.0, 0.1, 0.2]])  # an offer beyond 1 counts as 1
+    receptive = [1.0, 0.5, 0.0]  # limited, greedy, total
+    assert np.allclose([spoilers.restrained(0.2, r, 0.5) for r in receptive], [0.1, 0.15, 0.2])
+    assert np.allclose([spoilers.restrained(0.2, r, 3.0) for r in receptive],
+                       [0.0, 0.1, 0.2])  # an offer beyond 1 counts as 1
 
 
 def test_coerced_share_and_discounted_build():
-    share = beliefs.coerced_share(np.array([0.2, 0.0]), np.array([[0.1, 0.0], [0.4, 0.3]]))
+    share = [[beliefs.coerced_share(g, x) for g, x in zip((0.2, 0.0), row)]
+             for row in ((0.1, 0.0), (0.4, 0.3))]
     # half of a 0.2 gain; no gain and nothing removed -> 0; capped at 1; no gain but leverage -> 1
     assert np.allclose(share, [[0.5, 0.0], [1.0, 1.0]])
-    build = beliefs.discounted_build(np.array([0.1, 0.1]), np.array([1.0, 0.5]),
-                                     np.array([[0.0, 0.5]]))
-    # observer 0 (discount 1) toward party 1 (half coerced): 0.1 * (1 - 0.5) = 0.05
-    # observer 1 (discount 0.5) toward party 0 (not coerced): 0.1
-    assert np.allclose(build[0], [[0.1, 0.05], [0.1, 0.075]])
-
-
-def test_update_trust_takes_a_per_pair_build():
-    trust = np.full((1, 2, 2), 0.5)
-    build = np.array([[[0.0, 0.2], [0.4, 0.0]]])
-    out = beliefs.update_trust(trust, np.zeros((1, 2, 2), dtype=int), build, np.zeros(2))
-    assert np.allclose(out[0], [[0.5, 0.6], [0.7, 0.5]])
+    # observer with discount 1 toward a half-coerced party: 0.1 * (1 - 0.5) = 0.05;
+    # discount 0.5: 0.1 * (1 - 0.25) = 0.075; toward a party not coerced: 0.1
+    assert beliefs.discounted_build(0.1, 1.0, 0.5) == pytest.approx(0.05)
+    assert beliefs.discounted_build(0.1, 0.5, 0.5) == pytest.approx(0.075)
+    assert beliefs.discounted_build(0.1, 1.0, 0.0) == pytest.approx(0.1)
 
 
 def test_new_fields_default_to_the_old_behaviour():
     p = compile_params(make_scenario(make_party("north"), make_party("south"),
                                      make_spoiler("raiders")))
-    assert p.talks_initial == 0.0
+    assert p.initial_progress == 0.0
     assert not p.commitment_range.any() and not p.coerced_calm_discount.any()
     assert p.spoiler_receptiveness.tolist() == [0.0]  # spoilers are total unless told
 

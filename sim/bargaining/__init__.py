@@ -8,11 +8,13 @@ and reservation value r_i; u_i(x) = sum_k w_ik (1 - |x_k - a_ik|) (:mod:`.issues
 - :mod:`.nash`        the Nash bargaining solution (Nash 1950), exact for two parties, by
   coordinate ascent for more;
 - :mod:`.zeuthen`     Zeuthen's concession process (Zeuthen 1930; Harsanyi 1956);
-- :mod:`.talks`       the daily mediated step for the model (``talks_step``) and ``renege``;
+- :mod:`.talks`       the daily mediated step for the model (``talks_day``, compiled; run by
+  :mod:`sim.kernel`), the mediator's proposal and ``renege``;
 - :mod:`.negotiate`   a standalone API to study a negotiation without a battlefield.
 
-Every function is pure and vectorised over a leading axis of worlds W; nothing draws random
-numbers. The model is written out with equations in docs/bargaining.md.
+The rules the model's day uses are compiled functions of one world (numba); the public
+functions take a leading axis of worlds W and loop over them, so each rule exists once. Nothing
+draws random numbers. The model is written out with equations in docs/bargaining.md.
 """
 
 from sim.bargaining.frontier import Frontier, nash_on_frontier, two_party_frontier

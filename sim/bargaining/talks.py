@@ -33,18 +33,24 @@ The step draws no random numbers.
 Reneging: a party that would now rather fight than keep the deal (r_i > u_i(terms)) reneges
 with a daily probability rising with that gap, unless the deal is guaranteed by a third party
 (Fearon 1995, the commitment problem; Walter 1997, guarantees).
+
+The rules act on one world and are compiled (:func:`propose_of`, :func:`talks_day`,
+:func:`renege_of`): the model's day (:mod:`sim.kernel`) calls them world by world, and the
+functions over W worlds here (``mediator_proposal``, ``talks_step``, ``renege``) loop over them.
 """
 
 from __future__ import annotations
 
+from math import exp
 from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 
-from sim.arrays import all_along, any_along, max_along, min_along, short_sum
-from sim.bargaining.issues import as_worlds, compromise, utility
-from sim.bargaining.nash import nash_solution
-from sim.bargaining.zeuthen import risk_limit
+from sim.bargaining.frontier import concession_order
+from sim.bargaining.issues import as_worlds, compromise, utility_of
+from sim.bargaining.nash import make_work, nash_of
+from sim.bargaining.zeuthen import risk_limit_of
 
 METHODS = ("nash", "compromise")
 
@@ -63,10 +69,101 @@ def initial_demands(ideals, n_worlds: int) -> np.ndarray:
     return np.array(np.broadcast_to(a, (n_worlds,) + a.shape[-2:]))
 
 
+# ------------------------------------------------------------------ one world (compiled)
+@njit(cache=True, nogil=True)
+def propose_of(a, w, r, agreed, terms, power, base, use_nash, out, work) -> None:
+    """The mediator's proposal in one world, into ``out`` (K,): the Nash solution with today's
+    reservation values ``r`` (P,) as disagreement point and bargaining powers ``power``, agreed
+    issues held at their ``terms``; where the zone is empty (or not ``use_nash``) the
+    compromise ``base`` (K,) on the open issues. ``work``: scratch
+    (:func:`sim.bargaining.nash.make_work`, with the concession order of ``w``)."""
+    K = out.shape[0]
+    held = work.held
+    for k in range(K):
+        held[k] = terms[k] if agreed[k] and not np.isnan(terms[k]) else 0.0
+    if use_nash and nash_of(a, w, r, power, agreed, held, base, a.shape[0] == 2, 200, 1e-10,
+                            out, work):
+        return
+    for k in range(K):
+        out[k] = held[k] if agreed[k] else base[k]
+
+
+@njit(cache=True, nogil=True)
+def talks_day(x, a, w, r, in_talks, withdrawn, pull, rate, harden_rate, discount, eps,
+              agreed, terms, m) -> bool:
+    """One day of mediated talks in one world, in place on ``x`` (P, K), ``agreed`` and
+    ``terms`` (K,); returns whether an issue was agreed today. Party i is at the table when
+    ``in_talks[i]`` and not ``withdrawn[i]``. Steps 1-4 of the module docstring: all parties
+    accept ``m`` (K,) if u_i(m) >= max(r_i, delta_i u_i(x_i)); each moves by
+    :func:`move_demand`; issues whose demands lie within ``eps`` settle at the mean demand,
+    and an accepted proposal settles every other open issue at m_k."""
+    P, K = x.shape
+    deal, all_in = True, True
+    for i in range(P):
+        at = in_talks[i] and not withdrawn[i]
+        own, offered = utility_of(x[i], a[i], w[i]), utility_of(m, a[i], w[i])
+        deal = deal and at and offered >= max(r[i], discount[i] * own)
+        all_in = all_in and at
+        move_demand(x[i], a[i], w[i], r[i], m, at, agreed, own, offered, pull * rate,
+                    harden_rate)
+    newly = False
+    for k in range(K):
+        if not agreed[k] and all_in and _spread(x, k) <= eps:
+            agreed[k], terms[k], newly = True, x[:, k].sum() / P, True
+        elif deal and np.isnan(terms[k]):
+            agreed[k], terms[k], newly = True, m[k], True
+        if agreed[k]:
+            x[:, k] = terms[k]
+    return newly
+
+
+@njit(cache=True, nogil=True)
+def _spread(x, k) -> float:
+    """max_i x_ik - min_i x_ik."""
+    hi, lo = -np.inf, np.inf
+    for i in range(x.shape[0]):
+        hi, lo = max(hi, x[i, k]), min(lo, x[i, k])
+    return hi - lo
+
+
+@njit(cache=True, nogil=True)
+def move_demand(x_i, a_i, w_i, r_i, m, at, agreed, own, offered, speed, harden_rate) -> None:
+    """Party i's demand ``x_i`` (K,) after hardening or concession on the open issues:
+    x_i <- clip(x_i + beta_i (a_i - x_i) + alpha_i (m - x_i), 0, 1), with
+    beta_i = clip((r_i - u_i(x_i)) / slack_i, 0, harden_rate) if it is at the table and
+    u_i(x_i) < r_i (slack_i = sum_k w_ik |x_ik - a_ik| over open issues), else 0, and
+    alpha_i = clip(speed (1 - rho_i), 0, 1) if it is at the table, not hardening and
+    u_i(m) < u_i(x_i) (rho_i: Zeuthen's risk limit vs m), else 0."""
+    K = x_i.shape[0]
+    hardening = at and own < r_i
+    back = 0.0
+    if hardening:
+        slack = 0.0
+        for k in range(K):
+            slack += w_i[k] * abs(x_i[k] - a_i[k]) * (not agreed[k])
+        restore = (r_i - own) / slack if slack > 0 else 0.0
+        back = min(max(restore, 0.0), harden_rate)
+    alpha = 0.0
+    if at and not hardening and offered < own:
+        willing = min(max(1.0 - risk_limit_of(own, offered, r_i), 0.0), 1.0)
+        alpha = min(max(speed * willing, 0.0), 1.0)
+    for k in range(K):
+        step = 0.0 if agreed[k] else back * (a_i[k] - x_i[k]) + alpha * (m[k] - x_i[k])
+        x_i[k] = min(max(x_i[k] + step, 0.0), 1.0)
+
+
+@njit(cache=True, nogil=True)
+def renege_of(terms, a_i, w_i, r_i, guarantee, rate) -> float:
+    """Daily probability that party i reneges on a complete deal ``terms`` (K,):
+    p_i = (1 - g) (1 - exp(-rate * max(0, r_i - u_i(terms)))), in [0, 1]."""
+    gap = max(0.0, r_i - utility_of(terms, a_i, w_i))
+    return min(max((1.0 - guarantee) * (1.0 - exp(-rate * gap)), 0.0), 1.0)
+
+
+# ------------------------------------------------------------------ W worlds
 def mediator_proposal(ideals, salience, reservation, agreed=None, terms=None,
-                      method: str = "nash", weight=None, x0=None, frontier=None,
-                      base=None) -> np.ndarray:
-    """(W, K) the mediator's proposal, equal to ``terms`` on agreed issues.
+                      method: str = "nash", weight=None) -> np.ndarray:
+    """(W, K) the mediator's proposal (:func:`propose_of` in each world).
 
     Args:
         ideals, salience: (W, P, K) or (P, K); reservation: (W, P).
@@ -74,108 +171,93 @@ def mediator_proposal(ideals, salience, reservation, agreed=None, terms=None,
         method: "nash" (Nash solution of today's reservation values; the compromise where the
             zone is empty) or "compromise" (Achen's salience-weighted compromise).
         weight: (P,) or (W, P) bargaining power / capability of each party (equal if None).
-        x0: (W, K) warm start for the Nash solver with more than two parties (yesterday's m).
-        frontier: the two-party frontier of these worlds, if already built (it changes only
-            when an issue is agreed; see :func:`sim.bargaining.nash.nash_solution`).
-        base: the compromise ``compromise(ideals, salience, weight)``, if already computed
-            ((K,) or (W, K); it depends on the scenario only).
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
     a, w, r = as_worlds(ideals, salience, reservation)
-    shape = (a.shape[0], a.shape[2])
-    fixed = np.zeros(shape, dtype=bool) if agreed is None else np.asarray(agreed, dtype=bool)
-    held = np.zeros(fixed.shape) if terms is None else np.nan_to_num(np.asarray(terms, float))
-    fallback = np.where(fixed, held, compromise(a, w, weight) if base is None else base)
-    if method == "compromise":
-        return fallback
-    nash = nash_solution(a, w, r, power=weight, fixed=fixed, terms=held, x0=x0,
-                         frontier=frontier)
-    return np.where(nash.feasible[:, None], nash.x, fallback)
+    W, P, K = a.shape
+    power = np.ones((W, P)) if weight is None else np.broadcast_to(
+        np.asarray(weight, dtype=float), (W, P))
+    fixed = np.zeros((W, K), bool) if agreed is None else np.broadcast_to(
+        np.asarray(agreed, dtype=bool), (W, K))
+    held = np.zeros((W, K)) if terms is None else np.broadcast_to(
+        np.asarray(terms, dtype=float), (W, K))
+    out = np.empty((W, K))
+    _proposals(a, w, r, fixed, held, power, compromise(a, w, power), method == "nash", out,
+               make_work(P, K))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _proposals(a, w, r, agreed, terms, power, base, use_nash, out, work) -> None:
+    for n in range(out.shape[0]):
+        if a.shape[1] == 2:
+            concession_order(w[n, 0], w[n, 1], work.rank)
+        propose_of(a[n], w[n], r[n], agreed[n], terms[n], power[n], base[n], use_nash, out[n],
+                   work)
 
 
 def talks_step(demands, ideals, salience, reservation, at_table, pull, concession_rate,
                agreed=None, terms=None, proposal=None, method: str = "nash", discount=0.99,
                harden_rate=None, eps: float = 0.01) -> TalksUpdate:
-    """One day of mediated talks in W worlds (see the module docstring for the rule).
+    """One day of mediated talks in W worlds (:func:`talks_day` in each; see the module
+    docstring for the rule). The inputs are not changed.
 
     Args:
         demands: (W, P, K) demands this morning.
         ideals, salience: (W, P, K) or (P, K). reservation: (W, P) today's r_i.
         at_table: (W, P) bool, False for a party that has walked out.
         pull: the mediator's pull in [0, 1], scalar or (W,).
-        concession_rate: largest daily fraction of the way to m, scalar or (P,) or (W, P).
+        concession_rate: largest daily fraction of the way to m, scalar or (W,).
         agreed, terms: (W, K) issues settled so far and their terms (none if None).
         proposal: (W, K) the mediator's proposal; computed with ``method`` if None.
-        discount: delta_i, daily discount of a party's own demand when weighing m.
+        discount: delta_i, daily discount of a party's own demand when weighing m, scalar,
+            (P,) or (W, P).
         harden_rate: largest daily fraction of the way back to the ideal (concession_rate
-            if None).
+            if None), scalar or (W,).
         eps: issue-agreement tolerance on the spread of demands.
     """
     a, w, r = as_worlds(ideals, salience, reservation)
-    x = np.asarray(demands, dtype=float)
+    x = np.array(demands, dtype=float)
     W, P, K = x.shape
-    agreed = np.zeros((W, K), bool) if agreed is None else np.asarray(agreed, bool)
-    terms = np.full((W, K), np.nan) if terms is None else np.asarray(terms, float)
+    agreed = np.zeros((W, K), bool) if agreed is None else np.array(agreed, bool)
+    terms = np.full((W, K), np.nan) if terms is None else np.array(terms, float)
     m = mediator_proposal(a, w, r, agreed, terms, method) if proposal is None else proposal
-    at = np.asarray(at_table, dtype=bool)
-    own, offered = utility(x, a, w), utility(m, a, w)
-    deal = all_along(at & (offered >= np.maximum(r, discount * own)), 1)
-    speed = _per_world(pull)[:, None] * np.broadcast_to(concession_rate, (W, P))
-    back = concession_rate if harden_rate is None else harden_rate
-    moved = _move(x, a, w, r, m, at, ~agreed, own, offered, speed, back)
-    agreed, terms = _settle(moved, at, agreed, terms, eps)
-    terms = np.where(deal[:, None] & np.isnan(terms), m, terms)
-    agreed = agreed | deal[:, None]
-    moved = np.where(agreed[:, None, :], terms[:, None, :], moved)
-    return TalksUpdate(moved, agreed, terms)
+    per_world = [np.broadcast_to(np.asarray(v, dtype=float), (W,)) for v in (
+        pull, concession_rate, concession_rate if harden_rate is None else harden_rate)]
+    at = np.broadcast_to(np.asarray(at_table, dtype=bool), (W, P))
+    _talks_worlds(x, a, w, r, at, np.zeros(P, dtype=bool), *per_world,
+                  np.broadcast_to(np.asarray(discount, dtype=float), (W, P)), float(eps),
+                  agreed, terms, np.broadcast_to(np.asarray(m, dtype=float), (W, K)))
+    return TalksUpdate(x, agreed, terms)
 
 
-def _per_world(value) -> np.ndarray:
-    """A scalar or (W,) array as a (W,) or broadcastable (1,) array."""
-    return np.atleast_1d(np.asarray(value, dtype=float))
-
-
-def _move(x, a, w, r, m, at, open_, own, offered, speed, harden_rate) -> np.ndarray:
-    """(W, P, K) demands after hardening and concession on the open issues."""
-    slack = short_sum(w * np.abs(x - a) * open_[:, None, :])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        restore = np.where(slack > 0, (r - own) / slack, 0.0)
-    hardening = at & (own < r)
-    back = np.where(hardening, np.clip(restore, 0.0, harden_rate), 0.0)
-    rho = risk_limit(own, offered, r)
-    willing = np.where(offered < own, np.clip(1.0 - rho, 0.0, 1.0), 0.0)
-    alpha = np.where(at & ~hardening, np.clip(speed * willing, 0.0, 1.0), 0.0)
-    step = back[..., None] * (a - x) + alpha[..., None] * (m[:, None, :] - x)
-    return np.clip(x + step * open_[:, None, :], 0.0, 1.0)
-
-
-def _settle(x, at, agreed, terms, eps) -> tuple[np.ndarray, np.ndarray]:
-    """Issues whose demands, with everyone at the table, lie within ``eps``: agreed at the
-    mean demand. Returns the new (agreed, terms)."""
-    spread = max_along(x, 1) - min_along(x, 1)
-    now = ~agreed & all_along(at, 1)[:, None] & (spread <= eps)
-    rows = np.flatnonzero(any_along(now, 1))
-    if rows.size:  # rare: the mean demand only where an issue is agreed today
-        terms = terms.copy()
-        terms[rows] = np.where(now[rows], x[rows].mean(axis=1), terms[rows])
-    return agreed | now, terms
+@njit(cache=True, nogil=True)
+def _talks_worlds(x, a, w, r, at, away, pull, rate, harden, discount, eps, agreed, terms, m):
+    for n in range(x.shape[0]):
+        talks_day(x[n], a[n], w[n], r[n], at[n], away, pull[n], rate[n], harden[n],
+                  discount[n], eps, agreed[n], terms[n], m[n])
 
 
 def renege(terms, ideals, salience, reservation, guarantee=0.0, rate: float = 1.0):
-    """(W, P) daily probability that each party reneges on the deal ``terms`` (W, K).
-
-        p_i = (1 - g) * (1 - exp(-rate * max(0, r_i - u_i(terms))))
-
-    zero while the deal is worth at least fighting to party i, zero under a full third-party
-    guarantee g = 1 (scalar, (W,) or (W, P)). Worlds whose terms contain NaN (no complete deal)
-    get 0. Evaluate a partial deal by filling its open issues, e.g. with the proposal.
+    """(W, P) daily probability that each party reneges on the deal ``terms`` (W, K)
+    (:func:`renege_of`): zero while the deal is worth at least fighting to party i, zero under
+    a full third-party guarantee g = 1 (scalar, (W,) or (W, P)). Worlds whose terms contain NaN
+    (no complete deal) get 0. Evaluate a partial deal by filling its open issues, e.g. with the
+    proposal.
     """
     a, w, r = as_worlds(ideals, salience, reservation)
     t = np.asarray(terms, dtype=float)
-    complete = np.isfinite(t).all(axis=1)
-    gap = np.maximum(0.0, r - utility(np.nan_to_num(t), a, w))
     g = np.asarray(guarantee, dtype=float)
-    g = g[:, None] if g.ndim == 1 else g
-    p = (1.0 - g) * (1.0 - np.exp(-rate * gap))
-    return np.where(complete[:, None], np.clip(p, 0.0, 1.0), 0.0)
+    g = np.broadcast_to(g[:, None] if g.ndim == 1 else g, r.shape)
+    out = np.zeros(r.shape)
+    _reneges(t, a, w, r, g, float(rate), out)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _reneges(terms, a, w, r, g, rate, out) -> None:
+    for n in range(out.shape[0]):
+        if np.isfinite(terms[n]).all():
+            for i in range(out.shape[1]):
+                out[n, i] = renege_of(terms[n], a[n, i], w[n, i], r[n, i], g[n, i], rate)

@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 
 from sim.bargaining import frontier as fr_
 from sim.bargaining.issues import as_worlds
@@ -43,14 +44,28 @@ class ZeuthenResult(NamedTuple):
     path: np.ndarray      # (R, W, 2, 2) u[r, w, i, j] = u_j(demand of i) at round r (if traced)
 
 
+@njit(cache=True, nogil=True)
+def risk_limit_of(own, other, d) -> float:
+    """rho = (u(own) - u(other)) / (u(own) - d) of one party; +inf when the own demand is worth
+    no more than disagreement yet still better than the other's (it cannot concede further)."""
+    gain, loss = own - d, own - other
+    if gain > 0:
+        return loss / gain
+    return np.inf if loss > 0 else 0.0
+
+
+@njit(cache=True, nogil=True)
+def _risk_limits(own, other, d, out) -> None:
+    for n in range(out.shape[0]):
+        out[n] = risk_limit_of(own[n], other[n], d[n])
+
+
 def risk_limit(own, other, d) -> np.ndarray:
-    """rho = (u(own) - u(other)) / (u(own) - d); +inf when the own demand is worth no more than
-    disagreement yet still better than the other's (the party cannot concede further)."""
-    gain = np.asarray(own, dtype=float) - d
-    loss = np.asarray(own, dtype=float) - other
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rho = loss / gain
-    return np.where(gain > 0, rho, np.where(loss > 0, np.inf, 0.0))
+    """:func:`risk_limit_of`, elementwise over broadcast arrays."""
+    own, other, d = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (own, other, d)))
+    out = np.empty(own.shape)
+    _risk_limits(own.reshape(-1), other.reshape(-1), d.reshape(-1), out.reshape(-1))
+    return out
 
 
 def zeuthen(ideals, salience, disagreement, step: float = 1e-3, max_rounds: int = 20_000,

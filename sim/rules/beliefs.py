@@ -13,46 +13,46 @@ to fight that interventions remove today and kappa_i = ``coerced_calm_discount``
 
 from __future__ import annotations
 
-import numpy as np
-
-from sim.arrays import short_sum
+from numba import njit
 
 
-def update_trust(trust, perceived, build, loss) -> np.ndarray:
-    """``build`` and ``loss`` are (P,), one per observer i, or per world (W, P, P)."""
-    build, loss = _per_observer(build), _per_observer(loss)
-    grown = trust + build * (1.0 - trust)
-    shrunk = trust * (1.0 - loss) ** perceived
-    return np.where(perceived == 0, grown, shrunk)
+@njit(cache=True)
+def update_trust(trust: float, perceived: int, build: float, loss: float) -> float:
+    """Tomorrow's trust of i in j."""
+    if perceived == 0:
+        return trust + build * (1.0 - trust)
+    return trust * (1.0 - loss) ** perceived
 
 
-def _per_observer(x: np.ndarray) -> np.ndarray:
-    """A (P,) parameter of observer i as (P, 1), to broadcast against (W, P, P); else as is."""
-    return x[:, None] if x.ndim == 1 else x
-
-
-def mean_trust_in_others(trust: np.ndarray) -> np.ndarray:
-    """(W, P) mean trust of each party in the others (1 when it is alone)."""
-    P = trust.shape[1]
+@njit(cache=True)
+def mean_trust_in_others(trust_row, i: int) -> float:
+    """Mean trust of party i in the others (row i of the trust matrix); 1 when it is alone."""
+    P = trust_row.shape[0]
     if P == 1:
-        return np.ones(trust.shape[:2])
-    return (short_sum(trust, 2) - np.diagonal(trust, axis1=1, axis2=2)) / (P - 1)
+        return 1.0
+    total = 0.0
+    for j in range(P):
+        if j != i:
+            total += trust_row[j]
+    return total / (P - 1)
 
 
-def update_commitment(commitment, mean_trust, speed) -> np.ndarray:
+@njit(cache=True)
+def update_commitment(commitment: float, mean_trust: float, speed: float) -> float:
     return commitment + speed * (mean_trust - commitment)
 
 
-def coerced_share(gain: np.ndarray, removed: np.ndarray) -> np.ndarray:
-    """(W, P) share of each party's gain from fighting that outside leverage removes today;
-    ``removed`` (W, P) is the motive taken away by interventions (1 where there is no gain)."""
-    g = np.broadcast_to(gain[None, :], removed.shape)
-    with np.errstate(over="ignore"):  # a tiny gain saturates the share at 1
-        share = np.divide(removed, g, out=np.where(removed > 0, 1.0, 0.0), where=g > 0)
-    return np.clip(share, 0.0, 1.0)
+@njit(cache=True)
+def coerced_share(gain: float, removed: float) -> float:
+    """Share of a party's gain from fighting that outside leverage removes today (1 where
+    there is no gain but something was removed)."""
+    if gain > 0.0:
+        return max(0.0, min(1.0, removed / gain))
+    return 1.0 if removed > 0.0 else 0.0
 
 
-def discounted_build(build: np.ndarray, discount: np.ndarray, coerced: np.ndarray) -> np.ndarray:
-    """(W, P, P) trust building of observer i (axis 1) toward j (axis 2), discounted by the
-    share of j's calm that leverage explains."""
-    return build[None, :, None] * (1.0 - discount[None, :, None] * coerced[:, None, :])
+@njit(cache=True)
+def discounted_build(build: float, discount: float, coerced_j: float) -> float:
+    """Trust building of observer i toward j, discounted by the share of j's calm that
+    leverage explains."""
+    return build * (1.0 - discount * coerced_j)

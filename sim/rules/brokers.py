@@ -8,17 +8,16 @@ once from the scenario (sim.params) and seen_bj is a violation by j that broker 
 
 from __future__ import annotations
 
-import numpy as np
-
-from sim.arrays import ordered_sum
+from numba import njit
 
 
-def update_pressure(pressure, violated, leverage_eff, decay: float, p_verify: float,
-                    u: np.ndarray) -> np.ndarray:
-    """``u`` is (W, B, P); ``leverage_eff`` (B, P) or per world (W, B, P); ``p_verify`` a
-    scalar or (W,). Returns the (W, P) pressure for tomorrow."""
-    p = np.asarray(p_verify)
-    seen = violated[:, None, :] & (u < (p if p.ndim == 0 else p[:, None, None]))
-    lev = leverage_eff if leverage_eff.ndim == 3 else leverage_eff[None, :, :]
-    added = ordered_sum(seen * lev, axis=1)  # brokers' pressure added in scenario order
-    return np.clip((1.0 - decay) * pressure + added, 0.0, 1.0)
+@njit(cache=True)
+def verified(violated: bool, p_verify: float, u: float) -> bool:
+    """Broker b verifies party j's violation today."""
+    return violated and u < p_verify
+
+
+@njit(cache=True)
+def update_pressure(pressure: float, added: float, decay: float) -> float:
+    """Tomorrow's pressure on one party; ``added`` sums L_bj over the brokers that verified."""
+    return max(0.0, min(1.0, (1.0 - decay) * pressure + added))

@@ -15,12 +15,15 @@ truce fights every day.
 
 from __future__ import annotations
 
-import numpy as np
+import math
+
+from numba import njit
 
 from sim.params import POLICY_CODES
 from sim.schema import Policy
 
 GTFT_FORGIVE = 1.0 / 3.0  # generous tit-for-tat forgives a defection with probability 1/3
+Z_LIMIT = 700.0  # exp(700) is finite: a tiny spread saturates the logit at 0 or 1
 
 ADAPTIVE = POLICY_CODES[Policy.ADAPTIVE]
 ALWAYS_COMPLY = POLICY_CODES[Policy.ALWAYS_COMPLY]
@@ -30,51 +33,52 @@ GTFT = POLICY_CODES[Policy.GENEROUS_TIT_FOR_TAT]
 GRIM = POLICY_CODES[Policy.GRIM_TRIGGER]
 
 
-def motive(gain, cost, settlement, sensitivity, progress, in_talks, pressure,
-           expected_sanction=0.0, inducement=0.0) -> np.ndarray:
-    """(W, P) net daily motive to fight.
+@njit(cache=True)
+def motive(gain: float, cost: float, settlement: float, sensitivity: float, progress: float,
+           in_talks: bool, pressure: float, expected_sanction: float = 0.0,
+           inducement: float = 0.0) -> float:
+    """Net daily motive to fight of one party.
 
-    ``expected_sanction`` (broadcastable to (W, P)) is the pressure a party expects to draw if
-    it violates: p_verify times the brokers' effective leverage over it. Monitoring deters
-    through it (Fortna 2008: attributing violations raises their cost). ``inducement`` is aid
-    or sanctions relief that compliance earns. Party parameters are (P,) or per world (W, P).
+    ``expected_sanction`` is the pressure a party expects to draw if it violates: p_verify
+    times the brokers' effective leverage over it. Monitoring deters through it (Fortna 2008:
+    attributing violations raises their cost). ``inducement`` is aid or sanctions relief that
+    compliance earns.
     """
-    talks_value = settlement * progress[:, None] * in_talks
+    talks_value = settlement * progress if in_talks else 0.0
     felt = pressure + expected_sanction
     return gain - cost - talks_value - sensitivity * felt - inducement
 
 
-def adaptive_probabilities(commitment, m, spread, reciprocity,
-                           provoked) -> tuple[np.ndarray, np.ndarray]:
-    """(p_opp, p_ret), each (W, P): a logit choice between the motive and the commitment."""
-    with np.errstate(over="ignore", divide="ignore"):  # a tiny spread saturates at 0 or 1
-        z = np.clip((m - commitment) / spread, -700.0, 700.0)
-    p_opp = 1.0 / (1.0 + np.exp(-z))
-    p_ret = reciprocity * provoked
-    return p_opp, p_ret
+@njit(cache=True)
+def opportunity(commitment: float, m: float, spread: float) -> float:
+    """p_opp: a logit choice between the motive ``m`` and the commitment."""
+    if spread > 0.0:
+        z = (m - commitment) / spread
+    else:
+        z = Z_LIMIT if m > commitment else -Z_LIMIT if m < commitment else 0.0
+    z = max(-Z_LIMIT, min(Z_LIMIT, z))
+    return 1.0 / (1.0 + math.exp(-z))
 
 
-def intend(policy, p_opp, p_ret, provoked, triggered, u_opp, u_ret) -> np.ndarray:
-    """(W, P) bool intended violations, before execution noise."""
-    rules = {  # each policy's move, evaluated only if some party follows it
-        ADAPTIVE: lambda: (u_opp < p_opp) | (u_ret < p_ret),
-        ALWAYS_VIOLATE: lambda: True,
-        TFT: lambda: provoked,
-        GTFT: lambda: provoked & (u_ret >= GTFT_FORGIVE),
-        GRIM: lambda: triggered | provoked,
-    }
-    shape = np.broadcast_shapes(np.shape(policy), p_opp.shape)
-    codes = np.unique(policy)
-    if codes.size == 1:  # every party follows the same policy
-        move = rules[codes[0]]() if codes[0] in rules else False
-        return np.array(np.broadcast_to(move, shape), dtype=bool)
-    out = np.zeros(shape, dtype=bool)
-    for code in codes:
-        if code in rules:
-            out = np.where(policy == code, rules[code](), out)
-    return out
+@njit(cache=True)
+def intend(policy: int, p_opp: float, p_ret: float, provoked: bool, triggered: bool,
+           u_opp: float, u_ret: float) -> bool:
+    """Intended violation of one party, before execution noise (p_ret = reciprocity if
+    provoked, else 0)."""
+    if policy == ADAPTIVE:
+        return u_opp < p_opp or u_ret < p_ret
+    if policy == ALWAYS_VIOLATE:
+        return True
+    if policy == TFT:
+        return provoked
+    if policy == GTFT:
+        return provoked and u_ret >= GTFT_FORGIVE
+    if policy == GRIM:
+        return triggered or provoked
+    return False  # always comply
 
 
-def with_noise(intended: np.ndarray, noise: float, u: np.ndarray) -> np.ndarray:
-    """Flip each intended move with probability ``noise``."""
-    return intended ^ (u < noise)
+@njit(cache=True)
+def with_noise(intended: bool, noise: float, u: float) -> bool:
+    """Flip an intended move with probability ``noise``."""
+    return intended != (u < noise)

@@ -9,11 +9,10 @@ each world's own hazard does not: the pattern Fortna (2004) reports for ceasefir
 
 from __future__ import annotations
 
-import numpy as np
+from numba import njit
 
 
-def initial_commitment(commitment0: np.ndarray, half_width: np.ndarray,
-                       u: np.ndarray) -> np.ndarray:
-    """(W, P) initial commitment; ``u`` is (W,) uniform draws, one per world."""
-    spread = half_width[None, :] * (2.0 * u[:, None] - 1.0)
-    return np.clip(commitment0[None, :] + spread, 0.0, 1.0)
+@njit(cache=True)
+def initial_commitment(commitment: float, half_width: float, u: float) -> float:
+    """Initial commitment of one party in a world whose frailty draw is ``u``."""
+    return max(0.0, min(1.0, commitment + half_width * (2.0 * u - 1.0)))

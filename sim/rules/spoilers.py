@@ -11,27 +11,30 @@ the amount a_s offered today,
 
 from __future__ import annotations
 
-import numpy as np
+from numba import njit
 
 
-def momentum(talks_progress: np.ndarray, violent_last7: np.ndarray) -> np.ndarray:
-    """Peace momentum in [0, 1] per world; ``violent_last7`` counts violent days (0..7)."""
+@njit(cache=True)
+def momentum(talks_progress: float, violent_last7: int) -> float:
+    """Peace momentum in [0, 1]; ``violent_last7`` counts violent days (0..7)."""
     quiet7 = 1.0 - violent_last7 / 7.0
     return (talks_progress + quiet7) / 2.0
 
 
-def attack_probability(p_attack, capability, provocation, mom: np.ndarray) -> np.ndarray:
-    """(W, S) daily attack probability; capability and provocation are (S,) or per world (W, S)."""
-    base = np.atleast_2d(p_attack * capability)
-    return np.minimum(1.0, base * (1.0 + np.atleast_2d(provocation) * mom[:, None]))
+@njit(cache=True)
+def attack_probability(p_attack: float, capability: float, provocation: float,
+                       mom: float) -> float:
+    """Daily attack probability of one spoiler."""
+    return min(1.0, p_attack * capability * (1.0 + provocation * mom))
 
 
-def attacks(prob: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """(W, S) bool: which spoilers attack today."""
+@njit(cache=True)
+def restrained(prob: float, receptiveness: float, offered: float) -> float:
+    """Attack probability after inducements ``offered`` today."""
+    return prob * (1.0 - receptiveness * min(1.0, offered))
+
+
+@njit(cache=True)
+def attacks(prob: float, u: float) -> bool:
+    """Whether the spoiler attacks today, given a uniform draw ``u``."""
     return u < prob
-
-
-def restrained(prob: np.ndarray, receptiveness: np.ndarray, offered: np.ndarray) -> np.ndarray:
-    """(W, S) attack probability after inducements; ``offered`` is (W, S), ``receptiveness``
-    (S,)."""
-    return prob * (1.0 - receptiveness[None, :] * np.minimum(1.0, offered))

@@ -10,35 +10,30 @@ party violations on the same day, then actors in scenario order), or the withdra
 
 from __future__ import annotations
 
-import numpy as np
+from numba import njit
 
-from sim.state import CollapseMode, TruceStatus
-
-
-def first_actor(acts: np.ndarray) -> np.ndarray:
-    """(W,) index of the first True along axis 1, or -1."""
-    if acts.shape[1] > 8:
-        return np.where(acts.any(axis=1), acts.argmax(axis=1), -1)
-    out = np.full(acts.shape[0], -1, dtype=np.intp)
-    for i in range(acts.shape[1] - 1, -1, -1):  # a short axis: a loop beats argmax
-        out[acts[:, i]] = i
-    return out
+HOLDING, IN_TROUBLE, COLLAPSED = 0, 1, 2  # sim.state.TruceStatus
+NONE, SUSTAINED_VIOLENCE, WITHDRAWAL = 0, 1, 2  # sim.state.CollapseMode
 
 
-def incident_source(attacked: np.ndarray, violated: np.ndarray, n_parties: int) -> np.ndarray:
-    """(W,) actor code of today's first incident: spoiler s -> P + s, party i -> i, none -> -1."""
-    s = first_actor(attacked)
-    p = first_actor(violated)
-    return np.where(s >= 0, n_parties + s, p)
+@njit(cache=True)
+def first_actor(acts) -> int:
+    """Index of the first True in a row of acts, or -1."""
+    for i in range(acts.shape[0]):
+        if acts[i]:
+            return i
+    return -1
 
 
-def classify(violent_days, violations_7d, any_away, any_withdrawn, trouble_thr, collapse_days):
-    """(W,) new status and collapse mode, before applying absorption."""
-    collapse_violence = violent_days >= collapse_days
-    collapsed = collapse_violence | any_withdrawn
-    mode = np.where(any_withdrawn, CollapseMode.WITHDRAWAL,
-                    np.where(collapse_violence, CollapseMode.SUSTAINED_VIOLENCE, CollapseMode.NONE))
-    trouble = (violations_7d >= trouble_thr) | any_away
-    status = np.where(collapsed, TruceStatus.COLLAPSED,
-                      np.where(trouble, TruceStatus.IN_TROUBLE, TruceStatus.HOLDING))
-    return status.astype(np.int8), mode.astype(np.int8)
+@njit(cache=True)
+def classify(violent_days: int, violations_7d: int, any_away: bool, any_withdrawn: bool,
+             trouble_thr: int, collapse_days: int) -> tuple[int, int]:
+    """(new status, collapse mode), before applying absorption."""
+    violence = violent_days >= collapse_days
+    if any_withdrawn:
+        return COLLAPSED, WITHDRAWAL
+    if violence:
+        return COLLAPSED, SUSTAINED_VIOLENCE
+    if violations_7d >= trouble_thr or any_away:
+        return IN_TROUBLE, NONE
+    return HOLDING, NONE

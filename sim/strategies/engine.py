@@ -4,18 +4,19 @@ Each morning, from the state every world ended yesterday with, each intervention
 evaluated (:mod:`sim.strategies.triggers`); activations start, run and expire per world; their
 one-off effects are applied (a meeting restores commitment and brings parties back to the table;
 separation costs the party commitment) and their running effects are gathered in a
-:class:`Modifiers` that the day's phases read. Costs accrue while the truce has not collapsed: running costs (per day active) grow
-with the days it holds, one-off costs (per activation) are kept apart so reports can tell them
-apart.
+:class:`Today` that the compiled day reads. Costs accrue while the truce has not collapsed:
+running costs (per day active) grow with the days it holds, one-off costs (per activation)
+are kept apart so reports can tell them apart.
 No random numbers are drawn here, so a strategy never shifts another mechanism's stream.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
 
 import numpy as np
 
+from sim.arrays import tiled
 from sim.interventions_schema import (
     ActionAgainstSpoilers,
     CoercivePressure,
@@ -30,21 +31,28 @@ from sim.interventions_schema import (
 from sim.strategies.compile import Compiled, compile_interventions
 from sim.strategies.triggers import Activations, metrics
 
+# Today's parameters that interventions change, per world (W = worlds), read by the compiled day.
+TODAY = (
+    "p_verify",  # (W,)
+    "p_misattribution",  # (W,)
+    "p_false_alarm",  # (W,)
+    "leverage",  # (W, B, P) pressure a broker adds per verified violation
+    "inducement",  # (W, P)
+    "talks_multiplier",  # (W,)
+    "provocation_multiplier",  # (W,)
+    "collateral",  # (W, P) probability a party suffers a collateral incident
+    "guarantee",  # (W,) 1 where a third-party guarantee is in force
+    "spoiler_inducement",  # (W, S) inducements offered to spoilers
+    "commitment_bonus",  # (W,) commitment restored by meetings, added to every party's
+    "ties",  # (W, P, S) parties' ties to spoilers (separation cuts them)
+    "capability",  # (W, S) spoilers' capability (action against spoilers cuts it)
+)
 
-@dataclass
-class Modifiers:
-    """Today's effective parameters, per world (``W`` = worlds)."""
 
-    p_verify: np.ndarray  # (W,)
-    p_misattribution: np.ndarray  # (W,)
-    p_false_alarm: np.ndarray  # (W,)
-    leverage: np.ndarray  # (B, P), or per world (W, B, P) once an intervention changes it
-    inducement: np.ndarray  # (W, P)
-    talks_multiplier: np.ndarray  # (W,)
-    provocation_multiplier: np.ndarray  # (W,)
-    collateral: np.ndarray  # (W, P) probability a party suffers a collateral incident
-    guarantee: np.ndarray  # (W,) 1 where a third-party guarantee is in force
-    spoiler_inducement: np.ndarray  # (W, S) inducements offered to spoilers
+class Today(namedtuple("Today", TODAY)):
+    """Today's effective parameters, per world: the one view of what interventions change."""
+
+    __slots__ = ()
 
 
 class InterventionEngine:
@@ -55,62 +63,56 @@ class InterventionEngine:
         self.items: list[Compiled] = compile_interventions(interventions, scn, params)
         self.activations = Activations([c.iv for c in self.items], n, params.horizon)
         self.bonus = np.zeros((len(self.items), n))  # meeting commitment bonus, fading
-        self.ties = np.broadcast_to(params.ties, (n, *params.ties.shape)).copy()
-        self.capability = np.broadcast_to(params.spoiler_capability,
-                                          (n, params.n_spoilers)).copy()
+        self.ties = tiled(params.ties, n).copy()  # changed in place (a fresh array, writable)
+        self.capability = tiled(params.capability, n).copy()
         self.cost = np.zeros(n)  # per world: one-off plus running costs
         self.cost_one_off = np.zeros(n)  # the part paid per activation
         self.n = n
-        self._base = self._modifiers(np.zeros((len(self.items), n), dtype=bool))
-        for value in vars(self._base).values():  # shared from day to day: never modified
-            if value is not params.leverage_eff:
-                value.setflags(write=False)
+        self._base = self._today(np.zeros((len(self.items), n), dtype=bool))
 
     @property
     def empty(self) -> bool:
         return not self.items
 
-    def begin_day(self, day: int, state, mean_trust: np.ndarray) -> Modifiers:
-        """Evaluate triggers, apply one-off effects, and return today's modifiers."""
+    def begin_day(self, day: int, state) -> Today:
+        """Evaluate triggers on yesterday's state, apply one-off effects, and return today's
+        parameters."""
         if not self.items:
             return self._base
         alive = state.status != 2
-        fired, active = self.activations.step(day, metrics(state, mean_trust), alive)
+        fired, active = self.activations.step(day, metrics(state), alive)
         for k, c in enumerate(self.items):
             self.cost += (fired[k] * c.iv.cost_per_activation + active[k] * c.iv.cost_per_day) \
                 * alive
             self.cost_one_off += fired[k] * c.iv.cost_per_activation * alive
             self._one_off(c, k, fired[k], active[k], state)
-        return self._modifiers(active) if active.any() else self._base
+        return self._today(active)
 
     # ---------------------------------------------------------------- effects
     def _one_off(self, c: Compiled, k: int, fired, active, state) -> None:
         iv = c.iv
         if isinstance(iv, MediationMeeting):
             self.bonus[k] = self.bonus[k] * (1.0 - iv.fade) + fired * c.amount
-            state.in_talks |= fired[:, None] & ~state.withdrawn
+            state.in_talks[...] |= fired[:, None] & ~state.withdrawn
         elif isinstance(iv, Separation):
-            state.commitment -= (fired[:, None] * c.party_mask[None, :]) * iv.cost_to_party
+            state.commitment[...] -= (fired[:, None] * c.party_mask[None, :]) * iv.cost_to_party
             np.clip(state.commitment, 0.0, 1.0, out=state.commitment)
             cut = active[:, None, None] * c.party_mask[None, :, None] * iv.rate
             self.ties *= 1.0 - cut
         elif isinstance(iv, ActionAgainstSpoilers):
             self.capability *= 1.0 - active[:, None] * c.spoiler_mask[None, :] * iv.rate
 
-    def commitment_bonus(self) -> np.ndarray:
-        """(W, 1) commitment restored by meetings, added to every party's commitment."""
-        return self.bonus.sum(axis=0)[:, None]
-
-    def _modifiers(self, active: np.ndarray) -> Modifiers:
+    def _today(self, active: np.ndarray) -> Today:
         p, n = self.params, self.n
         info = p.info
-        m = Modifiers(
+        t = Today(
             p_verify=np.full(n, info.p_verify), p_misattribution=np.full(n, info.p_misattribution),
             p_false_alarm=np.full(n, info.p_false_alarm),
-            leverage=p.leverage_eff,
+            leverage=tiled(p.leverage_eff, n),
             inducement=np.zeros((n, p.n_parties)), talks_multiplier=np.ones(n),
             provocation_multiplier=np.ones(n), collateral=np.zeros((n, p.n_parties)),
             guarantee=np.zeros(n), spoiler_inducement=np.zeros((n, p.n_spoilers)),
+            commitment_bonus=self.bonus.sum(axis=0), ties=self.ties, capability=self.capability,
         )
         # multiplicative boosts (leader diplomacy) come after every additive term, so the
         # result does not depend on the order in which a strategy lists its interventions
@@ -118,33 +120,39 @@ class InterventionEngine:
                        key=lambda k: isinstance(self.items[k].iv, LeaderDiplomacy))
         for k in order:
             if active[k].any():
-                _apply(self.items[k], active[k], m, self)
-        return m
+                t = _apply(self.items[k], active[k], t, self)
+        return t
 
 
-def _apply(c: Compiled, on: np.ndarray, m: Modifiers, engine: InterventionEngine) -> None:
-    """Add one active intervention's running effect to the modifiers."""
+def _apply(c: Compiled, on: np.ndarray, t: Today, engine: InterventionEngine) -> Today:
+    """Today's parameters with one active intervention's running effect added."""
     iv, onf = c.iv, on.astype(float)
-    if isinstance(iv, (LeaderDiplomacy, CoercivePressure, Guarantee)) and m.leverage.ndim == 2:
-        m.leverage = np.broadcast_to(m.leverage, (len(on), *m.leverage.shape)).copy()
     if isinstance(iv, Monitoring):
-        for field in ("p_verify", "p_misattribution", "p_false_alarm"):
-            value = getattr(iv, field)
-            if value is not None:
-                setattr(m, field, np.where(on, value, getattr(m, field)))
-    elif isinstance(iv, LeaderDiplomacy):
-        m.leverage *= 1.0 + iv.boost * onf[:, None, None] * c.broker_mask[None, :, None]
-    elif isinstance(iv, (CoercivePressure, Guarantee)):
-        m.leverage += onf[:, None, None] * c.extra_leverage[None, :, :]
+        values = {f: np.where(on, getattr(iv, f), getattr(t, f))
+                  for f in ("p_verify", "p_misattribution", "p_false_alarm")
+                  if getattr(iv, f) is not None}
+        return t._replace(**values)
+    if isinstance(iv, LeaderDiplomacy):
+        return t._replace(leverage=t.leverage * (
+            1.0 + iv.boost * onf[:, None, None] * c.broker_mask[None, :, None]))
+    if isinstance(iv, (CoercivePressure, Guarantee)):
+        t = t._replace(leverage=t.leverage + onf[:, None, None] * c.extra_leverage[None, :, :])
         if isinstance(iv, Guarantee):
-            m.guarantee = np.maximum(m.guarantee, onf)
-    elif isinstance(iv, Inducements):
-        m.inducement += onf[:, None] * c.party_mask[None, :] * iv.amount
+            t = t._replace(guarantee=np.maximum(t.guarantee, onf))
+        return t
+    if isinstance(iv, Inducements):
+        t = t._replace(inducement=t.inducement + onf[:, None] * c.party_mask[None, :] * iv.amount)
         if iv.spoilers:  # the spoilers named, and only those (Stedman 1997)
-            m.spoiler_inducement += onf[:, None] * c.spoiler_mask[None, :] * iv.amount
-    elif isinstance(iv, PoliticalPush):
-        m.talks_multiplier *= np.where(on, iv.talks_multiplier, 1.0)
-        m.provocation_multiplier *= np.where(on, iv.provocation_multiplier, 1.0)
-    elif isinstance(iv, ActionAgainstSpoilers):
+            t = t._replace(spoiler_inducement=t.spoiler_inducement
+                           + onf[:, None] * c.spoiler_mask[None, :] * iv.amount)
+        return t
+    if isinstance(iv, PoliticalPush):
+        return t._replace(
+            talks_multiplier=t.talks_multiplier * np.where(on, iv.talks_multiplier, 1.0),
+            provocation_multiplier=t.provocation_multiplier
+            * np.where(on, iv.provocation_multiplier, 1.0))
+    if isinstance(iv, ActionAgainstSpoilers):
         exposure = (engine.ties * c.spoiler_mask[None, None, :]).max(axis=2, initial=0.0)
-        m.collateral = np.minimum(1.0, m.collateral + onf[:, None] * iv.p_collateral * exposure)
+        return t._replace(collateral=np.minimum(
+            1.0, t.collateral + onf[:, None] * iv.p_collateral * exposure))
+    return t

@@ -20,11 +20,11 @@ from sim.state import TruceStatus
 NEVER = np.iinfo(np.int32).max
 
 
-def metrics(state, mean_trust: np.ndarray) -> dict[Metric, np.ndarray]:
+def metrics(state) -> dict[Metric, np.ndarray]:
     """Yesterday's observed figures per world."""
     return {
-        Metric.VIOLATIONS_7D: state.count_ring.sum(axis=0),
-        Metric.TRUST_BELOW: mean_trust,
+        Metric.VIOLATIONS_7D: state.count7,
+        Metric.TRUST_BELOW: state.mean_trust_all,
         Metric.WALKOUT: (~state.in_talks).any(axis=1),
         Metric.IN_TROUBLE: state.status == TruceStatus.IN_TROUBLE,
     }

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import Field, ValidationError, model_validator
 
 from sim.fields import Strict
-from sim.overrides import _child, set_path
+from sim.overrides import path_problem, set_path, typed
 from sim.scenario import (
     Problem,
     ScenarioError,
@@ -188,7 +188,7 @@ def _check_against(spec: Experiment, scn: Scenario, file: str, doc: Any) -> list
     full = scn.model_dump(mode="json")
     for i, u in enumerate(spec.uncertainties):
         loc = ("uncertainties", i, "path")
-        problem = _path_problem(full, u.path)
+        problem = path_problem(full, u.path)
         if problem:
             out.append(Problem(file, _line_of(doc, loc), f"uncertainties.{i}.path", u.path,
                                problem))
@@ -207,18 +207,6 @@ def _check_against(spec: Experiment, scn: Scenario, file: str, doc: Any) -> list
     return out
 
 
-def _path_problem(full: dict, path: str) -> str | None:
-    node: Any = full
-    for seg in path.split("."):
-        try:
-            _, node = _child(node, seg)
-        except KeyError:
-            return f"no field '{seg}' on this path in the scenario"
-    if isinstance(node, bool) or not isinstance(node, (int, float)):
-        return f"not a numeric field of the scenario (it holds {type(node).__name__})"
-    return None
-
-
 def _value_problems(spec: Experiment, i: int, u: Uncertainty, full: dict, file: str,
                     doc: Any) -> list[Problem]:
     """Each end of the range (each listed value) must make a valid scenario on its own."""
@@ -227,21 +215,13 @@ def _value_problems(spec: Experiment, i: int, u: Uncertainty, full: dict, file: 
     out = []
     for j, v in enumerate(ends):
         try:
-            Scenario.model_validate(set_path(full, u.path, _typed(full, u.path, v)))
+            Scenario.model_validate(set_path(full, u.path, typed(full, u.path, v)))
         except ValidationError as exc:
             msg = exc.errors()[0]["msg"]
             out.append(Problem(file, _line_of(doc, ("uncertainties", i, key, j)),
                                f"uncertainties.{i}.{key}.{j}", v,
                                f"not a valid value for {u.path}: {msg}"))
     return out
-
-
-def _typed(full: dict, path: str, value: float) -> float | int:
-    """Integer fields get integers (grid/list values), rounding sampled values."""
-    node: Any = full
-    for seg in path.split("."):
-        _, node = _child(node, seg)
-    return round(value) if isinstance(node, int) else float(value)
 
 
 def point_scenario(exp: LoadedExperiment, values: dict[str, float]) -> Scenario:
@@ -253,5 +233,5 @@ def point_scenario(exp: LoadedExperiment, values: dict[str, float]) -> Scenario:
     full = exp.scenario.model_dump(mode="json")
     data = exp.scenario_data
     for path, v in values.items():
-        data = set_path(data, path, _typed(full, path, v))
+        data = set_path(data, path, typed(full, path, v))
     return validate(data, exp.scenario_file)

@@ -2,6 +2,6 @@
 checked by running the model (docs/validation.md, `trucesim validate`)."""
 
 from sim.validation.claims import CLAIMS, Claim
-from sim.validation.scorecard import Row, run_claims, to_markdown
+from sim.validation.scorecard import Row, run_claims, tally, to_markdown
 
-__all__ = ["CLAIMS", "Claim", "Row", "run_claims", "to_markdown"]
+__all__ = ["CLAIMS", "Claim", "Row", "run_claims", "tally", "to_markdown"]

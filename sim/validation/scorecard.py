@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sim.validation.checks import Measured
-from sim.validation.claims import CLAIMS, Claim
+from sim.validation.claims import CLAIMS, VALIDATION, Claim
 
 
 @dataclass(frozen=True)
@@ -44,26 +44,33 @@ def run_claims(quick: bool = False, claims: tuple[Claim, ...] = CLAIMS,
     return rows
 
 
+def tally(rows: list[Row]) -> str:
+    """``"9 of 10 claims pass; 0 are validation ..."``: passes, and what kind of evidence."""
+    passed = sum(r.result.passed for r in rows)
+    valid = sum(r.claim.kind == VALIDATION for r in rows)
+    return (f"{passed} of {len(rows)} claims pass; {valid} of them validation (the model was "
+            f"not built or tuned to produce it), {len(rows) - valid} verification (holds by "
+            "construction: it checks the code does what was meant)")
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
 def to_markdown(rows: list[Row], quick: bool) -> str:
     """The scorecard as a Markdown table, then each claim's measure, rule and details."""
-    passed = sum(r.result.passed for r in rows)
     out = [f"# Validation scorecard ({'quick' if quick else 'full'} run)", "",
-           (f"{passed} of {len(rows)} claims pass. Figures with 95% intervals; n = worlds per "
-            "arm."), "",
-           "| claim | source | scenario | n | figure (95% CI) | rule | result |",
-           "|---|---|---|---|---|---|---|"]
+           f"{tally(rows)}. Figures with 95% intervals; n = worlds per arm.", "",
+           "| claim | kind | source | scenario | n | figure (95% CI) | rule | result |",
+           "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         c = r.claim
         out.append("| " + " | ".join(_cell(x) for x in (
-            f"**{c.id}**: {c.statement}", c.citation, ", ".join(c.scenarios), f"{r.worlds:,}",
-            r.figure(), c.rule, r.verdict)) + " |")
+            f"**{c.id}**: {c.statement}", c.kind, c.citation, ", ".join(c.scenarios),
+            f"{r.worlds:,}", r.figure(), c.rule, r.verdict)) + " |")
     out += ["", "## Details", ""]
     for r in rows:
         c = r.claim
-        out.append(f"- **{c.id}** ({r.verdict}, seed {c.seed}, {r.seconds:.1f} s): "
-                   f"{c.measure}. Measured: {r.result.detail}.")
+        out.append(f"- **{c.id}** ({r.verdict}, {c.kind}: {c.why}; seed {c.seed}, "
+                   f"{r.seconds:.1f} s): {c.measure}. Measured: {r.result.detail}.")
     return "\n".join(out) + "\n"

@@ -51,7 +51,10 @@ def dotted(loc: tuple, data) -> str:
 
 
 def related(a: str, b: str) -> bool:
-    """One dotted path is the other or contains it (a parent or child field)."""
+    """One dotted path is the other or contains it (a parent or child field). A prior is about
+    the field it names: ``priors.actors.x.y`` is related to ``actors.x``, so deleting a value
+    that a prior names is answered at the prior."""
+    a, b = a.removeprefix("priors."), b.removeprefix("priors.")
     return a == b or a.startswith(b + ".") or b.startswith(a + ".") or not a or not b
 
 
