@@ -70,7 +70,7 @@ class Footprint:
 def footprint(p) -> Footprint:
     """The footprint of a batch of worlds of compiled parameters ``p`` (:class:`sim.params.Params`)."""
     P, S, B, K = p.n_parties, p.n_spoilers, p.n_brokers, len(p.issue_ids)
-    per_world = state_bytes(p) + _besides_state(P, S, B, K, len(p.interventions)) \
+    per_world = state_bytes(p) + _besides_state(P, S, B, len(p.interventions)) \
         + 2 * result_row(P, S, K)
     # parameters (B, P), (S, P), (P, K), the tiled (P, P) ones, Mesa's agents, the daily series
     fixed = (256 << 10) + F8 * (4 * B * P + 4 * S * P + P * K + P * P) + 2048 * (P + S + B) \
@@ -85,7 +85,7 @@ def state_bytes(p) -> int:
     return sum(a.nbytes for a in State.initial(p, 1))
 
 
-def _besides_state(P: int, S: int, B: int, K: int, n_iv: int) -> int:
+def _besides_state(P: int, S: int, B: int, n_iv: int) -> int:
     """Per-world arrays kept outside the declared state (the compiled day itself allocates
     nothing: its phases work on one world's scalars)."""
     spoiler = F8 * P * S  # ties per world (the intervention engine)

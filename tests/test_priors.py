@@ -70,24 +70,16 @@ def test_check_reports_the_priors(tmp_path):
 
 
 # ------------------------------------------------------------------ located errors, one each
-def test_unknown_path(tmp_path):
-    text = with_priors(f"information.p_nothing: {{dist: uniform, low: 0, high: 1, {WIDE}}}")
-    located(tmp_path, text, "p_nothing", "priors.information.p_nothing", "no field 'p_nothing'")
-
-
-def test_pattern_that_matches_nothing(tmp_path):
-    text = with_priors(f"actors.*.spoiler.p_attack: {{dist: uniform, low: 0, high: 1, {WIDE}}}")
-    located(tmp_path, text, "p_attack", "priors.actors.*.spoiler.p_attack", "matches no number")
-
-
-def test_a_field_that_is_not_a_number(tmp_path):
-    text = with_priors(f"meta.name: {{dist: uniform, low: 0, high: 1, {WIDE}}}")
-    located(tmp_path, text, "meta.name", "priors.meta.name", "not a numeric field")
-
-
-def test_a_prior_on_the_priors_themselves(tmp_path):
-    text = with_priors(f"priors.x.low: {{dist: uniform, low: 0, high: 1, {WIDE}}}")
-    located(tmp_path, text, "priors.x", "priors.priors.x.low", "holds no model value")
+@pytest.mark.parametrize("key, needle, path, expected", [
+    ("information.p_nothing", "p_nothing", "priors.information.p_nothing", "no field 'p_nothing'"),
+    ("actors.*.spoiler.p_attack", "p_attack", "priors.actors.*.spoiler.p_attack",
+     "matches no number"),
+    ("meta.name", "meta.name", "priors.meta.name", "not a numeric field"),
+    ("priors.x.low", "priors.x", "priors.priors.x.low", "holds no model value"),
+])
+def test_a_prior_on_a_path_that_holds_no_number(tmp_path, key, needle, path, expected):
+    text = with_priors(f"{key}: {{dist: uniform, low: 0, high: 1, {WIDE}}}")
+    located(tmp_path, text, needle, path, expected)
 
 
 def test_support_above_the_fields_bound(tmp_path):
