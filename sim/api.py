@@ -114,11 +114,9 @@ def sweep(experiment: LoadedExperiment | str | Path, out: str | Path, workers: i
         >>> result = sim.sweep("syria_guarantors_grid", "out/grid", workers=2)
         >>> result.store.results().groupby("strategy")["rmst_days"].mean()
     """
-    from sim.sweep import load_experiment
-    from sim.sweep import sweep as run_sweep
+    from sim.sweep import run_experiment
 
-    exp = load_experiment(experiment) if isinstance(experiment, (str, Path)) else experiment
-    return run_sweep(exp, out, executor, workers, force=force)
+    return run_experiment(experiment, out, workers, executor, force)
 
 
 def plot_survival(result: RunResult | CompareResult | Comparison | pd.DataFrame,

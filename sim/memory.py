@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.rng import BLOCK
+from sim.params import compile_params
+from sim.state import State
 
 DEFAULT_SHARE = 0.5  # of the memory available at start: room for the interpreter, the OS, others
 MAX_BATCH = 16 * BLOCK  # the batch size before budgets: larger batches are no faster
@@ -80,8 +82,6 @@ def footprint(p) -> Footprint:
 
 def state_bytes(p) -> int:
     """Bytes of one world's :class:`sim.state.State`, from the variables it declares."""
-    from sim.state import State
-
     return sum(a.nbytes for a in State.initial(p, 1))
 
 
@@ -102,8 +102,6 @@ def result_row(P: int, S: int, K: int) -> int:
 
 def scenario_footprint(scn, strategies: list[str], days: int | None = None) -> Footprint:
     """The largest footprint over the strategies to be run (interventions change it)."""
-    from sim.params import compile_params
-
     out = Footprint(0, 0, 0)
     for name in strategies:
         out = out | footprint(compile_params(scn, name, days))

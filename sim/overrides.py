@@ -14,8 +14,8 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from sim.scenario import Problem, ScenarioError, parse_yaml
 from sim.schema import Scenario
+from sim.yamlio import Problem, ScenarioError, parse_yaml
 
 
 def _unwrap(annotation: Any) -> Any:

@@ -26,6 +26,8 @@ import numpy as np
 from sim.events import Event
 from sim.interventions_schema import Intervention, Trigger
 from sim.model import TruceModel
+from sim.runner import compare
+from sim.params import compile_params
 from sim.schema import ActorKind, BrokerRole, Scenario
 from sim.state import WEEK
 from sim.strategies import STANDARD, available
@@ -87,8 +89,6 @@ def _bind(iv, broker: str):
 
 def broker_actions(scn: Scenario, broker: str, strategy: str = "baseline") -> list[Action]:
     """The actions open to ``broker`` in this scenario, with their costs."""
-    from sim.params import compile_params
-
     params = compile_params(scn, strategy)
     role = next(a.role for a in scn.actors if a.id == broker)
     allowed = ROLE_KINDS.get(role)
@@ -261,8 +261,6 @@ def verdict(game: Game, worlds: int = 200, strategies: list[str] | None = None,
             progress=None) -> Verdict:
     """Compare the student's truce with every scripted strategy: in the same world, and as the
     mean days held (restricted mean survival to the horizon) over ``worlds`` worlds."""
-    from sim.runner import compare
-
     names = strategies or available(game.scn)
     days = game.horizon
     same_world = {}

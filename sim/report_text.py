@@ -14,20 +14,21 @@ import pandas as pd
 from sim.strategies.library import EFFORT_POINT
 
 
-def _nan(x) -> bool:
+def is_missing(x) -> bool:
+    """Whether a figure is absent: None or NaN (shown as a dash)."""
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def pct(x: float, digits: int = 1) -> str:
-    return "—" if _nan(x) else f"{100 * x:.{digits}f}%"
+    return "—" if is_missing(x) else f"{100 * x:.{digits}f}%"
 
 
 def days(x: float, horizon: int) -> str:
-    return f"> {horizon}" if _nan(x) else f"{x:.0f}"
+    return f"> {horizon}" if is_missing(x) else f"{x:.0f}"
 
 
 def pval(p: float) -> str:
-    if _nan(p):
+    if is_missing(p):
         return "—"
     return "< 0.0001" if p < 1e-4 else f"{p:.4f}" if p < 0.01 else f"{p:.3f}"
 
@@ -45,31 +46,31 @@ def signed(x: float, unit: str = "", digits: int = 1) -> str:
 
 def money(x: float) -> str:
     """A cost in effort points, or "—" when not defined."""
-    return "—" if _nan(x) else f"{x:,.2f}"
+    return "—" if is_missing(x) else f"{x:,.2f}"
 
 
 def sign_of(lo: float, hi: float) -> int:
     """+1 or -1 when a 95% interval excludes 0, else 0."""
-    return 0 if _nan(lo) or _nan(hi) or lo <= 0 <= hi else (1 if lo > 0 else -1)
+    return 0 if is_missing(lo) or is_missing(hi) or lo <= 0 <= hi else (1 if lo > 0 else -1)
 
 
 def hr_text(row: dict) -> str:
     if row["is_baseline"]:
         return "1 (reference)"
-    if _nan(row["hr"]):
+    if is_missing(row["hr"]):
         return "—"
     return f"{row['hr']:.2f} ({row['hr_lo']:.2f}–{row['hr_hi']:.2f})"
 
 
 def survival_cell(row: dict, day: int) -> str:
-    if _nan(row.get(f"surv_{day}")):
+    if is_missing(row.get(f"surv_{day}")):
         return "beyond horizon"
     return pct(row[f"surv_{day}"])
 
 
 def median_cell(row: dict, horizon: int) -> str:
     med = days(row["median_days"], horizon)
-    if _nan(row["median_days"]):
+    if is_missing(row["median_days"]):
         return med
     return f"{med} ({days(row['median_lo'], horizon)}–{days(row['median_hi'], horizon)})"
 

@@ -99,12 +99,12 @@ def _map(tasks: list, workers: int | None, progress) -> list:
     if workers <= 1:
         out = []
         for task in tasks:
-            out.append(_run_batch(*task))
+            out.append(run_batch(*task))
             if progress:
                 progress(_world_days(task))
         return out
     with process_pool(workers) as pool:
-        futures = {pool.submit(_run_batch, *task): task for task in tasks}
+        futures = {pool.submit(run_batch, *task): task for task in tasks}
         for future in as_completed(futures):
             if progress:
                 progress(_world_days(futures[future]))
@@ -116,7 +116,7 @@ def _world_days(task: tuple) -> int:
     return n * (days or scn.meta.horizon_days)
 
 
-def _run_batch(scn: Scenario, strategy: str, seed: int, days: int | None, first: int, n: int,
+def run_batch(scn: Scenario, strategy: str, seed: int, days: int | None, first: int, n: int,
                progress: Callable[[int], None] | None = None,
                threads: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One batch of worlds: (world rows, summed daily series)."""
@@ -178,6 +178,6 @@ def run(scenario: Scenario | str | Path, strategy: str = "baseline", worlds: int
     scn = scenario if isinstance(scenario, Scenario) else load(scenario, overrides)
     resolve(scn, strategy)  # KeyError if neither the scenario nor the library defines it
     batch = batch or mem.plan(scn, [strategy], days, worlds, memory)
-    parts = [_run_batch(scn, strategy, seed, days, first, n, progress, threads)
+    parts = [run_batch(scn, strategy, seed, days, first, n, progress, threads)
              for first, n in batches(worlds, batch)]
     return _assemble(scn, strategy, seed, parts)

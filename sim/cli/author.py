@@ -8,9 +8,10 @@ from typing import Annotated, Any
 
 import typer
 
+from sim.atomic import atomic_write
 from sim.cli.common import SCENARIO_HELP, SetOption, fail, load_or_fail, out
 from sim.interventions_schema import actor_refs
-from sim.scenario import _line_of, find, parse_yaml, read_text
+from sim.scenario import find, line_of, parse_yaml, read_text
 from sim.strategies import STANDARD, available, resolve
 from sim.strategies.library import EFFORT_POINT
 from sim.template import render
@@ -31,14 +32,13 @@ def new(
 
         trucesim check my_truce.yaml
     """
-    from sim.results import _atomic_write  # noqa: PLC0415  lazy: pandas, pyarrow
 
     if path.exists() and not force:
         fail([f"{path}: already exists; expected a new file name (or --force to overwrite)"])
     if not path.parent.is_dir():
         fail([f"{path}: folder {path.parent} does not exist; expected an existing folder"])
     try:
-        _atomic_write(path, lambda p: Path(p).write_text(render(str(path))))
+        atomic_write(path, lambda p: Path(p).write_text(render(str(path))))
     except OSError as exc:
         fail([f"{path}: cannot write: {exc.strerror or exc}"])
     out.print(f"wrote {path}; next: trucesim check {path}", highlight=False)
@@ -68,7 +68,7 @@ def show(
         given = _given(raw, loc)
         if defaults_only and given:
             continue
-        where = f"line {_line_of(doc, loc)}" if given else "default"
+        where = f"line {line_of(doc, loc)}" if given else "default"
         rows.append((path, _text(value), where, _source_of(path, sources, value, given)))
     out.print(f"{scenario}: {len(rows)} values; each line: field = value  (where it is set; "
               "the source the file names for it)", highlight=False)

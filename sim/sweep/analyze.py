@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sim.sweep.store import Store, StoreError
+from sim.sweep.words import index_words, outcome_words, parameter_words
 
 # outcomes where less is better; every other outcome is better when higher
 LOWER_IS_BETTER = ("share_collapsed", "collapsed_by_", "mean_days_in_trouble",
@@ -70,8 +71,6 @@ class SweepAnalysis:
     def headline(self) -> list[str]:
         """Plain sentences first (which parameter matters most, which strategy wins where, the
         best value for the cost), then the ranking with its index."""
-        from sim.sweep.words import index_words, outcome_words, parameter_words
-
         m, measure = self.manifest, MAIN_MEASURE[self.manifest["design"]["kind"]]
         lines = [(f"{m['experiment']['name']}: {m['n_points']} points x "
                   f"{len(m['strategies'])} strategies x {m['worlds']:,} worlds")]

@@ -13,11 +13,10 @@ as parts finish, in whatever order they finish; the store makes the order irrele
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, wait
 
 from sim import processes
-from sim.sweep.run import PartJob, run_part
 
 RETRIES = 3
 CONNECT_TIMEOUT = "30s"  # to reach the scheduler, and to get it back after a lost connection
@@ -43,18 +42,29 @@ LOCAL_CLUSTER_CONFIG = {
      for name, value in processes.environ().items()}
 
 
-def run_jobs(jobs: list[PartJob], executor: str, workers: int,
+def run_jobs(run_part: Callable, jobs: list, executor: str, workers: int,
              scheduler: str | None) -> Iterator[tuple]:
+    """Run ``run_part`` on every job where ``executor`` says; yield its results as they finish.
+
+    Args:
+        run_part: a module-level function of one job (:func:`sim.sweep.run.run_part`), so that
+            it can be sent to other processes.
+        jobs: the parts to run (:class:`sim.sweep.run.PartJob`: ``index`` and ``exp.sha256``
+            name each part's Dask task).
+        executor: ``local`` or ``dask``.
+        workers: processes (0: one per core).
+        scheduler: a Dask scheduler's address, or None for a local cluster.
+    """
     if not jobs:
         return iter(())
     if executor == "dask":
-        return _dask(jobs, workers, scheduler)
+        return _dask(run_part, jobs, workers, scheduler)
     if executor != "local":
         raise ValueError(f"unknown executor {executor!r}; expected local or dask")
-    return _local(jobs, workers)
+    return _local(run_part, jobs, workers)
 
 
-def _local(jobs: list[PartJob], workers: int) -> Iterator[tuple]:
+def _local(run_part: Callable, jobs: list, workers: int) -> Iterator[tuple]:
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers <= 1:
         for job in jobs:
@@ -102,7 +112,7 @@ def _lost(scheduler: str | None, exc: BaseException) -> str:
             f"({type(exc).__name__}: {exc or 'cancelled'}).")
 
 
-def _dask(jobs: list[PartJob], workers: int, scheduler: str | None) -> Iterator[tuple]:
+def _dask(run_part: Callable, jobs: list, workers: int, scheduler: str | None) -> Iterator[tuple]:
     from distributed import Client, as_completed
 
     cluster = local_cluster(workers) if scheduler is None else None

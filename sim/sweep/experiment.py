@@ -21,14 +21,16 @@ from sim.overrides import path_problem, set_path, typed
 from sim.scenario import (
     Problem,
     ScenarioError,
-    _line_of,
-    _problems_from,
+    line_of,
+    validation_problems,
     find,
     parse_yaml,
     read_text,
     validate,
 )
 from sim.schema import Scenario
+from sim.strategies import available
+from sim.shipped import names
 
 EXPERIMENT_KEY = "experiment"
 PATH_PATTERN = r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$"
@@ -143,7 +145,7 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
         scn_doc, scn_data = parse_yaml(read_text(base), str(base))
         scenario = validate(scn_data, str(base), scn_doc)
     except ScenarioError as exc:
-        where = Problem(file, _line_of(doc, ("scenario",)), "scenario", spec.scenario,
+        where = Problem(file, line_of(doc, ("scenario",)), "scenario", spec.scenario,
                         "the base scenario has problems (listed below)")
         raise ScenarioError([where, *exc.problems]) from None
     problems = _check_against(spec, scenario, file, doc)
@@ -155,15 +157,13 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
 
 def _base_scenario(spec: Experiment, file: str, doc: Any) -> Path:
     """The base scenario's file: a path relative to the experiment file, or a shipped name."""
-    from sim.shipped import names
-
     try:
         base = find(spec.scenario, "scenarios", Path(file).parent)
     except ScenarioError:
         base = None
     if base is None or not base.is_file():
         raise ScenarioError([Problem(
-            file, _line_of(doc, ("scenario",)), "scenario", spec.scenario,
+            file, line_of(doc, ("scenario",)), "scenario", spec.scenario,
             f"expected a scenario file, relative to the experiment file, or a shipped "
             f"scenario's name ({', '.join(names())}); there is none at "
             f"{Path(file).parent / spec.scenario}")])
@@ -177,32 +177,30 @@ def _validate(data: Any, file: str, doc: Any) -> Experiment:
     try:
         return Experiment.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems_from(exc, file, doc, data)) from None
+        raise ScenarioError(validation_problems(exc, file, doc, data)) from None
 
 
 def _check_against(spec: Experiment, scn: Scenario, file: str, doc: Any) -> list[Problem]:
     """Paths must name numbers in the scenario; values, strategies, horizons must fit it."""
-    from sim.strategies import available
-
     out = []
     full = scn.model_dump(mode="json")
     for i, u in enumerate(spec.uncertainties):
         loc = ("uncertainties", i, "path")
         problem = path_problem(full, u.path)
         if problem:
-            out.append(Problem(file, _line_of(doc, loc), f"uncertainties.{i}.path", u.path,
+            out.append(Problem(file, line_of(doc, loc), f"uncertainties.{i}.path", u.path,
                                problem))
             continue
         out += _value_problems(spec, i, u, full, file, doc)
     known = available(scn)
     for i, s in enumerate(spec.strategies):
         if s not in known:
-            out.append(Problem(file, _line_of(doc, ("strategies", i)), f"strategies.{i}", s,
+            out.append(Problem(file, line_of(doc, ("strategies", i)), f"strategies.{i}", s,
                                f"no such strategy; expected one of: {', '.join(known)}"))
     horizon = spec.days or scn.meta.horizon_days
     for i, h in enumerate(spec.horizons):
         if not 1 <= h <= horizon:
-            out.append(Problem(file, _line_of(doc, ("horizons", i)), f"horizons.{i}", h,
+            out.append(Problem(file, line_of(doc, ("horizons", i)), f"horizons.{i}", h,
                                f"a day between 1 and the horizon ({horizon})"))
     return out
 
@@ -218,7 +216,7 @@ def _value_problems(spec: Experiment, i: int, u: Uncertainty, full: dict, file: 
             Scenario.model_validate(set_path(full, u.path, typed(full, u.path, v)))
         except ValidationError as exc:
             msg = exc.errors()[0]["msg"]
-            out.append(Problem(file, _line_of(doc, ("uncertainties", i, key, j)),
+            out.append(Problem(file, line_of(doc, ("uncertainties", i, key, j)),
                                f"uncertainties.{i}.{key}.{j}", v,
                                f"not a valid value for {u.path}: {msg}"))
     return out

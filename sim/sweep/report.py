@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.atomic import atomic_write
+from sim.report import to_html, to_markdown
 from sim.sweep.analyze import BOOTSTRAP, GOOD_ENOUGH, MAIN_MEASURE, SweepAnalysis, lower_is_better
 from sim.sweep.words import GLOSSARY, index_words, outcome_words, parameter_words
 
@@ -191,9 +193,6 @@ def report_blocks(a: SweepAnalysis) -> list[tuple]:
 
 def write_analysis(a: SweepAnalysis, out_dir: str | Path) -> list[Path]:
     """Write report.md, report.html, sensitivity.csv, conditions.csv, analysis.json and plots."""
-    from sim.report import to_html, to_markdown
-    from sim.results import _atomic_write
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     figs = {"sensitivity.png": sensitivity_plot(a),
@@ -210,9 +209,9 @@ def write_analysis(a: SweepAnalysis, out_dir: str | Path) -> list[Path]:
                                                                  default=_json) + "\n"),
     }
     for name, fig in figs.items():
-        _atomic_write(out / name, lambda p, fig=fig: fig.savefig(p, format="png", dpi=110))
+        atomic_write(out / name, lambda p, fig=fig: fig.savefig(p, format="png", dpi=110))
     for name, write in files.items():
-        _atomic_write(out / name, write)
+        atomic_write(out / name, write)
     plt = _pyplot()
     for fig in figs.values():
         plt.close(fig)

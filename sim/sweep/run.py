@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,9 +21,10 @@ import pandas as pd
 import sim
 from sim import memory as mem
 from sim.lock import StoreLock
-from sim.runner import _run_batch, batches
+from sim.runner import run_batch, batches
 from sim.scenario import Problem, ScenarioError, scenario_hash
 from sim.sweep.design import design_table, salib_problem
+from sim.sweep.executors import SchedulerError, run_jobs
 from sim.sweep.experiment import LoadedExperiment, point_scenario
 from sim.sweep.outcomes import outcome_row
 from sim.sweep.store import FORMAT, Store, StoreError
@@ -56,7 +58,7 @@ def run_worlds(scn, strategy: str, seed: int, worlds: int, days: int | None,
     """One task: the world table of ``worlds`` worlds, in batches of ``batch`` worlds
     (default: as many as fit the default memory budget, :mod:`sim.memory`)."""
     batch = batch or mem.plan(scn, [strategy], days, worlds)
-    return pd.concat([_run_batch(scn, strategy, seed, days, first, n)[0]
+    return pd.concat([run_batch(scn, strategy, seed, days, first, n)[0]
                       for first, n in batches(worlds, batch)], ignore_index=True)
 
 
@@ -288,10 +290,6 @@ def worker_share(exp: LoadedExperiment, memory, executor: str, workers: int,
 
 def _sweep(exp, out, executor, workers, scheduler, points_per_part, keep_worlds, force,
            progress, on_start, budget) -> SweepResult:
-    import time
-
-    from sim.sweep.executors import SchedulerError, run_jobs
-
     start = time.perf_counter()
     store, manifest, jobs = open_store(exp, out, points_per_part, keep_worlds, force)
     jobs = [replace(job, memory=budget) for job in jobs]
@@ -301,7 +299,7 @@ def _sweep(exp, out, executor, workers, scheduler, points_per_part, keep_worlds,
     per_task = exp.spec.worlds * len(exp.spec.strategies)
     points_of = {j.index: len(j.points) for j in jobs}
     try:
-        for index, table, worlds in run_jobs(jobs, executor, workers, scheduler):
+        for index, table, worlds in run_jobs(run_part, jobs, executor, workers, scheduler):
             manifest["parts"]["parts"][str(index)] = store.write_part(index, table)
             if worlds is not None:
                 manifest["parts"]["worlds"][str(index)] = store.write_part(index, worlds,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.results import _atomic_write
+from sim.atomic import atomic_write
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -62,12 +62,12 @@ class Store:
 
     def write_manifest(self, manifest: dict) -> None:
         text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
-        _atomic_write(self.root / MANIFEST, lambda p: Path(p).write_text(text))
+        atomic_write(self.root / MANIFEST, lambda p: Path(p).write_text(text))
 
     def create(self, manifest: dict, design: pd.DataFrame, keep_worlds: bool) -> None:
         """Start an empty sweep folder (stale temporary files of an earlier crash removed)."""
         self.root.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.root / "design.parquet", lambda p: design.to_parquet(p, index=False))
+        atomic_write(self.root / "design.parquet", lambda p: design.to_parquet(p, index=False))
         self.write_manifest(manifest)  # before parts/: a folder with parts/ always has one
         self.parts.mkdir(exist_ok=True)
         if keep_worlds:
@@ -79,7 +79,7 @@ class Store:
     def write_part(self, index: int, table: pd.DataFrame, kind: str = "parts") -> dict:
         """Write one part atomically; returns its record (checksum, rows)."""
         path = self.part_path(index, kind)
-        _atomic_write(path, lambda p: _to_parquet(table, p))
+        atomic_write(path, lambda p: _to_parquet(table, p))
         return {"sha256": sha256_file(path), "rows": len(table)}
 
     def is_done(self, manifest: dict, index: int, rows: int) -> bool:

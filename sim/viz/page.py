@@ -16,6 +16,8 @@ give the page's state as data attributes, for tests and scripts to wait on.
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from pathlib import Path
 
@@ -24,11 +26,14 @@ import solara
 import solara.lab
 
 from sim.rng import BLOCK
+from sim.play import Game
 from sim.scenario import load
 from sim.schema import ActorKind
 from sim.story import Narrator, narrate
 from sim.strategies import available
 from sim.viz.dashboard import (
+    ENV_SCENARIO,
+    ENV_SET,
     ENSEMBLE_BLOCKS,
     dashboard_model,
     ensemble_csv,
@@ -166,8 +171,6 @@ def StoryCard(model, day: int):
 
 def game_for(model, broker: str | None):
     """The live model's game for ``broker`` (a new one when the broker changed; None if none)."""
-    from sim.play import Game
-
     if model.game is not None and model.game.broker != broker:
         model.game = None
     if broker and model.game is None:
@@ -355,3 +358,14 @@ def use_player(live: solara.Reactive, day: solara.Reactive, playing: solara.Reac
             playing.value = False
 
     solara.use_thread(play, dependencies=[id(model), running], intrusive_cancel=False)
+
+
+# ------------------------------------------------------------------ serving
+def _from_env():
+    path = os.environ.get(ENV_SCENARIO)
+    if not path:
+        return None
+    return make_page(Path(path), json.loads(os.environ.get(ENV_SET, "[]")))
+
+
+Page = _from_env()  # `solara run sim.viz.page` serves this (sim.viz.dashboard.serve)
