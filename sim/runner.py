@@ -8,9 +8,7 @@ so memory stays bounded by one batch.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +16,7 @@ import pandas as pd
 
 from sim import memory as mem
 from sim.model import TruceModel
-from sim.processes import process_pool
+from sim.processes import pool_map
 from sim.results import daily_table, summarise, world_table, write_outputs
 from sim.scenario import load, scenario_hash
 from sim.schema import Scenario
@@ -95,20 +93,16 @@ def compare(scenario: Scenario | str | Path, strategies: list[str] | None = None
 
 def _map(tasks: list, workers: int | None, progress) -> list:
     """Run batch tasks, in processes when there is more than one; results in task order."""
-    workers = min(workers or os.cpu_count() or 1, len(tasks))  # 0 means one per core
-    if workers <= 1:
-        out = []
-        for task in tasks:
-            out.append(run_batch(*task))
-            if progress:
-                progress(_world_days(task))
-        return out
-    with process_pool(workers) as pool:
-        futures = {pool.submit(run_batch, *task): task for task in tasks}
-        for future in as_completed(futures):
-            if progress:
-                progress(_world_days(futures[future]))
-        return [f.result() for f in futures]
+    out = [None] * len(tasks)
+    for i, result in pool_map(_run_task, tasks, workers):  # workers 0: one per core
+        out[i] = result
+        if progress:
+            progress(_world_days(tasks[i]))
+    return out
+
+
+def _run_task(task: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return run_batch(*task)
 
 
 def _world_days(task: tuple) -> int:

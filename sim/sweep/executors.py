@@ -1,8 +1,8 @@
 """Executors: where the parts of a sweep run. Each yields (index, outcome rows, world rows)
 as parts finish, in whatever order they finish; the store makes the order irrelevant.
 
-- ``local``: a pool of ``workers`` processes (:func:`sim.processes.process_pool`, as
-  :mod:`sim.runner` uses), or this process when ``workers`` is 1.
+- ``local``: a pool of ``workers`` processes (:func:`sim.processes.pool_map`, the loop
+  :mod:`sim.runner` uses too), or this process when ``workers`` is 1.
 - ``dask``: Dask distributed, on a ``LocalCluster`` of ``workers`` single-threaded processes or
   on the cluster whose scheduler is at ``scheduler``. A worker that dies mid-part has its part
   rescheduled by Dask on another worker (up to ``RETRIES`` times). A scheduler that cannot be
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, CancelledError, wait
+from concurrent.futures import CancelledError
 
 from sim import processes
 
@@ -65,17 +65,8 @@ def run_jobs(run_part: Callable, jobs: list, executor: str, workers: int,
 
 
 def _local(run_part: Callable, jobs: list, workers: int) -> Iterator[tuple]:
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
-    if workers <= 1:
-        for job in jobs:
-            yield run_part(job)
-        return
-    with processes.process_pool(workers) as pool:  # on an error or Ctrl-C, ends the workers
-        pending = {pool.submit(run_part, job) for job in jobs}
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield future.result()
+    for _, result in processes.pool_map(run_part, jobs, workers):  # Ctrl-C ends the workers
+        yield result
 
 
 def local_cluster(workers: int):
