@@ -63,7 +63,7 @@ def cli_reference(app: typer.Typer) -> str:
 
 
 def _help_text(text: str | None) -> str:
-    """A help text as Markdown: dedented, with click's ``\\b`` no-wrap markers removed."""
+    r"""A help text as Markdown: dedented, with click's ``\b`` no-wrap markers removed."""
     lines = [ln for ln in inspect.cleandoc(text or "").splitlines() if ln.strip() != "\b"]
     return "\n".join(lines).strip() + "\n" if lines else ""
 

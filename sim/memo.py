@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from sim.analysis.survival import GAIN_DAYS
 from sim.report_text import (
-    is_missing,
     display_table,
     explanations,
+    is_missing,
     money,
     p_is,
     pct,

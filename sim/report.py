@@ -64,6 +64,7 @@ class Comparison:
 
     @property
     def horizon(self) -> int:
+        """The horizon in days shared by every strategy's run."""
         return self.result.horizon
 
 

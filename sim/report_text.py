@@ -20,14 +20,17 @@ def is_missing(x) -> bool:
 
 
 def pct(x: float, digits: int = 1) -> str:
+    """A share as a percentage (a dash when missing)."""
     return "—" if is_missing(x) else f"{100 * x:.{digits}f}%"
 
 
 def days(x: float, horizon: int) -> str:
+    """Days, rounded; ``> horizon`` when missing (beyond the horizon)."""
     return f"> {horizon}" if is_missing(x) else f"{x:.0f}"
 
 
 def pval(p: float) -> str:
+    """A p-value with as many digits as it needs (a dash when missing)."""
     if is_missing(p):
         return "—"
     return "< 0.0001" if p < 1e-4 else f"{p:.4f}" if p < 0.01 else f"{p:.3f}"
@@ -40,6 +43,7 @@ def p_is(p: float) -> str:
 
 
 def signed(x: float, unit: str = "", digits: int = 1) -> str:
+    """A number with its sign (never -0.0)."""
     x = round(x, digits) + 0.0  # no "-0.0"
     return f"{x:+.{digits}f}{unit}"
 
@@ -55,6 +59,7 @@ def sign_of(lo: float, hi: float) -> int:
 
 
 def hr_text(row: dict) -> str:
+    """A row's hazard ratio with its interval (1 for the reference)."""
     if row["is_baseline"]:
         return "1 (reference)"
     if is_missing(row["hr"]):
@@ -63,12 +68,14 @@ def hr_text(row: dict) -> str:
 
 
 def survival_cell(row: dict, day: int) -> str:
+    """A row's share holding at ``day`` with its interval."""
     if is_missing(row.get(f"surv_{day}")):
         return "beyond horizon"
     return pct(row[f"surv_{day}"])
 
 
 def median_cell(row: dict, horizon: int) -> str:
+    """A row's median days held with its interval."""
     med = days(row["median_days"], horizon)
     if is_missing(row["median_days"]):
         return med
@@ -76,11 +83,13 @@ def median_cell(row: dict, horizon: int) -> str:
 
 
 def rmst_cell(row: dict) -> str:
+    """A row's mean days held (RMST), with its gain over the baseline."""
     text = f"{row['rmst_days']:.1f}"
     return text if row["is_baseline"] else f"{text} ({signed(row['rmst_gain_days'])})"
 
 
 def cost_cell(row: dict, compact: bool = False) -> str:
+    """A row's mean cost (and its one-off part unless ``compact``)."""
     total = money(row["mean_cost"])
     if compact or not row.get("mean_cost_one_off"):
         return total

@@ -34,6 +34,7 @@ class RunResult:
     summary: dict
 
     def write(self, out_dir: str | Path) -> list[Path]:
+        """Write the result files in ``out_dir`` (:func:`sim.results.write_outputs`)."""
         return write_outputs(out_dir, self.worlds, self.daily, self.summary)
 
 
@@ -60,7 +61,12 @@ def compare(scenario: Scenario | str | Path, strategies: list[str] | None = None
     """Run several strategies on the same worlds: same seed, so the same random numbers.
 
     Args:
+        scenario: a validated scenario, a file, or a shipped scenario's name.
         strategies: names from the scenario or the standard library (default: the scenario's).
+        worlds: worlds per strategy.
+        seed: the run's seed; the same worlds for every strategy.
+        days: the horizon (default: the scenario's).
+        overrides: ``PATH=VALUE`` strings, as with ``--set``.
         workers: processes to use (0: one per core); results do not depend on it. Processes
             are started with "spawn", so a script that asks for more than one must guard its
             top level with ``if __name__ == "__main__":``.

@@ -21,8 +21,8 @@ from sim.priors import resolve_with_problems, summary
 from sim.scenario import (
     Problem,
     ScenarioError,
-    line_of,
     find,
+    line_of,
     parse_yaml,
     problems_from,
     read_text,
@@ -125,8 +125,9 @@ def _source_warnings(data: dict, path: Path, doc: Any) -> list[str]:
         shown = ", ".join(missing[:SHOWN]) + (f" and {len(missing) - SHOWN} more"
                                               if len(missing) > SHOWN else "")
         verb = "numbers name" if len(missing) > 1 else "number names"
-        out.append(f"{line}: {len(missing)} {verb} no source: {shown}. Add them under `sources:` (for example "
-                   "`actors.*: assumption`); see docs/scenarios.md, \"Every number names its source\"")
+        out.append(f"{line}: {len(missing)} {verb} no source: {shown}. Add them under "
+                   "`sources:` (for example `actors.*: assumption`); see docs/scenarios.md, "
+                   "\"Every number names its source\"")
     sources = data.get("sources")
     if isinstance(sources, dict):
         for key, text in sources.items():

@@ -94,9 +94,11 @@ class Narrator:
         self._pressed.clear()
 
     def name(self, ids: str) -> str:
+        """The display names of comma-separated actor ids ("someone" if none)."""
         return _join([self.names.get(i, i) for i in ids.split(",")]) if ids else "someone"
 
     def sentence(self, e: Event) -> str | None:
+        """The event as a sentence, or None for events not told."""
         return self._say[e.what](e)
 
     def _attack(self, e: Event) -> str:

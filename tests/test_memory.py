@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from sim import memory as mem
 from sim.cli import app
 from sim.params import compile_params
-from sim.runner import run_batch, batches, run
+from sim.runner import batches, run, run_batch
 from tests.factories import (
     make_broker,
     make_busy_scenario,

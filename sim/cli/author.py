@@ -32,7 +32,6 @@ def new(
 
         trucesim check my_truce.yaml
     """
-
     if path.exists() and not force:
         fail([f"{path}: already exists; expected a new file name (or --force to overwrite)"])
     if not path.parent.is_dir():

@@ -71,7 +71,7 @@ def new_case(
         trucesim new-case scenarios/cases/features/yemen_2022.yaml --out out/yemen
 
         trucesim new-case scenarios/cases/features/minsk_2015.yaml --out out/minsk && trucesim check out/minsk/*.yaml
-    """
+    """  # noqa: E501  (the help's example, one command line)
     try:
         files = case_files(features, out_dir)
     except ScenarioError as exc:

@@ -20,11 +20,14 @@ from sim.scenario import ScenarioError
 
 
 class Executor(StrEnum):
+    """Where a sweep's parts run (`--executor`)."""
+
     LOCAL = "local"
     DASK = "dask"
 
 
 def load_experiment_or_fail(path: Path):
+    """The experiment of a file or shipped name, or exit 2 with its located problems."""
     from sim.sweep import load_experiment  # noqa: PLC0415  lazy: the runner
 
     try:

@@ -150,11 +150,11 @@ def play(
         min=1, max=100_000, help="Worlds per scripted strategy in the final comparison.")] = 500,
     set_: SetOption = None,
 ):
-    """Play one broker, week by week: choose its actions; the other actors act as modelled.
+    r"""Play one broker, week by week: choose its actions; the other actors act as modelled.
 
     At the end your truce is compared with every scripted strategy, in the same world and on
     average over `--worlds` worlds. Choices are read from standard input, one line per week,
-    so a game can be scripted: `printf '1\\n\\n2\\n' | trucesim play ...`; when the input ends,
+    so a game can be scripted: `printf '1\n\n2\n' | trucesim play ...`; when the input ends,
     the remaining weeks pass with no action.
 
     Examples:

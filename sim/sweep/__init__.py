@@ -13,7 +13,6 @@ The package is also callable: ``sim.sweep("syria_guarantors_grid", "out/grid")``
 
 import sys
 import types
-
 from pathlib import Path
 
 from sim.sweep.experiment import Experiment, LoadedExperiment, is_experiment, load_experiment

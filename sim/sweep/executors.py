@@ -71,8 +71,8 @@ def _local(run_part: Callable, jobs: list, workers: int) -> Iterator[tuple]:
 
 def local_cluster(workers: int):
     """A Dask LocalCluster of ``workers`` single-threaded worker processes, set up for sweeps."""
-    import dask
-    from distributed import LocalCluster
+    import dask  # noqa: PLC0415  lazy: dask, only for --executor dask
+    from distributed import LocalCluster  # noqa: PLC0415  lazy: dask
 
     with dask.config.set(LOCAL_CLUSTER_CONFIG):  # read when the workers are created
         return LocalCluster(n_workers=max(1, workers or os.cpu_count() or 1),
@@ -104,7 +104,7 @@ def _lost(scheduler: str | None, exc: BaseException) -> str:
 
 
 def _dask(run_part: Callable, jobs: list, workers: int, scheduler: str | None) -> Iterator[tuple]:
-    from distributed import Client, as_completed
+    from distributed import Client, as_completed  # noqa: PLC0415  lazy: dask
 
     cluster = local_cluster(workers) if scheduler is None else None
     client = _connect(Client, cluster if cluster is not None else scheduler)

@@ -21,16 +21,16 @@ from sim.overrides import path_problem, set_path, typed
 from sim.scenario import (
     Problem,
     ScenarioError,
-    line_of,
-    validation_problems,
     find,
+    line_of,
     parse_yaml,
     read_text,
     validate,
+    validation_problems,
 )
 from sim.schema import Scenario
-from sim.strategies import available
 from sim.shipped import names
+from sim.strategies import available
 
 EXPERIMENT_KEY = "experiment"
 PATH_PATTERN = r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$"
@@ -38,6 +38,8 @@ NAME_PATTERN = r"^[a-z][a-z0-9_]{0,59}$"
 
 
 class DesignKind(StrEnum):
+    """The kind of design (how points are sampled)."""
+
     GRID = "grid"
     LHS = "lhs"
     SOBOL = "sobol"
@@ -45,6 +47,8 @@ class DesignKind(StrEnum):
 
 
 class About(Strict):
+    """The experiment's name and the question it answers."""
+
     name: str = Field(min_length=1, max_length=200, description="Short name of the experiment.")
     description: str = Field("", max_length=5000, description="The question it answers.")
 
@@ -70,10 +74,13 @@ class Uncertainty(Strict):
 
     @property
     def column(self) -> str:
+        """The column of the results table that holds this uncertainty's values."""
         return self.name or self.path.replace(".", "_")
 
 
 class Design(Strict):
+    """How the points are sampled: the design's kind, size and seed."""
+
     kind: DesignKind = Field(description="grid, lhs, sobol (Saltelli) or morris.")
     n: int = Field(ge=1, le=100_000, description=(
         "sobol: base samples N (points = N(2D+2), or N(D+2) without second order); lhs: points; "
@@ -83,7 +90,7 @@ class Design(Strict):
 
 
 class Experiment(Strict):
-    """A sweep: which scenario, what varies, how it is sampled, which strategies, how many worlds."""
+    """A sweep: the scenario, what varies and how it is sampled, the strategies, the worlds."""
 
     experiment: About
     scenario: str = Field(min_length=1, description="Base scenario: a file relative to this "
@@ -122,6 +129,7 @@ class LoadedExperiment:
 
     @property
     def horizon(self) -> int:
+        """The horizon in days of every point's runs."""
         return self.spec.days or self.scenario.meta.horizon_days
 
 

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from sim.atomic import atomic_write
 from sim.report import to_html, to_markdown
@@ -20,10 +21,10 @@ MAX_TICKS = 5  # per axis: labels such as "0.275" stay apart on a 4-inch panel
 
 
 def _pyplot():
-    import matplotlib
+    import matplotlib  # noqa: PLC0415  lazy: matplotlib, with its backend set first
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # noqa: PLC0415  lazy: after matplotlib.use
 
     return plt
 
@@ -39,7 +40,7 @@ def _axis_label(a: SweepAnalysis, column: str) -> str:
 
 def outcome_plot(a: SweepAnalysis, outcome: str):
     """One panel per parameter: the outcome's mean over binned parameter values, per strategy."""
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415  lazy: matplotlib (see _pyplot)
 
     plt = _pyplot()
     params = a.parameters
@@ -64,8 +65,6 @@ def outcome_plot(a: SweepAnalysis, outcome: str):
 
 
 def _bins(v):
-    import pandas as pd
-
     if v.nunique() <= 12:
         return v
     return pd.qcut(v, 8, duplicates="drop")
@@ -73,7 +72,7 @@ def _bins(v):
 
 def sensitivity_plot(a: SweepAnalysis):
     """The design's main index of each parameter, one bar per strategy, with its interval."""
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415  lazy: matplotlib (see _pyplot)
 
     plt = _pyplot()
     measure = MAIN_MEASURE[a.manifest["design"]["kind"]]

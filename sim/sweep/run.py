@@ -21,7 +21,7 @@ import pandas as pd
 import sim
 from sim import memory as mem
 from sim.lock import StoreLock
-from sim.runner import run_batch, batches
+from sim.runner import batches, run_batch
 from sim.scenario import Problem, ScenarioError, scenario_hash
 from sim.sweep.design import design_table, salib_problem
 from sim.sweep.executors import SchedulerError, run_jobs
@@ -45,6 +45,8 @@ class PartJob:
 
 @dataclass
 class SweepResult:
+    """What a sweep did: its store and manifest, parts run and skipped, seconds."""
+
     store: Store
     manifest: dict
     parts_run: int
@@ -112,6 +114,7 @@ def plan(exp: LoadedExperiment, points_per_part: int | None = None) -> tuple[pd.
 
 def jobs_for(exp: LoadedExperiment, design: pd.DataFrame, per_part: int,
              keep_worlds: bool) -> list[PartJob]:
+    """The parts to run: the design's points in parts of ``per_part`` points."""
     paths = [u.path for u in exp.spec.uncertainties]
     cols = [u.column for u in exp.spec.uncertainties]
     points = [{"point": int(r["point"]), "seed": int(r["seed"]),
@@ -123,6 +126,7 @@ def jobs_for(exp: LoadedExperiment, design: pd.DataFrame, per_part: int,
 
 def new_manifest(exp: LoadedExperiment, design: pd.DataFrame, per_part: int,
                  keep_worlds: bool) -> dict:
+    """The manifest of a new sweep folder: the experiment, design and parts."""
     spec = exp.spec
     return {
         "format": FORMAT,
@@ -241,10 +245,16 @@ def sweep(exp: LoadedExperiment, out: str | Path, executor: str = "local", worke
     """Run (or resume) a sweep into the store at ``out``.
 
     Args:
+        exp: the experiment (:func:`sim.sweep.load_experiment`).
+        out: the sweep folder (created if missing).
         executor: "local" (a process pool of ``workers``; 1 runs in this process) or "dask"
             (a LocalCluster of ``workers``, or the cluster at ``scheduler``).
+        workers: processes or Dask workers (0: one per core).
+        scheduler: a Dask scheduler's address (with ``executor="dask"``).
         points_per_part: points per stored part (default: enough for ~4 tasks); fixed when
             the sweep starts.
+        keep_worlds: also store one row per world.
+        force: discard the results already in ``out`` and start again.
         progress: called as each part finishes with (points, worlds) it added.
         on_start: called once with (points already done, points in total).
         memory: the memory budget (:func:`sim.memory.budget`), shared by the workers of this

@@ -27,7 +27,7 @@ import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import matplotlib
 import networkx as nx
@@ -36,11 +36,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from pydantic import BaseModel
 
+from sim.memory import plan
 from sim.model import TruceModel
 from sim.play import verdict
-from sim.runner import batches
-from sim.memory import plan
 from sim.rng import BLOCK
+from sim.runner import batches
 from sim.scenario import load
 from sim.schema import ActorKind, BrokerRole, Scenario
 from sim.story import Narrator
@@ -68,13 +68,12 @@ class SliderSpec:
 
     @property
     def step(self) -> float:
+        """The slider's step: a hundredth of its range."""
         return (self.max - self.min) / 100
 
 
 def _unwrap(annotation):
     """The pydantic model or list item type inside ``X | None`` or ``list[X]``."""
-    from typing import get_args
-
     if isinstance(annotation, type):
         return annotation
     return next((a for a in get_args(annotation) if isinstance(a, type)), annotation)
@@ -123,6 +122,7 @@ def key_paths(scn: Scenario) -> dict[str, str]:
 
 
 def arg_name(path: str) -> str:
+    """The model argument of a key path (dots become double underscores)."""
     return path.replace(".", "__")
 
 

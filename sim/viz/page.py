@@ -25,16 +25,16 @@ import numpy as np
 import solara
 import solara.lab
 
-from sim.rng import BLOCK
 from sim.play import Game
+from sim.rng import BLOCK
 from sim.scenario import load
 from sim.schema import ActorKind
 from sim.story import Narrator, narrate
 from sim.strategies import available
 from sim.viz.dashboard import (
+    ENSEMBLE_BLOCKS,
     ENV_SCENARIO,
     ENV_SET,
-    ENSEMBLE_BLOCKS,
     dashboard_model,
     ensemble_csv,
     judge,
@@ -147,6 +147,7 @@ def Plot(make, args: tuple, key):
 
 @solara.component
 def WorldTab(model, day: int, collapse: np.ndarray):
+    """The world tab: the network, the world's days, the ensemble and the story."""
     today = (id(model), look(model).day)
     with solara.Columns([1, 1]):
         Plot(network_figure, (model,), today)
@@ -162,6 +163,7 @@ def WorldTab(model, day: int, collapse: np.ndarray):
 
 @solara.component
 def StoryCard(model, day: int):
+    """The story of the live world so far."""
     w = look(model)
     lines = narrate(w.events, w.scn, w.day) if w.day else []
     with solara.Card("Story of this world"):
@@ -229,6 +231,7 @@ def ActionBox(action, picked: solara.Reactive):
 
 @solara.component
 def Verdict(game, finished: bool):
+    """The end-of-game verdict, computed in the background with its progress."""
     outcome, set_outcome = solara.use_state("")
     judged, set_judged = solara.use_state(0)  # percent of the verdict's runs done
 
@@ -254,6 +257,7 @@ def Verdict(game, finished: bool):
 
 @solara.component
 def ThisWeek(model, day: int):
+    """What happened in the last seven days."""
     w = look(model)
     nr = Narrator(w.scn)
     said = [nr.sentence(e) for e in w.events if e.day >= day - 7]
