@@ -29,7 +29,7 @@ __all__ = ["Problem", "RunResult", "Scenario", "ScenarioError", "compare", "load
 
 def _version() -> str:
     """The installed distribution's version: pyproject.toml's, the one source of truth."""
-    from importlib.metadata import PackageNotFoundError, version
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415  lazy: ~0.1 s, on first use
 
     try:
         return version("trucesim")

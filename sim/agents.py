@@ -23,6 +23,7 @@ class TruceActor(mesa.Agent):
 
     @property
     def actor_id(self) -> str:
+        """The actor's id in the scenario."""
         return self.actor.id
 
 
@@ -31,14 +32,17 @@ class Party(TruceActor):
 
     @property
     def commitment(self) -> np.ndarray:
+        """Each world's commitment of this party."""
         return self.model.state.commitment[:, self.index]
 
     @property
     def in_talks(self) -> np.ndarray:
+        """Whether this party is at the talks, per world."""
         return self.model.state.in_talks[:, self.index]
 
     @property
     def violations(self) -> np.ndarray:
+        """This party's violations so far, per world."""
         return self.model.state.n_violations[:, self.index]
 
 
@@ -47,6 +51,7 @@ class Broker(TruceActor):
 
     @property
     def role(self):
+        """The broker's role (mediator, guarantor, patron, ...)."""
         return self.actor.role
 
 
@@ -55,4 +60,5 @@ class Spoiler(TruceActor):
 
     @property
     def attacks(self) -> np.ndarray:
+        """This spoiler's attacks so far, per world."""
         return self.model.state.n_attacks[:, self.index]

@@ -29,9 +29,9 @@ def scenarios() -> pd.DataFrame:
         >>> "syria_2016" in set(sim.scenarios()["name"])
         True
     """
-    import pandas as pd
+    import pandas as pd  # noqa: PLC0415  lazy: `import sim` stays fast (module doc)
 
-    from sim.shipped import catalogue
+    from sim.shipped import catalogue  # noqa: PLC0415  lazy: `import sim` stays fast (module doc)
 
     return pd.DataFrame(catalogue(), columns=["name", "description"])
 
@@ -47,7 +47,7 @@ def load(scenario: str | Path, overrides: list[str] | None = None) -> Scenario:
         >>> scn.information.p_misattribution
         0.1
     """
-    from sim.scenario import load as load_file
+    from sim.scenario import load as load_file  # noqa: PLC0415  lazy: `import sim` stays fast (module doc)
 
     return load_file(scenario, overrides)
 
@@ -71,7 +71,7 @@ def run(scenario: Scenario | str | Path, strategy: str = "baseline", worlds: int
         >>> result.worlds[["survival_days", "is_collapsed"]].shape
         (200, 2)
     """
-    from sim.runner import run as run_worlds
+    from sim.runner import run as run_worlds  # noqa: PLC0415  lazy: `import sim` stays fast (module doc)
 
     return run_worlds(scenario, strategy, worlds, seed, days, overrides, **options)
 
@@ -82,8 +82,13 @@ def compare(scenario: Scenario | str | Path, strategies: list[str] | None = None
     """Compare strategies on the same worlds against the baseline (``trucesim compare``).
 
     Args:
+        scenario: a validated scenario, a file, or a shipped scenario's name.
         strategies: names from the scenario or the standard library (default: the scenario's);
             the baseline is always included, first.
+        worlds: worlds per strategy.
+        seed: the run's seed; the same worlds for every strategy.
+        days: the horizon (default: the scenario's).
+        overrides: ``PATH=VALUE`` strings, as with ``--set``.
         workers: processes (0: one per core); results do not depend on it.
 
     Returns a :class:`sim.report.Comparison`: ``.table`` (one row per strategy: survival,
@@ -95,8 +100,8 @@ def compare(scenario: Scenario | str | Path, strategies: list[str] | None = None
         >>> list(cmp.table["strategy"])
         ['baseline', 'monitoring']
     """
-    from sim.report import analyse
-    from sim.runner import compare as compare_worlds
+    from sim.report import analyse  # noqa: PLC0415  lazy: `import sim` stays fast (module doc)
+    from sim.runner import compare as compare_worlds  # noqa: PLC0415  lazy: `import sim` stays fast (module doc)
 
     scn = load(scenario, overrides) if isinstance(scenario, (str, Path)) else scenario
     names = ["baseline"] + [s for s in strategies or scn.strategies if s != "baseline"]
@@ -114,11 +119,9 @@ def sweep(experiment: LoadedExperiment | str | Path, out: str | Path, workers: i
         >>> result = sim.sweep("syria_guarantors_grid", "out/grid", workers=2)
         >>> result.store.results().groupby("strategy")["rmst_days"].mean()
     """
-    from sim.sweep import load_experiment
-    from sim.sweep import sweep as run_sweep
+    from sim.sweep import run_experiment  # noqa: PLC0415  lazy: `import sim` stays fast (module doc)
 
-    exp = load_experiment(experiment) if isinstance(experiment, (str, Path)) else experiment
-    return run_sweep(exp, out, executor, workers, force=force)
+    return run_experiment(experiment, out, workers, executor, force)
 
 
 def plot_survival(result: RunResult | CompareResult | Comparison | pd.DataFrame,
@@ -129,7 +132,7 @@ def plot_survival(result: RunResult | CompareResult | Comparison | pd.DataFrame,
         >>> fig = sim.plot_survival(sim.compare("syria_2016", ["monitoring"], worlds=200))
         >>> fig.savefig("survival.png")
     """
-    from sim.viz.plots import survival_figure
+    from sim.viz.plots import survival_figure  # noqa: PLC0415  lazy: `import sim` stays fast (module doc)
 
     worlds, horizon = _worlds_and_horizon(result)
     return survival_figure(worlds, title, horizon)

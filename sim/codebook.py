@@ -74,18 +74,24 @@ class Mandate(StrEnum):
 
 
 class BrokerKind(StrEnum):
+    """What kind of broker it is."""
+
     GREAT_POWER = "great_power"
     STATE = "state"
     ORGANISATION = "organisation"  # UN, AU, OSCE, a church: standing, little force
 
 
 class Level(StrEnum):
+    """A coarse level read from the record."""
+
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
 
 
 class Strength(StrEnum):
+    """Military strength relative to the other actors."""
+
     WEAK = "weak"
     EVEN = "even"
     STRONG = "strong"
@@ -108,16 +114,22 @@ class Consent(StrEnum):
 
 
 class Side(StrEnum):
+    """Which side of the line a party stands on."""
+
     A = "a"
     B = "b"
 
 
 class Tie(StrEnum):
+    """How strongly an excluded group is tied to a party."""
+
     WEAK = "weak"
     STRONG = "strong"
 
 
 class TalksTrack(StrEnum):
+    """The state of the political talks."""
+
     NONE = "none"
     STALLED = "stalled"
     ACTIVE = "active"
@@ -132,6 +144,8 @@ class Ending(StrEnum):
 
 
 class Case(Strict):
+    """The case: its id, name, dates and the record it is read from."""
+
     id: ActorId = Field(description="Short id: file names and anchors derive from it.")
     name: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=3000)
@@ -145,6 +159,8 @@ class Case(Strict):
 
 
 class Design(Strict):
+    """The truce's design: its class and what it settles."""
+
     design_class: DesignClass = Field(alias="class", description="bare, compliance or definitive.")
     settles: Settles = Field(Settles.NONE, description="Share of the incompatibility settled.")
     source: Source = _source()
@@ -160,6 +176,8 @@ class Design(Strict):
 
 
 class Monitoring(Strict):
+    """The monitoring mission, if any: its mandate and when it began."""
+
     mission: Mission = Mission.NONE
     mandate: Mandate = Mandate.NONE
     from_day: Day = _day("Day the mission began work.", 0)
@@ -176,6 +194,8 @@ class Monitoring(Strict):
 
 
 class Party(Strict):
+    """A party to the truce, as the record shows it."""
+
     id: ActorId
     name: str = Field(min_length=1, max_length=200)
     side: Side = Field(description="Which side of the line it stands on (a or b).")
@@ -186,6 +206,8 @@ class Party(Strict):
 
 
 class Broker(Strict):
+    """A broker (mediator, guarantor or patron), as the record shows it."""
+
     id: ActorId
     name: str = Field(min_length=1, max_length=200)
     kind: BrokerKind
@@ -197,6 +219,8 @@ class Broker(Strict):
 
 
 class ExcludedGroup(Strict):
+    """An armed group outside the truce (a spoiler), with its type and ties."""
+
     id: ActorId
     name: str = Field(min_length=1, max_length=200)
     type: SpoilerType = Field(description="Stedman's type: limited, greedy or total.")
@@ -209,18 +233,24 @@ class ExcludedGroup(Strict):
 
 
 class Talks(Strict):
+    """The political talks alongside the truce."""
+
     track: TalksTrack
     start_day: Day = _day("Day the political talks (re)open.", 0)
     source: Source = _source()
 
 
 class OutsideOffensive(Strict):
+    """An offensive by someone outside the truce."""
+
     by: str = Field(min_length=1, max_length=200, description="Who fights (not a party).")
     against: str = Field(min_length=1, max_length=200, description="Whom it fights.")
     source: Source = _source()
 
 
 class RecordEvent(Strict):
+    """A dated event of the record, scripted in the built scenario."""
+
     day: Day = _day("Day of the event (0 = start date).")
     actor: ActorId
     action: EventAction
@@ -229,6 +259,8 @@ class RecordEvent(Strict):
 
 
 class Outcome(Strict):
+    """How the truce ended, or where the record stops."""
+
     ending: Ending
     day: Day = _day("Day it ended (breakdown, expiry) or the last day the record covers.")
     note: str = Field(min_length=1, max_length=1000)

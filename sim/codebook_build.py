@@ -43,9 +43,10 @@ def _late_mission(f: Features) -> list[dict[str, Any]]:
 
 def _strategies(f: Features) -> dict[str, Any]:
     late = _late_mission(f)
-    baseline: dict[str, Any] = {"description": f"What was in place from day 0: a {f.design.design_class} "
-                                f"ceasefire; monitoring: {f.monitoring.mission}"
-                                + (f" from day {f.monitoring.from_day}" if late else "") + "."}
+    since = f" from day {f.monitoring.from_day}" if late else ""
+    baseline: dict[str, Any] = {"description": "What was in place from day 0: a "
+                                f"{f.design.design_class} ceasefire; monitoring: "
+                                f"{f.monitoring.mission}{since}."}
     if late:
         baseline["interventions"] = late
     replay: dict[str, Any] = {"description": "The dated record replayed: the events below, on "
@@ -67,7 +68,8 @@ def build_scenario(f: Features) -> dict[str, Any]:
     """The scenario a case's features imply, as plain data (validate with sim.scenario)."""
     talks = {"base_rate": R.TALKS_RATE[f.talks.track], "start_day": f.talks.start_day,
              "initial_progress": R.INITIAL_PROGRESS[f.design.settles]}
-    return {"meta": {"name": f.case.name, "description": " ".join(f.case.description.split()) or f.case.name,
+    described = " ".join(f.case.description.split()) or f.case.name
+    return {"meta": {"name": f.case.name, "description": described,
                      "start_date": f.case.start_date, "horizon_days": f.case.horizon_days,
                      "seed_digest": f.case.record},
             "actors": _actors(f), "information": _day0_information(f),

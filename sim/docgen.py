@@ -30,7 +30,7 @@ FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 SUFFIX = re.compile(r"\s{2}\[([^\[\]]*)\]$")
 HEADER = """# Command-line reference
 
-Generated from the typer app (`sim/cli.py` and the `sim/cli_*.py` modules) by `make docs`
+Generated from the typer app (the `sim/cli/` package) by `make docs`
 (`python -m sim.docgen`); do not edit it by hand. tests/test_docgen.py fails when this file is
 not what the generator writes now. What the commands print and write, with worked examples, is
 in [usage.md](usage.md).
@@ -63,7 +63,7 @@ def cli_reference(app: typer.Typer) -> str:
 
 
 def _help_text(text: str | None) -> str:
-    """A help text as Markdown: dedented, with click's ``\\b`` no-wrap markers removed."""
+    r"""A help text as Markdown: dedented, with click's ``\b`` no-wrap markers removed."""
     lines = [ln for ln in inspect.cleandoc(text or "").splitlines() if ln.strip() != "\b"]
     return "\n".join(lines).strip() + "\n" if lines else ""
 

@@ -12,7 +12,8 @@ Example::
     from ema_workbench import perform_experiments
     from sim.ema import experiment_model
     model = experiment_model("experiments/syria_spoilers_sobol.yaml", worlds=200)
-    experiments, outcomes = perform_experiments(model, scenarios=20, policies=model.levers[0].categories)
+    experiments, outcomes = perform_experiments(
+        model, scenarios=20, policies=model.levers[0].categories)
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class TrucesimFunction:
     days: int | None = None
 
     def __call__(self, strategy: str = "baseline", **values: float) -> dict[str, float]:
+        """The outcomes of one point (values by uncertainty column) under ``strategy``."""
         paths = {u.column: u.path for u in self.exp.spec.uncertainties}
         scn = point_scenario(self.exp, {paths[k]: v for k, v in values.items()})
         days = self.days or self.exp.spec.days
@@ -56,6 +58,7 @@ class TrucesimFunction:
 
 
 def outcome_names(exp: LoadedExperiment) -> list[str]:
+    """The outcome columns an experiment's model reports."""
     return [*(f"survival_{h}" for h in exp.spec.horizons), "rmst_days", "share_collapsed",
             "mean_intervention_cost"]
 
@@ -75,9 +78,11 @@ def experiment_model(experiment: str | Path | LoadedExperiment, worlds: int | No
     ``CategoricalParameter``); the lever is ``strategy``, over the file's strategies.
 
     Args:
+        experiment: the experiment, loaded or as a file or shipped name.
         worlds: worlds per experiment (default: the file's).
         seed: the seed every experiment uses (default: the file's root seed).
         days: horizon (default: the file's); survival beyond it is reported as NaN.
+        name: the EMA model's name.
     """
     exp = experiment if isinstance(experiment, LoadedExperiment) else load_experiment(experiment)
     model = Model(name, function=TrucesimFunction(exp, worlds or exp.spec.worlds,

@@ -69,6 +69,7 @@ class Event:
     value: float | None = None
 
     def as_dict(self) -> dict:
+        """The event as plain data (floats rounded to 4 decimals), for JSON."""
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}
         out["what"] = str(self.what)
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from sim.analysis.survival import GAIN_DAYS
 from sim.report_text import (
-    _nan,
     display_table,
     explanations,
+    is_missing,
     money,
     p_is,
     pct,
@@ -66,11 +66,11 @@ def _best_sentence(best: dict, base: dict, horizon: int) -> str:
             f"holds {best['rmst_days']:.1f} days on average, "
             f"{signed(best['rmst_gain_days'], ' days')} against {base['strategy']} (95% CI "
             f"{signed(best['rmst_gain_lo'])} to {signed(best['rmst_gain_hi'])})")
-    day = max((d for d in GAIN_DAYS if not _nan(best[f"surv_{d}"])), default=None)
+    day = max((d for d in GAIN_DAYS if not is_missing(best[f"surv_{d}"])), default=None)
     if day is not None:
         text += (f"; {pct(best[f'surv_{day}'])} of worlds still hold at day {day}, against "
                  f"{pct(base[f'surv_{day}'])}")
-    if best["mean_cost"] > 0 and not _nan(best.get("cost_per_day_gained")):
+    if best["mean_cost"] > 0 and not is_missing(best.get("cost_per_day_gained")):
         text += f"; each extra day costs {money(best['cost_per_day_gained'])} effort points"
     return text + "."
 
@@ -111,7 +111,7 @@ def _table(cmp: Comparison) -> list[tuple]:
 def _cost_line(r: dict) -> str:
     text = (f"**{r['strategy']}**: {money(r['mean_cost'])} points per world "
             f"({money(r['mean_cost_one_off'])} one-off, {money(r['mean_cost_running'])} running)")
-    if not _nan(r.get("cost_per_day_gained")):
+    if not is_missing(r.get("cost_per_day_gained")):
         text += f"; {money(r['cost_per_day_gained'])} per extra day the truce holds"
     elif not r["is_baseline"]:
         text += "; it adds no clear days, so no price per day is given"
@@ -146,7 +146,7 @@ def _compared(cmp: Comparison) -> list[tuple]:
 
 
 def _gain_sentence(r: dict, base: dict, day: int, first: bool = True) -> str:
-    if _nan(r[f"gain_{day}_pp"]):
+    if is_missing(r[f"gain_{day}_pp"]):
         return ""
     words = " of worlds still hold a truce" if first else ""
     return (f"at day {day}, {pct(r[f'surv_{day}'])}{words} against "
@@ -155,7 +155,7 @@ def _gain_sentence(r: dict, base: dict, day: int, first: bool = True) -> str:
 
 
 def _hr_sentence(r: dict) -> str:
-    if _nan(r["hr"]):
+    if is_missing(r["hr"]):
         return f"No hazard ratio: {r['note']}."
     change = (1 - r["hr"]) if r["hr"] < 1 else (r["hr"] - 1)
     word = "lower" if r["hr"] < 1 else "higher"
@@ -200,7 +200,7 @@ def _helps(cmp: Comparison) -> list[tuple]:
 
 def _certainty(r: dict) -> str:
     p = r["p_holm"]
-    if _nan(p):
+    if is_missing(p):
         return f"**{r['strategy']}**: no test possible ({r['note'] or 'no collapses at all'})."
     if p < ALPHA:
         gain = sign_of(r["rmst_gain_lo"], r["rmst_gain_hi"])
@@ -244,7 +244,7 @@ def _limits(cmp: Comparison) -> list[tuple]:
                 f"{pct(alive)} of worlds; in the other {pct(1 - alive)} it collapses even so.")
     items = [text]
     medians = [r["median_days"] for r in records]
-    if not any(_nan(m) for m in medians):
+    if not any(is_missing(m) for m in medians):
         latest = max(records, key=lambda r: r["median_days"])
         items.append(f"Under every option, half of the worlds have lost the truce by day "
                      f"{latest['median_days']:.0f} (the latest median, under "

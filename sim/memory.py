@@ -32,7 +32,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.params import compile_params
 from sim.rng import BLOCK
+from sim.state import State
 
 DEFAULT_SHARE = 0.5  # of the memory available at start: room for the interpreter, the OS, others
 MAX_BATCH = 16 * BLOCK  # the batch size before budgets: larger batches are no faster
@@ -58,6 +60,7 @@ class Footprint:
     row: int
 
     def batch(self, n: int) -> int:
+        """Bytes of a batch of ``n`` worlds."""
         return self.fixed + n * self.per_world
 
     def __or__(self, other: Footprint) -> Footprint:
@@ -68,7 +71,7 @@ class Footprint:
 
 # ---------------------------------------------------------------------------- the estimate
 def footprint(p) -> Footprint:
-    """The footprint of a batch of worlds of compiled parameters ``p`` (:class:`sim.params.Params`)."""
+    """The footprint of a batch of worlds of compiled parameters ``p`` (a ``Params``)."""
     P, S, B, K = p.n_parties, p.n_spoilers, p.n_brokers, len(p.issue_ids)
     per_world = state_bytes(p) + _besides_state(P, S, B, len(p.interventions)) \
         + 2 * result_row(P, S, K)
@@ -80,8 +83,6 @@ def footprint(p) -> Footprint:
 
 def state_bytes(p) -> int:
     """Bytes of one world's :class:`sim.state.State`, from the variables it declares."""
-    from sim.state import State
-
     return sum(a.nbytes for a in State.initial(p, 1))
 
 
@@ -102,8 +103,6 @@ def result_row(P: int, S: int, K: int) -> int:
 
 def scenario_footprint(scn, strategies: list[str], days: int | None = None) -> Footprint:
     """The largest footprint over the strategies to be run (interventions change it)."""
-    from sim.params import compile_params
-
     out = Footprint(0, 0, 0)
     for name in strategies:
         out = out | footprint(compile_params(scn, name, days))
@@ -135,7 +134,7 @@ def _meminfo_available() -> int | None:
     except (OSError, ValueError, IndexError):
         pass
     try:
-        import psutil  # a dependency of Dask's distributed; covers macOS and Windows
+        import psutil  # noqa: PLC0415  lazy: only where /proc/meminfo is missing (macOS, Windows)
 
         return int(psutil.virtual_memory().available)
     except Exception:  # noqa: BLE001 - any failure means "not known"
@@ -194,7 +193,7 @@ def worker_budget() -> Budget:
     """The default budget of a sweep worker given none: a share of its Dask memory limit when
     it is a Dask worker that has one, else of the memory available to it."""
     try:
-        from distributed import get_worker
+        from distributed import get_worker  # noqa: PLC0415  lazy: dask (seconds)
 
         worker = get_worker()
         limit = getattr(getattr(worker, "memory_manager", worker), "memory_limit", None)
@@ -234,6 +233,7 @@ def batch_size(fp: Footprint, worlds: int, limit: Budget, kept_rows: int | None 
     Args:
         fp: the footprint (:func:`footprint`).
         worlds: worlds in one task (the batch never exceeds it).
+        limit: the memory budget.
         kept_rows: result rows the command keeps until it ends (default ``worlds``).
         concurrent: batches in memory at once (worker processes), each in its own process.
 

@@ -91,7 +91,7 @@ class TruceModel(mesa.Model):
 
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
-        """One day, in simultaneous phases (the order is the model; see docs/model.md):
+        """One day, in simultaneous phases (the order is the model; see docs/model.md).
 
         0. ``engine``     the strategy's triggers fire on yesterday's state; today's parameters;
         1. spoilers attack, more as the truce and the talks progress;

@@ -14,8 +14,8 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from sim.scenario import Problem, ScenarioError, parse_yaml
 from sim.schema import Scenario
+from sim.yamlio import Problem, ScenarioError, parse_yaml
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -119,6 +119,7 @@ def typed(full: dict, path: str, value: float) -> float | int:
 
 
 def parse_override(text: str, file: str) -> tuple[str, Any]:
+    """``PATH=VALUE`` as (path, value parsed as a YAML scalar); a ScenarioError if malformed."""
     if "=" not in text:
         raise ScenarioError([Problem("--set", None, text, None,
                                      "expected PATH=VALUE, e.g. information.p_detect=0.9")])

@@ -26,6 +26,8 @@ import numpy as np
 from sim.events import Event
 from sim.interventions_schema import Intervention, Trigger
 from sim.model import TruceModel
+from sim.params import compile_params
+from sim.runner import compare
 from sim.schema import ActorKind, BrokerRole, Scenario
 from sim.state import WEEK
 from sim.strategies import STANDARD, available
@@ -87,8 +89,6 @@ def _bind(iv, broker: str):
 
 def broker_actions(scn: Scenario, broker: str, strategy: str = "baseline") -> list[Action]:
     """The actions open to ``broker`` in this scenario, with their costs."""
-    from sim.params import compile_params
-
     params = compile_params(scn, strategy)
     role = next(a.role for a in scn.actors if a.id == broker)
     allowed = ROLE_KINDS.get(role)
@@ -172,22 +172,27 @@ class Game:
 
     @property
     def day(self) -> int:
+        """Days played so far."""
         return self.model.day
 
     @property
     def horizon(self) -> int:
+        """The last day of the game."""
         return self.model.params.horizon
 
     @property
     def collapsed(self) -> bool:
+        """Whether the truce has collapsed."""
         return bool(self.model.state.day_collapse[0] >= 0)
 
     @property
     def finished(self) -> bool:
+        """Whether the game is over (collapse or horizon)."""
         return self.collapsed or not self.model.running
 
     @property
     def survival_days(self) -> int:
+        """Days the truce held (the horizon if it never collapsed)."""
         d = int(self.model.state.day_collapse[0])
         return d if d >= 0 else self.horizon
 
@@ -234,10 +239,12 @@ class Verdict:
     worlds: int
 
     def best(self) -> tuple[str, float]:
+        """The scripted strategy with the most mean days held, and that mean."""
         name = max(self.ensemble, key=lambda k: (self.ensemble[k], k != "baseline"))
         return name, self.ensemble[name]
 
     def lines(self) -> list[str]:
+        """The verdict in sentences: the student's truce against the scripted strategies."""
         kept = ("kept the truce alive to the horizon" if self.survival_days >= self.horizon
                 else f"kept the truce alive {self.survival_days} days")
         name, mean = self.best()
@@ -261,8 +268,6 @@ def verdict(game: Game, worlds: int = 200, strategies: list[str] | None = None,
             progress=None) -> Verdict:
     """Compare the student's truce with every scripted strategy: in the same world, and as the
     mean days held (restricted mean survival to the horizon) over ``worlds`` worlds."""
-    from sim.runner import compare
-
     names = strategies or available(game.scn)
     days = game.horizon
     same_world = {}

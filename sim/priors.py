@@ -25,10 +25,11 @@ from scipy import stats
 
 from sim.overrides import loc_of, path_problem, set_path, typed
 from sim.priors_schema import Dist, Prior
-from sim.scenario import Problem, ScenarioError, dotted, line_of, validate
+from sim.scenario_validate import validate
 from sim.schema import Scenario
 from sim.schema_info import Limits, field_limits
 from sim.sources import NOT_VALUES, numeric_leaves
+from sim.yamlio import Problem, ScenarioError, dotted, line_of
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ import os
 import signal
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 
 MMAP_THRESHOLD = 32 << 20  # blocks up to 32 MiB come from the heap (glibc's own ceiling)
@@ -74,6 +75,36 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     threads) that keep freed memory and end quietly on Ctrl-C."""
     return _Pool(workers, mp_context=multiprocessing.get_context("spawn"),
                  initializer=_start_worker)
+
+
+def pool_map(fn: Callable, items: Sequence, workers: int | None) -> Iterator[tuple[int, object]]:
+    """Call ``fn`` on every item; yield ``(index of the item, result)`` as each call finishes.
+
+    Comparisons (:mod:`sim.runner`) and local sweeps (:mod:`sim.sweep.executors`) run their
+    batches and parts through this one loop.
+
+    Args:
+        fn: a module-level function of one item (it is sent to other processes).
+        items: the items, each sent to a worker as it is.
+        workers: processes (0 or None: one per core); never more than there are items. With
+            one, the calls run here, in order, with no pool.
+
+    Raises:
+        Exception: the first exception a call raises, as soon as it arrives; leaving the loop
+            (that error, Ctrl-C, the caller closing the generator) ends the workers.
+    """
+    workers = min(workers or os.cpu_count() or 1, len(items))
+    if workers <= 1:
+        for i, item in enumerate(items):
+            yield i, fn(item)
+        return
+    with process_pool(workers) as pool:
+        index = {pool.submit(fn, item): i for i, item in enumerate(items)}
+        pending = set(index)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield index[future], future.result()
 
 
 class _Pool(ProcessPoolExecutor):

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim.analysis.survival import compare_table, table_records
+from sim.atomic import atomic_write_all
 from sim.memo import memo_blocks
 from sim.report_text import display_table, pct, pval  # noqa: F401 -- re-exported
-from sim.results import _atomic_write_all
 from sim.strategies import resolve
 from sim.viz.plots import cost_benefit_plot, survival_plot
 
@@ -64,6 +64,7 @@ class Comparison:
 
     @property
     def horizon(self) -> int:
+        """The horizon in days shared by every strategy's run."""
         return self.result.horizon
 
 
@@ -102,7 +103,7 @@ def write_report(cmp: Comparison, out_dir: str | Path) -> list[Path]:
         "report.md": lambda p: Path(p).write_text(to_markdown(blocks)),
         "report.html": lambda p: Path(p).write_text(to_html(blocks, pngs)),
     }
-    _atomic_write_all({out / name: write for name, write in files.items()})  # all or none
+    atomic_write_all({out / name: write for name, write in files.items()})  # all or none
     return [out / n for n in REPORT_FILES]
 
 

@@ -14,20 +14,24 @@ import pandas as pd
 from sim.strategies.library import EFFORT_POINT
 
 
-def _nan(x) -> bool:
+def is_missing(x) -> bool:
+    """Whether a figure is absent: None or NaN (shown as a dash)."""
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def pct(x: float, digits: int = 1) -> str:
-    return "—" if _nan(x) else f"{100 * x:.{digits}f}%"
+    """A share as a percentage (a dash when missing)."""
+    return "—" if is_missing(x) else f"{100 * x:.{digits}f}%"
 
 
 def days(x: float, horizon: int) -> str:
-    return f"> {horizon}" if _nan(x) else f"{x:.0f}"
+    """Days, rounded; ``> horizon`` when missing (beyond the horizon)."""
+    return f"> {horizon}" if is_missing(x) else f"{x:.0f}"
 
 
 def pval(p: float) -> str:
-    if _nan(p):
+    """A p-value with as many digits as it needs (a dash when missing)."""
+    if is_missing(p):
         return "—"
     return "< 0.0001" if p < 1e-4 else f"{p:.4f}" if p < 0.01 else f"{p:.3f}"
 
@@ -39,47 +43,53 @@ def p_is(p: float) -> str:
 
 
 def signed(x: float, unit: str = "", digits: int = 1) -> str:
+    """A number with its sign (never -0.0)."""
     x = round(x, digits) + 0.0  # no "-0.0"
     return f"{x:+.{digits}f}{unit}"
 
 
 def money(x: float) -> str:
     """A cost in effort points, or "—" when not defined."""
-    return "—" if _nan(x) else f"{x:,.2f}"
+    return "—" if is_missing(x) else f"{x:,.2f}"
 
 
 def sign_of(lo: float, hi: float) -> int:
     """+1 or -1 when a 95% interval excludes 0, else 0."""
-    return 0 if _nan(lo) or _nan(hi) or lo <= 0 <= hi else (1 if lo > 0 else -1)
+    return 0 if is_missing(lo) or is_missing(hi) or lo <= 0 <= hi else (1 if lo > 0 else -1)
 
 
 def hr_text(row: dict) -> str:
+    """A row's hazard ratio with its interval (1 for the reference)."""
     if row["is_baseline"]:
         return "1 (reference)"
-    if _nan(row["hr"]):
+    if is_missing(row["hr"]):
         return "—"
     return f"{row['hr']:.2f} ({row['hr_lo']:.2f}–{row['hr_hi']:.2f})"
 
 
 def survival_cell(row: dict, day: int) -> str:
-    if _nan(row.get(f"surv_{day}")):
+    """A row's share holding at ``day`` with its interval."""
+    if is_missing(row.get(f"surv_{day}")):
         return "beyond horizon"
     return pct(row[f"surv_{day}"])
 
 
 def median_cell(row: dict, horizon: int) -> str:
+    """A row's median days held with its interval."""
     med = days(row["median_days"], horizon)
-    if _nan(row["median_days"]):
+    if is_missing(row["median_days"]):
         return med
     return f"{med} ({days(row['median_lo'], horizon)}–{days(row['median_hi'], horizon)})"
 
 
 def rmst_cell(row: dict) -> str:
+    """A row's mean days held (RMST), with its gain over the baseline."""
     text = f"{row['rmst_days']:.1f}"
     return text if row["is_baseline"] else f"{text} ({signed(row['rmst_gain_days'])})"
 
 
 def cost_cell(row: dict, compact: bool = False) -> str:
+    """A row's mean cost (and its one-off part unless ``compact``)."""
     total = money(row["mean_cost"])
     if compact or not row.get("mean_cost_one_off"):
         return total

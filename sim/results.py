@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sim.atomic import atomic_write_all
 from sim.state import CollapseMode
 
 SURVIVAL_DAYS = (30, 60, 90, 180, 365)
@@ -158,11 +157,6 @@ def median_survival(t: np.ndarray, collapsed: np.ndarray) -> int | None:
     return int(days[need - 1]) if len(days) >= need else None
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Write one file through a temporary name (see :func:`_atomic_write_all`)."""
-    _atomic_write_all({path: write})
-
-
 def write_outputs(out_dir: str | Path, worlds: pd.DataFrame, daily: pd.DataFrame,
                   summary: dict) -> list[Path]:
     """Write worlds.parquet, daily.parquet, daily.csv and summary.json, each atomically."""
@@ -174,27 +168,5 @@ def write_outputs(out_dir: str | Path, worlds: pd.DataFrame, daily: pd.DataFrame
         "daily.csv": lambda p: daily.to_csv(p, index=False),
         "summary.json": lambda p: Path(p).write_text(json.dumps(summary, indent=2) + "\n"),
     }
-    _atomic_write_all({out / name: write for name, write in files.items()})
+    atomic_write_all({out / name: write for name, write in files.items()})
     return [out / name for name in files]
-
-
-def _atomic_write_all(files: dict[Path, object]) -> None:
-    """Write every file to a temporary name first and rename them only when all are written,
-    so a failure part-way (a full disk, a bad value) leaves the folder as it was: no partial
-    set of results, and no stray temporary files."""
-    done: dict[Path, str] = {}
-    try:
-        for path, write in files.items():
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            os.close(fd)
-            done[path] = tmp
-            write(tmp)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; results are meant to be shared
-        for path, tmp in done.items():
-            os.replace(tmp, path)
-    except BaseException:
-        for tmp in done.values():
-            Path(tmp).unlink(missing_ok=True)
-        raise

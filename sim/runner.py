@@ -8,9 +8,7 @@ so memory stays bounded by one batch.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +16,7 @@ import pandas as pd
 
 from sim import memory as mem
 from sim.model import TruceModel
-from sim.processes import process_pool
+from sim.processes import pool_map
 from sim.results import daily_table, summarise, world_table, write_outputs
 from sim.scenario import load, scenario_hash
 from sim.schema import Scenario
@@ -36,6 +34,7 @@ class RunResult:
     summary: dict
 
     def write(self, out_dir: str | Path) -> list[Path]:
+        """Write the result files in ``out_dir`` (:func:`sim.results.write_outputs`)."""
         return write_outputs(out_dir, self.worlds, self.daily, self.summary)
 
 
@@ -62,7 +61,12 @@ def compare(scenario: Scenario | str | Path, strategies: list[str] | None = None
     """Run several strategies on the same worlds: same seed, so the same random numbers.
 
     Args:
+        scenario: a validated scenario, a file, or a shipped scenario's name.
         strategies: names from the scenario or the standard library (default: the scenario's).
+        worlds: worlds per strategy.
+        seed: the run's seed; the same worlds for every strategy.
+        days: the horizon (default: the scenario's).
+        overrides: ``PATH=VALUE`` strings, as with ``--set``.
         workers: processes to use (0: one per core); results do not depend on it. Processes
             are started with "spawn", so a script that asks for more than one must guard its
             top level with ``if __name__ == "__main__":``.
@@ -95,20 +99,16 @@ def compare(scenario: Scenario | str | Path, strategies: list[str] | None = None
 
 def _map(tasks: list, workers: int | None, progress) -> list:
     """Run batch tasks, in processes when there is more than one; results in task order."""
-    workers = min(workers or os.cpu_count() or 1, len(tasks))  # 0 means one per core
-    if workers <= 1:
-        out = []
-        for task in tasks:
-            out.append(_run_batch(*task))
-            if progress:
-                progress(_world_days(task))
-        return out
-    with process_pool(workers) as pool:
-        futures = {pool.submit(_run_batch, *task): task for task in tasks}
-        for future in as_completed(futures):
-            if progress:
-                progress(_world_days(futures[future]))
-        return [f.result() for f in futures]
+    out = [None] * len(tasks)
+    for i, result in pool_map(_run_task, tasks, workers):  # workers 0: one per core
+        out[i] = result
+        if progress:
+            progress(_world_days(tasks[i]))
+    return out
+
+
+def _run_task(task: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return run_batch(*task)
 
 
 def _world_days(task: tuple) -> int:
@@ -116,7 +116,7 @@ def _world_days(task: tuple) -> int:
     return n * (days or scn.meta.horizon_days)
 
 
-def _run_batch(scn: Scenario, strategy: str, seed: int, days: int | None, first: int, n: int,
+def run_batch(scn: Scenario, strategy: str, seed: int, days: int | None, first: int, n: int,
                progress: Callable[[int], None] | None = None,
                threads: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One batch of worlds: (world rows, summed daily series)."""
@@ -178,6 +178,6 @@ def run(scenario: Scenario | str | Path, strategy: str = "baseline", worlds: int
     scn = scenario if isinstance(scenario, Scenario) else load(scenario, overrides)
     resolve(scn, strategy)  # KeyError if neither the scenario nor the library defines it
     batch = batch or mem.plan(scn, [strategy], days, worlds, memory)
-    parts = [_run_batch(scn, strategy, seed, days, first, n, progress, threads)
+    parts = [run_batch(scn, strategy, seed, days, first, n, progress, threads)
              for first, n in batches(worlds, batch)]
     return _assemble(scn, strategy, seed, parts)

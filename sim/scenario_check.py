@@ -21,8 +21,8 @@ from sim.priors import resolve_with_problems, summary
 from sim.scenario import (
     Problem,
     ScenarioError,
-    _line_of,
     find,
+    line_of,
     parse_yaml,
     problems_from,
     read_text,
@@ -64,7 +64,7 @@ def check_scenario(path: str | Path) -> Report:
     except ValidationError as exc:
         report.problems = [str(p) for p in all_problems(exc, file, doc, data)]
         return report
-    report.warnings = [f"{_line_of(doc, ('actors', 0)) or 1}: warning: {w}"
+    report.warnings = [f"{line_of(doc, ('actors', 0)) or 1}: warning: {w}"
                        for w in fight_warnings(report.scenario)]
     fields, problems = resolve_with_problems(report.scenario, file, doc)
     report.problems = [str(p) for p in problems]
@@ -121,17 +121,18 @@ def _source_warnings(data: dict, path: Path, doc: Any) -> list[str]:
     missing = unsourced(data)
     if missing:
         leaves = dict(_numeric_locs(data))
-        line = _line_of(doc, leaves.get(missing[0], ())) or 1
+        line = line_of(doc, leaves.get(missing[0], ())) or 1
         shown = ", ".join(missing[:SHOWN]) + (f" and {len(missing) - SHOWN} more"
                                               if len(missing) > SHOWN else "")
         verb = "numbers name" if len(missing) > 1 else "number names"
-        out.append(f"{line}: {len(missing)} {verb} no source: {shown}. Add them under `sources:` (for example "
-                   "`actors.*: assumption`); see docs/scenarios.md, \"Every number names its source\"")
+        out.append(f"{line}: {len(missing)} {verb} no source: {shown}. Add them under "
+                   "`sources:` (for example `actors.*: assumption`); see docs/scenarios.md, "
+                   "\"Every number names its source\"")
     sources = data.get("sources")
     if isinstance(sources, dict):
         for key, text in sources.items():
             if isinstance(text, str):
-                line = _line_of(doc, ("sources", key)) or 1
+                line = line_of(doc, ("sources", key)) or 1
                 out += [f"{line}: sources.{p}" for p in source_problems({str(key): text},
                                                                         _seeds_root(path))]
     return out

@@ -119,6 +119,7 @@ class Limits(NamedTuple):
     high_open: bool = False
 
     def admits(self, value: float) -> bool:
+        """Whether ``value`` lies within the bounds."""
         above = self.low is None or (value > self.low if self.low_open else value >= self.low)
         below = self.high is None or (value < self.high if self.high_open else value <= self.high)
         return above and below

@@ -18,6 +18,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from sim.yamlio import ScenarioError, parse_yaml, read_text
+
 SCENARIOS = "scenarios"
 EXPERIMENTS = "experiments"
 SEEDS = "seeds"
@@ -112,8 +114,6 @@ def catalogue(kind: str = SCENARIOS) -> list[tuple[str, str]]:
         >>> dict(catalogue())["syria_2016"]
         'Syria 2016 cessation of hostilities'
     """
-    from sim.scenario import ScenarioError, parse_yaml, read_text
-
     section = "experiment" if kind == EXPERIMENTS else "meta"
     rows = []
     for name in names(kind):

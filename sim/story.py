@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sim.events import Event, What
+from sim.model import TruceModel
 from sim.schema import ActorKind, Scenario
 from sim.story_digest import Digest
 
@@ -93,9 +94,11 @@ class Narrator:
         self._pressed.clear()
 
     def name(self, ids: str) -> str:
+        """The display names of comma-separated actor ids ("someone" if none)."""
         return _join([self.names.get(i, i) for i in ids.split(",")]) if ids else "someone"
 
     def sentence(self, e: Event) -> str | None:
+        """The event as a sentence, or None for events not told."""
         return self._say[e.what](e)
 
     def _attack(self, e: Event) -> str:
@@ -215,8 +218,6 @@ def tell(scn: Scenario, strategy: str = "baseline", seed: int = 0, world: int = 
     Raises:
         KeyError: for an unknown strategy.
     """
-    from sim.model import TruceModel  # the story reads the model; the model never reads it
-
     model = TruceModel(scn, 1, seed, strategy, first_world=world, days=days, log_worlds=[0])
     model.run()
     events = model.event_log.events

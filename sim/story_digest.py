@@ -73,10 +73,12 @@ def final_escalation(events: list[Event], scn: Scenario, until: int) -> Escalati
 
 
 def times(n: int) -> str:
+    """"once", "twice" or "n times"."""
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
 def date(start: dt.date, day: int) -> str:
+    """The calendar date of ``day``, e.g. "27 Feb 2016"."""
     d = start + dt.timedelta(days=day)
     return f"{d.day} {d:%b %Y}"
 

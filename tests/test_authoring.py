@@ -134,8 +134,9 @@ def test_strategies_lists_the_scenarios_and_the_standard_ones_with_costs():
     assert "monitoring (scenario, replaces the standard one)" in out
     assert "inducements (standard library)" in out and "as_happened (scenario)" in out
     assert "monitoring: from day 0; 1 point per day active (running)" in out
-    assert re.search(r"mediation meeting \([\w, ]+\): from day 0, when violations_7d >= 4, for 1 day, "
-                     r"14 days apart, at most 4 times; 5 points per activation \(one-off\)", out)
+    assert re.search(r"mediation meeting \([\w, ]+\): from day 0, when violations_7d >= 4, "
+                     r"for 1 day, 14 days apart, at most 4 times; "
+                     r"5 points per activation \(one-off\)", out)
     assert "One effort point is" in out
 
 

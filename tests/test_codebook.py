@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.cli_cases import case_files
+from sim.cli.cases import case_files
 from sim.codebook import load_features, validate_features
 from sim.codebook_build import build_scenario, build_targets
 from sim.scenario import ScenarioError, parse_yaml, read_text, validate

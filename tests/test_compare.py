@@ -160,7 +160,8 @@ def test_cli_same_seed_gives_identical_summary_bytes(cli_runs):
 def test_cli_unknown_strategy_exits_2_listing_known_ones():
     done = trucesim("compare", LAKELAND, "--strategies", "monitors,drones", "--worlds", "10")
     assert done.returncode == 2
-    assert "no strategy 'drones'" in done.stderr and "baseline, monitors, guaranteed_deal" in done.stderr
+    assert "no strategy 'drones'" in done.stderr
+    assert "baseline, monitors, guaranteed_deal" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
 
 

@@ -120,7 +120,8 @@ def test_deep_block_nesting_names_a_line(tmp_path):
 
 
 def test_moderate_nesting_names_its_field(tmp_path):
-    line, path, expected = only(tmp_path, BASE.replace("name: North", "name: " + "[" * 64 + "]" * 64))
+    deep = BASE.replace("name: North", "name: " + "[" * 64 + "]" * 64)
+    line, path, expected = only(tmp_path, deep)
     assert line == 7 and path.startswith("actors.north.name.0.0")
     assert "nested more than 64 levels" in expected
 

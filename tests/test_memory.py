@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from sim import memory as mem
 from sim.cli import app
 from sim.params import compile_params
-from sim.runner import _run_batch, batches, run
+from sim.runner import batches, run, run_batch
 from tests.factories import (
     make_broker,
     make_busy_scenario,
@@ -66,10 +66,10 @@ def measured_peak(scn, strategy: str, n: int) -> int:
     A process's first batch also loads the compiled day (numba's typing and cache, ~15 MB
     traced once per process and counted in ``mem.PROCESS``), so a one-world batch runs first,
     untraced."""
-    _run_batch(scn, strategy, 1, DAYS, 0, 1)
+    run_batch(scn, strategy, 1, DAYS, 0, 1)
     tracemalloc.start()
     try:
-        _run_batch(scn, strategy, 1, DAYS, 0, n)
+        run_batch(scn, strategy, 1, DAYS, 0, n)
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -180,7 +180,7 @@ def test_500_parties_run_within_the_budget(five_hundred):
 
     scn = sim.load(five_hundred)
     limit = 24 << 20  # ~3.4 MiB a world here, 3.1 MiB fixed: 4 worlds a batch (aligned)
-    _run_batch(scn, "baseline", 1, 2, 0, 1)  # load the compiled day first (see measured_peak)
+    run_batch(scn, "baseline", 1, 2, 0, 1)  # load the compiled day first (see measured_peak)
     tracemalloc.start()
     try:
         result = run(scn, worlds=12, days=2, seed=1, memory=limit)

@@ -88,7 +88,8 @@ def test_the_kernel_keeps_the_week_of_own_violations_and_todays_reservations():
 def test_a_guarantee_stops_reneging():
     # Deals are reneged on when fighting pays more than the terms: make every party prone to it.
     base = ["actors.highland.bargaining.p_renege=1", "actors.river_alliance.bargaining.p_renege=1",
-            "actors.highland.bargaining.hardening=1", "actors.river_alliance.bargaining.hardening=1",
+            "actors.highland.bargaining.hardening=1",
+            "actors.river_alliance.bargaining.hardening=1",
             "actors.highland.bargaining.reservation=0.6",
             "actors.river_alliance.bargaining.reservation=0.6"]
     scn = make_lakeland(*base)

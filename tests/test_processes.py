@@ -76,6 +76,28 @@ def test_pool_workers_keep_freed_memory(clean_env):
         assert list(pool.map(_applied_in_worker, range(4))) == [True] * 4
 
 
+def _square_or_fail(x: int) -> int:
+    if x < 0:
+        raise ValueError(f"negative: {x}")
+    return x * x
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_pool_map_gives_every_result_with_its_item_index(workers, clean_env):
+    got = dict(processes.pool_map(_square_or_fail, [3, 1, 2], workers))
+    assert got == {0: 9, 1: 1, 2: 4}
+
+
+def test_pool_map_runs_in_order_here_with_one_worker():
+    assert list(processes.pool_map(_square_or_fail, [2, 0, 5], 1)) == [(0, 4), (1, 0), (2, 25)]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_pool_map_raises_the_error_of_a_call(workers, clean_env):
+    with pytest.raises(ValueError, match="negative: -1"):
+        list(processes.pool_map(_square_or_fail, [1, -1, 2], workers))
+
+
 def test_the_command_line_keeps_freed_memory(monkeypatch):
     calls = []
     monkeypatch.setattr(processes, "keep_freed_memory", lambda: calls.append(1) or True)

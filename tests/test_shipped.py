@@ -50,7 +50,8 @@ def test_every_yaml_file_of_the_data_folders_has_a_name():
 
 
 def test_the_inputs_of_new_case_are_not_scenario_names():
-    assert not [n for n in names("scenarios") if n.startswith(("cases/features/", "cases/targets/"))]
+    cases = ("cases/features/", "cases/targets/")
+    assert not [n for n in names("scenarios") if n.startswith(cases)]
     assert "cases/yemen_2022" in names("scenarios")
 
 

@@ -70,6 +70,7 @@ def newcombe_diff(a: tuple, b: tuple) -> tuple[float, float, float]:
 
 
 def kaplan_meier(t: np.ndarray, e: np.ndarray, label: str = "KM") -> KaplanMeierFitter:
+    """The Kaplan-Meier estimate of survival times ``t`` with collapse flags ``e``."""
     return KaplanMeierFitter(label=label).fit(t, e)
 
 

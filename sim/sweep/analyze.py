@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sim.sweep.store import Store, StoreError
+from sim.sweep.words import index_words, outcome_words, parameter_words
 
 # outcomes where less is better; every other outcome is better when higher
 LOWER_IS_BETTER = ("share_collapsed", "collapsed_by_", "mean_days_in_trouble",
@@ -45,11 +46,14 @@ class AnalysisError(Exception):
 
 
 def lower_is_better(outcome: str) -> bool:
+    """Whether a smaller value of the outcome is the better one."""
     return outcome.startswith(LOWER_IS_BETTER)
 
 
 @dataclass
 class SweepAnalysis:
+    """A sweep's tables, read from its folder, with the indices and conditions found."""
+
     manifest: dict
     outcome: str
     table: pd.DataFrame          # one row per (point, strategy)
@@ -61,17 +65,17 @@ class SweepAnalysis:
 
     @property
     def parameters(self) -> list[str]:
+        """The uncertainty columns of the sweep."""
         return [u["column"] for u in self.manifest["uncertainties"]]
 
     @property
     def horizon(self) -> int:
+        """The horizon in days of the sweep's runs."""
         return int(self.manifest["horizon_days"])
 
     def headline(self) -> list[str]:
         """Plain sentences first (which parameter matters most, which strategy wins where, the
         best value for the cost), then the ranking with its index."""
-        from sim.sweep.words import index_words, outcome_words, parameter_words
-
         m, measure = self.manifest, MAIN_MEASURE[self.manifest["design"]["kind"]]
         lines = [(f"{m['experiment']['name']}: {m['n_points']} points x "
                   f"{len(m['strategies'])} strategies x {m['worlds']:,} worlds")]
@@ -95,6 +99,7 @@ class SweepAnalysis:
 
     @property
     def paths(self) -> dict[str, str]:
+        """Each uncertainty column's field path in the scenario."""
         return {u["column"]: u["path"] for u in self.manifest["uncertainties"]}
 
     def where_words(self, r) -> str:
@@ -124,6 +129,8 @@ def analyse_sweep(folder: str | Path, outcome: str = "rmst_days",
     """Read a finished sweep and compute indices, the ranking and the strategy table.
 
     Args:
+        folder: the sweep folder (with manifest.json).
+        outcome: the outcome column to rank parameters by.
         strategies: analyse only these (e.g. to ask who wins when a dominant one is left out).
 
     Raises:
@@ -193,12 +200,12 @@ def _indices(manifest: dict, x: np.ndarray, y: np.ndarray):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if design["kind"] == "sobol":
-            from SALib.analyze import sobol
+            from SALib.analyze import sobol  # noqa: PLC0415  lazy: SALib
             res = sobol.analyze(problem, y, calc_second_order=design["second_order"],
                                 num_resamples=BOOTSTRAP, seed=seed)
             measures = ("S1", "ST")
         elif design["kind"] == "morris":
-            from SALib.analyze import morris
+            from SALib.analyze import morris  # noqa: PLC0415  lazy: SALib
             res = morris.analyze(problem, x, y, num_resamples=BOOTSTRAP,
                                  num_levels=design["morris_levels"], seed=seed)
             res["sigma_conf"] = np.full(len(problem["names"]), np.nan)

@@ -35,12 +35,12 @@ def sample(spec: Experiment) -> np.ndarray:
                 else np.arange(len(u.values)) + 0.5 for u in spec.uncertainties]
         return np.array(list(itertools.product(*axes)), dtype=float)
     if d.kind is DesignKind.SOBOL:
-        from SALib.sample import sobol
+        from SALib.sample import sobol  # noqa: PLC0415  lazy: SALib
         return sobol.sample(problem, d.n, calc_second_order=d.second_order, seed=spec.seed)
     if d.kind is DesignKind.MORRIS:
-        from SALib.sample import morris
+        from SALib.sample import morris  # noqa: PLC0415  lazy: SALib
         return morris.sample(problem, d.n, num_levels=d.morris_levels, seed=spec.seed)
-    from SALib.sample import latin
+    from SALib.sample import latin  # noqa: PLC0415  lazy: SALib
     return latin.sample(problem, d.n, seed=spec.seed)
 
 

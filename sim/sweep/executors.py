@@ -1,8 +1,8 @@
 """Executors: where the parts of a sweep run. Each yields (index, outcome rows, world rows)
 as parts finish, in whatever order they finish; the store makes the order irrelevant.
 
-- ``local``: a pool of ``workers`` processes (:func:`sim.processes.process_pool`, as
-  :mod:`sim.runner` uses), or this process when ``workers`` is 1.
+- ``local``: a pool of ``workers`` processes (:func:`sim.processes.pool_map`, the loop
+  :mod:`sim.runner` uses too), or this process when ``workers`` is 1.
 - ``dask``: Dask distributed, on a ``LocalCluster`` of ``workers`` single-threaded processes or
   on the cluster whose scheduler is at ``scheduler``. A worker that dies mid-part has its part
   rescheduled by Dask on another worker (up to ``RETRIES`` times). A scheduler that cannot be
@@ -13,11 +13,10 @@ as parts finish, in whatever order they finish; the store makes the order irrele
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, CancelledError, wait
+from collections.abc import Callable, Iterator
+from concurrent.futures import CancelledError
 
 from sim import processes
-from sim.sweep.run import PartJob, run_part
 
 RETRIES = 3
 CONNECT_TIMEOUT = "30s"  # to reach the scheduler, and to get it back after a lost connection
@@ -43,35 +42,37 @@ LOCAL_CLUSTER_CONFIG = {
      for name, value in processes.environ().items()}
 
 
-def run_jobs(jobs: list[PartJob], executor: str, workers: int,
+def run_jobs(run_part: Callable, jobs: list, executor: str, workers: int,
              scheduler: str | None) -> Iterator[tuple]:
+    """Run ``run_part`` on every job where ``executor`` says; yield its results as they finish.
+
+    Args:
+        run_part: a module-level function of one job (:func:`sim.sweep.run.run_part`), so that
+            it can be sent to other processes.
+        jobs: the parts to run (:class:`sim.sweep.run.PartJob`: ``index`` and ``exp.sha256``
+            name each part's Dask task).
+        executor: ``local`` or ``dask``.
+        workers: processes (0: one per core).
+        scheduler: a Dask scheduler's address, or None for a local cluster.
+    """
     if not jobs:
         return iter(())
     if executor == "dask":
-        return _dask(jobs, workers, scheduler)
+        return _dask(run_part, jobs, workers, scheduler)
     if executor != "local":
         raise ValueError(f"unknown executor {executor!r}; expected local or dask")
-    return _local(jobs, workers)
+    return _local(run_part, jobs, workers)
 
 
-def _local(jobs: list[PartJob], workers: int) -> Iterator[tuple]:
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
-    if workers <= 1:
-        for job in jobs:
-            yield run_part(job)
-        return
-    with processes.process_pool(workers) as pool:  # on an error or Ctrl-C, ends the workers
-        pending = {pool.submit(run_part, job) for job in jobs}
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield future.result()
+def _local(run_part: Callable, jobs: list, workers: int) -> Iterator[tuple]:
+    for _, result in processes.pool_map(run_part, jobs, workers):  # Ctrl-C ends the workers
+        yield result
 
 
 def local_cluster(workers: int):
     """A Dask LocalCluster of ``workers`` single-threaded worker processes, set up for sweeps."""
-    import dask
-    from distributed import LocalCluster
+    import dask  # noqa: PLC0415  lazy: dask, only for --executor dask
+    from distributed import LocalCluster  # noqa: PLC0415  lazy: dask
 
     with dask.config.set(LOCAL_CLUSTER_CONFIG):  # read when the workers are created
         return LocalCluster(n_workers=max(1, workers or os.cpu_count() or 1),
@@ -102,8 +103,8 @@ def _lost(scheduler: str | None, exc: BaseException) -> str:
             f"({type(exc).__name__}: {exc or 'cancelled'}).")
 
 
-def _dask(jobs: list[PartJob], workers: int, scheduler: str | None) -> Iterator[tuple]:
-    from distributed import Client, as_completed
+def _dask(run_part: Callable, jobs: list, workers: int, scheduler: str | None) -> Iterator[tuple]:
+    from distributed import Client, as_completed  # noqa: PLC0415  lazy: dask
 
     cluster = local_cluster(workers) if scheduler is None else None
     client = _connect(Client, cluster if cluster is not None else scheduler)

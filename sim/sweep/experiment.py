@@ -21,14 +21,16 @@ from sim.overrides import path_problem, set_path, typed
 from sim.scenario import (
     Problem,
     ScenarioError,
-    _line_of,
-    _problems_from,
     find,
+    line_of,
     parse_yaml,
     read_text,
     validate,
+    validation_problems,
 )
 from sim.schema import Scenario
+from sim.shipped import names
+from sim.strategies import available
 
 EXPERIMENT_KEY = "experiment"
 PATH_PATTERN = r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$"
@@ -36,6 +38,8 @@ NAME_PATTERN = r"^[a-z][a-z0-9_]{0,59}$"
 
 
 class DesignKind(StrEnum):
+    """The kind of design (how points are sampled)."""
+
     GRID = "grid"
     LHS = "lhs"
     SOBOL = "sobol"
@@ -43,6 +47,8 @@ class DesignKind(StrEnum):
 
 
 class About(Strict):
+    """The experiment's name and the question it answers."""
+
     name: str = Field(min_length=1, max_length=200, description="Short name of the experiment.")
     description: str = Field("", max_length=5000, description="The question it answers.")
 
@@ -68,10 +74,13 @@ class Uncertainty(Strict):
 
     @property
     def column(self) -> str:
+        """The column of the results table that holds this uncertainty's values."""
         return self.name or self.path.replace(".", "_")
 
 
 class Design(Strict):
+    """How the points are sampled: the design's kind, size and seed."""
+
     kind: DesignKind = Field(description="grid, lhs, sobol (Saltelli) or morris.")
     n: int = Field(ge=1, le=100_000, description=(
         "sobol: base samples N (points = N(2D+2), or N(D+2) without second order); lhs: points; "
@@ -81,7 +90,7 @@ class Design(Strict):
 
 
 class Experiment(Strict):
-    """A sweep: which scenario, what varies, how it is sampled, which strategies, how many worlds."""
+    """A sweep: the scenario, what varies and how it is sampled, the strategies, the worlds."""
 
     experiment: About
     scenario: str = Field(min_length=1, description="Base scenario: a file relative to this "
@@ -120,6 +129,7 @@ class LoadedExperiment:
 
     @property
     def horizon(self) -> int:
+        """The horizon in days of every point's runs."""
         return self.spec.days or self.scenario.meta.horizon_days
 
 
@@ -143,7 +153,7 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
         scn_doc, scn_data = parse_yaml(read_text(base), str(base))
         scenario = validate(scn_data, str(base), scn_doc)
     except ScenarioError as exc:
-        where = Problem(file, _line_of(doc, ("scenario",)), "scenario", spec.scenario,
+        where = Problem(file, line_of(doc, ("scenario",)), "scenario", spec.scenario,
                         "the base scenario has problems (listed below)")
         raise ScenarioError([where, *exc.problems]) from None
     problems = _check_against(spec, scenario, file, doc)
@@ -155,15 +165,13 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
 
 def _base_scenario(spec: Experiment, file: str, doc: Any) -> Path:
     """The base scenario's file: a path relative to the experiment file, or a shipped name."""
-    from sim.shipped import names
-
     try:
         base = find(spec.scenario, "scenarios", Path(file).parent)
     except ScenarioError:
         base = None
     if base is None or not base.is_file():
         raise ScenarioError([Problem(
-            file, _line_of(doc, ("scenario",)), "scenario", spec.scenario,
+            file, line_of(doc, ("scenario",)), "scenario", spec.scenario,
             f"expected a scenario file, relative to the experiment file, or a shipped "
             f"scenario's name ({', '.join(names())}); there is none at "
             f"{Path(file).parent / spec.scenario}")])
@@ -177,32 +185,30 @@ def _validate(data: Any, file: str, doc: Any) -> Experiment:
     try:
         return Experiment.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems_from(exc, file, doc, data)) from None
+        raise ScenarioError(validation_problems(exc, file, doc, data)) from None
 
 
 def _check_against(spec: Experiment, scn: Scenario, file: str, doc: Any) -> list[Problem]:
     """Paths must name numbers in the scenario; values, strategies, horizons must fit it."""
-    from sim.strategies import available
-
     out = []
     full = scn.model_dump(mode="json")
     for i, u in enumerate(spec.uncertainties):
         loc = ("uncertainties", i, "path")
         problem = path_problem(full, u.path)
         if problem:
-            out.append(Problem(file, _line_of(doc, loc), f"uncertainties.{i}.path", u.path,
+            out.append(Problem(file, line_of(doc, loc), f"uncertainties.{i}.path", u.path,
                                problem))
             continue
         out += _value_problems(spec, i, u, full, file, doc)
     known = available(scn)
     for i, s in enumerate(spec.strategies):
         if s not in known:
-            out.append(Problem(file, _line_of(doc, ("strategies", i)), f"strategies.{i}", s,
+            out.append(Problem(file, line_of(doc, ("strategies", i)), f"strategies.{i}", s,
                                f"no such strategy; expected one of: {', '.join(known)}"))
     horizon = spec.days or scn.meta.horizon_days
     for i, h in enumerate(spec.horizons):
         if not 1 <= h <= horizon:
-            out.append(Problem(file, _line_of(doc, ("horizons", i)), f"horizons.{i}", h,
+            out.append(Problem(file, line_of(doc, ("horizons", i)), f"horizons.{i}", h,
                                f"a day between 1 and the horizon ({horizon})"))
     return out
 
@@ -218,7 +224,7 @@ def _value_problems(spec: Experiment, i: int, u: Uncertainty, full: dict, file: 
             Scenario.model_validate(set_path(full, u.path, typed(full, u.path, v)))
         except ValidationError as exc:
             msg = exc.errors()[0]["msg"]
-            out.append(Problem(file, _line_of(doc, ("uncertainties", i, key, j)),
+            out.append(Problem(file, line_of(doc, ("uncertainties", i, key, j)),
                                f"uncertainties.{i}.{key}.{j}", v,
                                f"not a valid value for {u.path}: {msg}"))
     return out

@@ -10,7 +10,10 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from sim.atomic import atomic_write
+from sim.report import to_html, to_markdown
 from sim.sweep.analyze import BOOTSTRAP, GOOD_ENOUGH, MAIN_MEASURE, SweepAnalysis, lower_is_better
 from sim.sweep.words import GLOSSARY, index_words, outcome_words, parameter_words
 
@@ -18,10 +21,10 @@ MAX_TICKS = 5  # per axis: labels such as "0.275" stay apart on a 4-inch panel
 
 
 def _pyplot():
-    import matplotlib
+    import matplotlib  # noqa: PLC0415  lazy: matplotlib, with its backend set first
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # noqa: PLC0415  lazy: after matplotlib.use
 
     return plt
 
@@ -37,7 +40,7 @@ def _axis_label(a: SweepAnalysis, column: str) -> str:
 
 def outcome_plot(a: SweepAnalysis, outcome: str):
     """One panel per parameter: the outcome's mean over binned parameter values, per strategy."""
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415  lazy: matplotlib (see _pyplot)
 
     plt = _pyplot()
     params = a.parameters
@@ -62,8 +65,6 @@ def outcome_plot(a: SweepAnalysis, outcome: str):
 
 
 def _bins(v):
-    import pandas as pd
-
     if v.nunique() <= 12:
         return v
     return pd.qcut(v, 8, duplicates="drop")
@@ -71,7 +72,7 @@ def _bins(v):
 
 def sensitivity_plot(a: SweepAnalysis):
     """The design's main index of each parameter, one bar per strategy, with its interval."""
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415  lazy: matplotlib (see _pyplot)
 
     plt = _pyplot()
     measure = MAIN_MEASURE[a.manifest["design"]["kind"]]
@@ -191,9 +192,6 @@ def report_blocks(a: SweepAnalysis) -> list[tuple]:
 
 def write_analysis(a: SweepAnalysis, out_dir: str | Path) -> list[Path]:
     """Write report.md, report.html, sensitivity.csv, conditions.csv, analysis.json and plots."""
-    from sim.report import to_html, to_markdown
-    from sim.results import _atomic_write
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     figs = {"sensitivity.png": sensitivity_plot(a),
@@ -210,9 +208,9 @@ def write_analysis(a: SweepAnalysis, out_dir: str | Path) -> list[Path]:
                                                                  default=_json) + "\n"),
     }
     for name, fig in figs.items():
-        _atomic_write(out / name, lambda p, fig=fig: fig.savefig(p, format="png", dpi=110))
+        atomic_write(out / name, lambda p, fig=fig: fig.savefig(p, format="png", dpi=110))
     for name, write in files.items():
-        _atomic_write(out / name, write)
+        atomic_write(out / name, write)
     plt = _pyplot()
     for fig in figs.values():
         plt.close(fig)

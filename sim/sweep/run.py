@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,9 +21,10 @@ import pandas as pd
 import sim
 from sim import memory as mem
 from sim.lock import StoreLock
-from sim.runner import _run_batch, batches
+from sim.runner import batches, run_batch
 from sim.scenario import Problem, ScenarioError, scenario_hash
 from sim.sweep.design import design_table, salib_problem
+from sim.sweep.executors import SchedulerError, run_jobs
 from sim.sweep.experiment import LoadedExperiment, point_scenario
 from sim.sweep.outcomes import outcome_row
 from sim.sweep.store import FORMAT, Store, StoreError
@@ -43,6 +45,8 @@ class PartJob:
 
 @dataclass
 class SweepResult:
+    """What a sweep did: its store and manifest, parts run and skipped, seconds."""
+
     store: Store
     manifest: dict
     parts_run: int
@@ -56,7 +60,7 @@ def run_worlds(scn, strategy: str, seed: int, worlds: int, days: int | None,
     """One task: the world table of ``worlds`` worlds, in batches of ``batch`` worlds
     (default: as many as fit the default memory budget, :mod:`sim.memory`)."""
     batch = batch or mem.plan(scn, [strategy], days, worlds)
-    return pd.concat([_run_batch(scn, strategy, seed, days, first, n)[0]
+    return pd.concat([run_batch(scn, strategy, seed, days, first, n)[0]
                       for first, n in batches(worlds, batch)], ignore_index=True)
 
 
@@ -110,6 +114,7 @@ def plan(exp: LoadedExperiment, points_per_part: int | None = None) -> tuple[pd.
 
 def jobs_for(exp: LoadedExperiment, design: pd.DataFrame, per_part: int,
              keep_worlds: bool) -> list[PartJob]:
+    """The parts to run: the design's points in parts of ``per_part`` points."""
     paths = [u.path for u in exp.spec.uncertainties]
     cols = [u.column for u in exp.spec.uncertainties]
     points = [{"point": int(r["point"]), "seed": int(r["seed"]),
@@ -121,6 +126,7 @@ def jobs_for(exp: LoadedExperiment, design: pd.DataFrame, per_part: int,
 
 def new_manifest(exp: LoadedExperiment, design: pd.DataFrame, per_part: int,
                  keep_worlds: bool) -> dict:
+    """The manifest of a new sweep folder: the experiment, design and parts."""
     spec = exp.spec
     return {
         "format": FORMAT,
@@ -239,10 +245,16 @@ def sweep(exp: LoadedExperiment, out: str | Path, executor: str = "local", worke
     """Run (or resume) a sweep into the store at ``out``.
 
     Args:
+        exp: the experiment (:func:`sim.sweep.load_experiment`).
+        out: the sweep folder (created if missing).
         executor: "local" (a process pool of ``workers``; 1 runs in this process) or "dask"
             (a LocalCluster of ``workers``, or the cluster at ``scheduler``).
+        workers: processes or Dask workers (0: one per core).
+        scheduler: a Dask scheduler's address (with ``executor="dask"``).
         points_per_part: points per stored part (default: enough for ~4 tasks); fixed when
             the sweep starts.
+        keep_worlds: also store one row per world.
+        force: discard the results already in ``out`` and start again.
         progress: called as each part finishes with (points, worlds) it added.
         on_start: called once with (points already done, points in total).
         memory: the memory budget (:func:`sim.memory.budget`), shared by the workers of this
@@ -288,10 +300,6 @@ def worker_share(exp: LoadedExperiment, memory, executor: str, workers: int,
 
 def _sweep(exp, out, executor, workers, scheduler, points_per_part, keep_worlds, force,
            progress, on_start, budget) -> SweepResult:
-    import time
-
-    from sim.sweep.executors import SchedulerError, run_jobs
-
     start = time.perf_counter()
     store, manifest, jobs = open_store(exp, out, points_per_part, keep_worlds, force)
     jobs = [replace(job, memory=budget) for job in jobs]
@@ -301,7 +309,7 @@ def _sweep(exp, out, executor, workers, scheduler, points_per_part, keep_worlds,
     per_task = exp.spec.worlds * len(exp.spec.strategies)
     points_of = {j.index: len(j.points) for j in jobs}
     try:
-        for index, table, worlds in run_jobs(jobs, executor, workers, scheduler):
+        for index, table, worlds in run_jobs(run_part, jobs, executor, workers, scheduler):
             manifest["parts"]["parts"][str(index)] = store.write_part(index, table)
             if worlds is not None:
                 manifest["parts"]["worlds"][str(index)] = store.write_part(index, worlds,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.results import _atomic_write
+from sim.atomic import atomic_write
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -33,6 +33,7 @@ class StoreError(Exception):
 
 
 def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -49,9 +50,11 @@ class Store:
         self.worlds = self.root / "worlds"
 
     def part_path(self, index: int, kind: str = "parts") -> Path:
+        """The Parquet file of part ``index`` (``kind``: parts or worlds)."""
         return self.root / kind / f"part-{index:05d}.parquet"
 
     def read_manifest(self) -> dict | None:
+        """The folder's manifest, or None if there is none yet."""
         path = self.root / MANIFEST
         if not path.exists():
             return None
@@ -61,13 +64,14 @@ class Store:
             raise StoreError(f"{path}: not a readable sweep manifest ({exc})") from None
 
     def write_manifest(self, manifest: dict) -> None:
+        """Write the manifest atomically."""
         text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
-        _atomic_write(self.root / MANIFEST, lambda p: Path(p).write_text(text))
+        atomic_write(self.root / MANIFEST, lambda p: Path(p).write_text(text))
 
     def create(self, manifest: dict, design: pd.DataFrame, keep_worlds: bool) -> None:
         """Start an empty sweep folder (stale temporary files of an earlier crash removed)."""
         self.root.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.root / "design.parquet", lambda p: design.to_parquet(p, index=False))
+        atomic_write(self.root / "design.parquet", lambda p: design.to_parquet(p, index=False))
         self.write_manifest(manifest)  # before parts/: a folder with parts/ always has one
         self.parts.mkdir(exist_ok=True)
         if keep_worlds:
@@ -79,7 +83,7 @@ class Store:
     def write_part(self, index: int, table: pd.DataFrame, kind: str = "parts") -> dict:
         """Write one part atomically; returns its record (checksum, rows)."""
         path = self.part_path(index, kind)
-        _atomic_write(path, lambda p: _to_parquet(table, p))
+        atomic_write(path, lambda p: _to_parquet(table, p))
         return {"sha256": sha256_file(path), "rows": len(table)}
 
     def is_done(self, manifest: dict, index: int, rows: int) -> bool:
@@ -97,7 +101,7 @@ class Store:
 
     def table(self, kind: str = "parts") -> pd.DataFrame:
         """All parts as one table, ordered by point and strategy (DuckDB reads the files)."""
-        import duckdb
+        import duckdb  # noqa: PLC0415  lazy: duckdb, only for queries
 
         files = sorted((self.root / kind).glob("part-*.parquet"))
         if not files:
@@ -107,6 +111,7 @@ class Store:
         return duckdb.sql(f"select * from read_parquet('{glob}') order by {order}").df()
 
     def design(self) -> pd.DataFrame:
+        """The design: one row per point."""
         return pd.read_parquet(self.root / "design.parquet")
 
     def results(self) -> pd.DataFrame:

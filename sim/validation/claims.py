@@ -22,6 +22,8 @@ VERIFICATION, VALIDATION = "verification", "validation"
 
 @dataclass(frozen=True)
 class Claim:
+    """A claim of the literature, its citation, and how it is measured."""
+
     id: str
     statement: str
     citation: str

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.runner import run
+
 NOISE, DAYS = 0.05, 200
 GTFT_FORGIVE = 1 / 3  # min(1 - (T-R)/(R-S), (R-P)/(T-P)) with (T, R, P, S) = (5, 3, 1, 0)
 
@@ -75,12 +77,10 @@ def compare_with_engine(scenario: Path, pair: tuple[str, str], worlds: int, seed
                         noise: float = NOISE, days: int = DAYS) -> list[dict]:
     """Run the reduced-game scenario with a policy pair; per party, the engine's mean
     cooperation rate, its standard error over worlds, and the exact value."""
-    import sim
-
     overrides = [f"actors.row.behaviour.policy={pair[0]}",
                  f"actors.column.behaviour.policy={pair[1]}",
                  f"information.noise={noise}", f"meta.horizon_days={days}"]
-    table = sim.run(scenario, worlds=worlds, seed=seed, overrides=overrides).worlds
+    table = run(scenario, "baseline", worlds, seed, None, overrides).worlds
     exact = exact_cooperation(pair, noise, days)
     out = []
     for i, party in enumerate(("row", "column")):

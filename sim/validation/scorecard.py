@@ -13,6 +13,8 @@ from sim.validation.claims import CLAIMS, VALIDATION, Claim
 
 @dataclass(frozen=True)
 class Row:
+    """One claim's result on the scorecard."""
+
     claim: Claim
     worlds: int
     result: Measured
@@ -20,9 +22,11 @@ class Row:
 
     @property
     def verdict(self) -> str:
+        """PASS or FAIL."""
         return "PASS" if self.result.passed else "FAIL"
 
     def figure(self) -> str:
+        """The figure with its 95% interval when it has one."""
         r = self.result
         value = f"{r.figure:.3g}"
         if math.isnan(r.lo):

@@ -27,7 +27,7 @@ import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import matplotlib
 import networkx as nx
@@ -36,8 +36,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from pydantic import BaseModel
 
+from sim.memory import plan
 from sim.model import TruceModel
+from sim.play import verdict
 from sim.rng import BLOCK
+from sim.runner import batches
 from sim.scenario import load
 from sim.schema import ActorKind, BrokerRole, Scenario
 from sim.story import Narrator
@@ -65,13 +68,12 @@ class SliderSpec:
 
     @property
     def step(self) -> float:
+        """The slider's step: a hundredth of its range."""
         return (self.max - self.min) / 100
 
 
 def _unwrap(annotation):
     """The pydantic model or list item type inside ``X | None`` or ``list[X]``."""
-    from typing import get_args
-
     if isinstance(annotation, type):
         return annotation
     return next((a for a in get_args(annotation) if isinstance(a, type)), annotation)
@@ -120,6 +122,7 @@ def key_paths(scn: Scenario) -> dict[str, str]:
 
 
 def arg_name(path: str) -> str:
+    """The model argument of a key path (dots become double underscores)."""
     return path.replace(".", "__")
 
 
@@ -307,9 +310,6 @@ def run_block(model: TruceModel, block: int,
     in batches that fit the default memory budget (:mod:`sim.memory`; same worlds either way);
     None as soon as ``cancel`` is set (checked every day, so that a Restart's ensemble starts at
     once instead of after this block)."""
-    from sim.memory import plan
-    from sim.runner import batches
-
     batch = plan(model.config, [model.strategy_name], None, BLOCK)
     days = []
     for first, n in batches(BLOCK, batch):
@@ -364,8 +364,6 @@ def judge(game, worlds: int, on_share, cancel: threading.Event | None = None) ->
     """The end-of-game verdict (every scripted strategy on ``worlds`` worlds: seconds of work)
     as paragraphs separated by blank lines, calling ``on_share`` with the share done each time
     it gains a percent; stops early, returning "", once ``cancel`` is set."""
-    from sim.play import verdict
-
     total = len(available(game.scn)) * worlds * game.horizon
     done, shown = [0], [-1]
 
@@ -387,21 +385,9 @@ def judge(game, worlds: int, on_share, cancel: threading.Event | None = None) ->
 
 
 # ------------------------------------------------------------------ serving
-def _from_env():
-    path = os.environ.get(ENV_SCENARIO)
-    if not path:
-        return None
-    from sim.viz.page import make_page
-
-    return make_page(Path(path), json.loads(os.environ.get(ENV_SET, "[]")))
-
-
-Page = _from_env()  # `solara run sim.viz.dashboard` serves this
-
-
 def serve(path: Path, host: str, port: int, overrides: list[str]) -> None:
     """Replace this process by a Solara server for the dashboard (same pid, so stopping it by
-    its pid stops the server)."""
+    its pid stops the server); it serves :data:`sim.viz.page.Page`."""
     env = dict(os.environ)
     env[ENV_SCENARIO] = str(Path(path).resolve())
     env[ENV_SET] = json.dumps(overrides)
@@ -409,7 +395,7 @@ def serve(path: Path, host: str, port: int, overrides: list[str]) -> None:
     # Solara otherwise sends usage events to Mixpanel (after asking api.ipify.org for this
     # machine's address) and asks pypi.org for its latest version: nothing may leave the machine
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
-    argv = [sys.executable, "-m", "solara", "run", "sim.viz.dashboard", "--host", host,
+    argv = [sys.executable, "-m", "solara", "run", "sim.viz.page", "--host", host,
             "--port", str(port), "--production", "--no-open", "--no-check-version",
             "--log-level", "warning"]
     sys.stdout.flush()

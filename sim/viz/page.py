@@ -16,6 +16,8 @@ give the page's state as data attributes, for tests and scripts to wait on.
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from pathlib import Path
 
@@ -23,6 +25,7 @@ import numpy as np
 import solara
 import solara.lab
 
+from sim.play import Game
 from sim.rng import BLOCK
 from sim.scenario import load
 from sim.schema import ActorKind
@@ -30,6 +33,8 @@ from sim.story import Narrator, narrate
 from sim.strategies import available
 from sim.viz.dashboard import (
     ENSEMBLE_BLOCKS,
+    ENV_SCENARIO,
+    ENV_SET,
     dashboard_model,
     ensemble_csv,
     judge,
@@ -142,6 +147,7 @@ def Plot(make, args: tuple, key):
 
 @solara.component
 def WorldTab(model, day: int, collapse: np.ndarray):
+    """The world tab: the network, the world's days, the ensemble and the story."""
     today = (id(model), look(model).day)
     with solara.Columns([1, 1]):
         Plot(network_figure, (model,), today)
@@ -157,6 +163,7 @@ def WorldTab(model, day: int, collapse: np.ndarray):
 
 @solara.component
 def StoryCard(model, day: int):
+    """The story of the live world so far."""
     w = look(model)
     lines = narrate(w.events, w.scn, w.day) if w.day else []
     with solara.Card("Story of this world"):
@@ -166,8 +173,6 @@ def StoryCard(model, day: int):
 
 def game_for(model, broker: str | None):
     """The live model's game for ``broker`` (a new one when the broker changed; None if none)."""
-    from sim.play import Game
-
     if model.game is not None and model.game.broker != broker:
         model.game = None
     if broker and model.game is None:
@@ -226,6 +231,7 @@ def ActionBox(action, picked: solara.Reactive):
 
 @solara.component
 def Verdict(game, finished: bool):
+    """The end-of-game verdict, computed in the background with its progress."""
     outcome, set_outcome = solara.use_state("")
     judged, set_judged = solara.use_state(0)  # percent of the verdict's runs done
 
@@ -251,6 +257,7 @@ def Verdict(game, finished: bool):
 
 @solara.component
 def ThisWeek(model, day: int):
+    """What happened in the last seven days."""
     w = look(model)
     nr = Narrator(w.scn)
     said = [nr.sentence(e) for e in w.events if e.day >= day - 7]
@@ -355,3 +362,14 @@ def use_player(live: solara.Reactive, day: solara.Reactive, playing: solara.Reac
             playing.value = False
 
     solara.use_thread(play, dependencies=[id(model), running], intrusive_cancel=False)
+
+
+# ------------------------------------------------------------------ serving
+def _from_env():
+    path = os.environ.get(ENV_SCENARIO)
+    if not path:
+        return None
+    return make_page(Path(path), json.loads(os.environ.get(ENV_SET, "[]")))
+
+
+Page = _from_env()  # `solara run sim.viz.page` serves this (sim.viz.dashboard.serve)

@@ -442,7 +442,8 @@ def patron_cycle(src: Source):
 
 # ------------------------------------------------------------------------ whole-file classes
 EMPTY = ["", " ", "\n\n", "# nothing but a comment\n", "---\n", "---\n...\n", "null\n", "~\n",
-         "[]\n", "{}\n", "0\n", "'text'\n", "- a\n- b\n", "...\n", "\t\n", "\ufeff", "%YAML 1.2\n---\n"]
+         "[]\n", "{}\n", "0\n", "'text'\n", "- a\n- b\n", "...\n", "\t\n", "\ufeff",
+         "%YAML 1.2\n---\n"]
 
 
 def empty_file(src: Source):

@@ -8,7 +8,13 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli import SCENARIO_HELP, SetOption, _fail, _load_or_fail, out
+from sim.atomic import atomic_write
+from sim.cli.common import SCENARIO_HELP, SetOption, fail, load_or_fail, out
+from sim.interventions_schema import actor_refs
+from sim.scenario import find, line_of, parse_yaml, read_text
+from sim.strategies import STANDARD, available, resolve
+from sim.strategies.library import EFFORT_POINT
+from sim.template import render
 
 
 def new(
@@ -26,17 +32,14 @@ def new(
 
         trucesim check my_truce.yaml
     """
-    from sim.results import _atomic_write
-    from sim.template import render
-
     if path.exists() and not force:
-        _fail([f"{path}: already exists; expected a new file name (or --force to overwrite)"])
+        fail([f"{path}: already exists; expected a new file name (or --force to overwrite)"])
     if not path.parent.is_dir():
-        _fail([f"{path}: folder {path.parent} does not exist; expected an existing folder"])
+        fail([f"{path}: folder {path.parent} does not exist; expected an existing folder"])
     try:
-        _atomic_write(path, lambda p: Path(p).write_text(render(str(path))))
+        atomic_write(path, lambda p: Path(p).write_text(render(str(path))))
     except OSError as exc:
-        _fail([f"{path}: cannot write: {exc.strerror or exc}"])
+        fail([f"{path}: cannot write: {exc.strerror or exc}"])
     out.print(f"wrote {path}; next: trucesim check {path}", highlight=False)
 
 
@@ -55,9 +58,7 @@ def show(
 
         trucesim show scenarios/syria_2016.yaml --defaults
     """
-    from sim.scenario import _line_of, find, parse_yaml, read_text
-
-    scn = _load_or_fail(scenario, set_)
+    scn = load_or_fail(scenario, set_)
     scenario = find(scenario)  # a shipped name reads the shipped file
     doc, raw = parse_yaml(read_text(scenario), str(scenario))
     sources = scn.sources
@@ -66,7 +67,7 @@ def show(
         given = _given(raw, loc)
         if defaults_only and given:
             continue
-        where = f"line {_line_of(doc, loc)}" if given else "default"
+        where = f"line {line_of(doc, loc)}" if given else "default"
         rows.append((path, _text(value), where, _source_of(path, sources, value, given)))
     out.print(f"{scenario}: {len(rows)} values; each line: field = value  (where it is set; "
               "the source the file names for it)", highlight=False)
@@ -124,10 +125,7 @@ def strategies(
 
         trucesim strategies scenarios/syria_2016.yaml
     """
-    from sim.strategies import STANDARD, available, resolve
-    from sim.strategies.library import EFFORT_POINT
-
-    scn = _load_or_fail(scenario, None)
+    scn = load_or_fail(scenario, None)
     for name in available(scn):
         origin = ("scenario" if name not in STANDARD else
                   "scenario, replaces the standard one" if name in scn.strategies
@@ -152,8 +150,6 @@ def intervention_lines(strategy) -> list[str]:
 
 
 def _who(iv) -> str:
-    from sim.interventions_schema import actor_refs
-
     named = list(dict.fromkeys(value for _, value, _ in actor_refs(iv)))
     return f" ({', '.join(named)})" if named else ""
 

@@ -10,6 +10,8 @@ from rich import box
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sim.cli.common import err, fail, out
+
 
 def validate(
     quick: Annotated[bool, typer.Option(
@@ -32,16 +34,15 @@ def validate(
 
         trucesim validate --claim early_hazard --claim guarantee
     """
-    from sim.cli import _fail, err, out
-    from sim.validation import CLAIMS, run_claims, to_markdown
+    from sim.validation import CLAIMS, run_claims, to_markdown  # noqa: PLC0415  lazy: the runner
 
     known = [c.id for c in CLAIMS]
     unknown = [c for c in only or [] if c not in known]
     if unknown:
-        _fail([f"--claim: no claim '{c}'; expected one of: {', '.join(known)}" for c in unknown])
+        fail([f"--claim: no claim '{c}'; expected one of: {', '.join(known)}" for c in unknown])
     if out_file is not None and not out_file.parent.is_dir():
         where = out_file.parent
-        _fail([f"--out: {where} is not a directory; expected a .md file in an existing one"])
+        fail([f"--out: {where} is not a directory; expected a .md file in an existing one"])
     claims = tuple(c for c in CLAIMS if not only or c.id in only)
     with Progress(TextColumn("[bold]validating"), BarColumn(),
                   TextColumn("{task.completed}/{task.total} claims"), TimeElapsedColumn(),
@@ -53,7 +54,7 @@ def validate(
         try:
             out_file.write_text(to_markdown(rows, quick))
         except OSError as exc:
-            _fail([f"{out_file}: cannot write the scorecard: {exc.strerror or exc}"])
+            fail([f"{out_file}: cannot write the scorecard: {exc.strerror or exc}"])
         out.print(f"scorecard written to {out_file}", highlight=False)
     failed = [r.claim.id for r in rows if not r.result.passed]
     if failed:
@@ -63,7 +64,7 @@ def validate(
 
 
 def _table(rows, quick: bool) -> Table:
-    from sim.validation import tally
+    from sim.validation import tally  # noqa: PLC0415  lazy: the runner
 
     t = Table(title=f"Validation scorecard ({'quick' if quick else 'full'}): {tally(rows)}; "
                     "figures with 95% intervals",

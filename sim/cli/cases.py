@@ -10,6 +10,11 @@ from typing import Annotated
 
 import typer
 
+from sim.cli.common import check_out_dir, fail, out
+from sim.codebook import load_features
+from sim.codebook_build import build_scenario, build_targets, record_skeleton, to_yaml
+from sim.scenario import ScenarioError, validate
+
 SCENARIO_HEADER = """{name}.
 Built from the case's features by the codebook (docs/codebook.md):
     trucesim new-case {features} --out <folder>
@@ -31,15 +36,7 @@ def case_files(features: Path, out_dir: Path) -> dict[Path, str]:
     Raises:
         ScenarioError: for bad features, located by file, line and field.
     """
-    from sim.codebook import load_features
-    from sim.codebook_build import (
-        build_scenario,
-        build_targets,
-        record_skeleton,
-        to_yaml,
-    )
-    from sim.priors import check_priors
-    from sim.scenario import validate
+    from sim.priors import check_priors  # noqa: PLC0415  lazy: scipy
 
     f = load_features(features)
     scenario = build_scenario(f)
@@ -74,24 +71,21 @@ def new_case(
         trucesim new-case scenarios/cases/features/yemen_2022.yaml --out out/yemen
 
         trucesim new-case scenarios/cases/features/minsk_2015.yaml --out out/minsk && trucesim check out/minsk/*.yaml
-    """
-    from sim.cli import _check_out_dir, _fail, out
-    from sim.scenario import ScenarioError
-
+    """  # noqa: E501  (the help's example, one command line)
     try:
         files = case_files(features, out_dir)
     except ScenarioError as exc:
-        _fail([str(p) for p in exc.problems])
+        fail([str(p) for p in exc.problems])
     existing = [str(p) for p in files if p.exists()]
     if existing and not force:
-        _fail([f"{p}: exists; expected a new file (use --force to overwrite)" for p in existing])
-    _check_out_dir(out_dir)
+        fail([f"{p}: exists; expected a new file (use --force to overwrite)" for p in existing])
+    check_out_dir(out_dir)
     for path, text in files.items():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
         except OSError as exc:
-            _fail([f"{path}: cannot write: {exc.strerror or exc}"])
+            fail([f"{path}: cannot write: {exc.strerror or exc}"])
         out.print(f"wrote {path}", highlight=False)
 
 

@@ -14,22 +14,26 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from sim.cli import MemoryOption, _budget_or_fail, _fail, err, out
+from sim.cli.common import MemoryOption, budget_or_fail, err, fail, out
+from sim.lock import LockHeld
 from sim.scenario import ScenarioError
 
 
 class Executor(StrEnum):
+    """Where a sweep's parts run (`--executor`)."""
+
     LOCAL = "local"
     DASK = "dask"
 
 
 def load_experiment_or_fail(path: Path):
-    from sim.sweep import load_experiment
+    """The experiment of a file or shipped name, or exit 2 with its located problems."""
+    from sim.sweep import load_experiment  # noqa: PLC0415  lazy: the runner
 
     try:
         return load_experiment(path)
     except ScenarioError as exc:
-        _fail([str(p) for p in exc.problems])
+        fail([str(p) for p in exc.problems])
 
 
 class _Bar:
@@ -92,15 +96,14 @@ def sweep(
 
         duckdb -c "select strategy, avg(rmst_days) from 'out/sobol/parts/*.parquet' group by 1"
     """
-    from sim.lock import LockHeld
-    from sim.memory import MemoryBudgetError
-    from sim.sweep import StoreError
-    from sim.sweep import sweep as run_sweep
-    from sim.sweep.executors import SchedulerError
+    from sim.memory import MemoryBudgetError  # noqa: PLC0415  lazy: numpy, psutil
+    from sim.sweep import StoreError  # noqa: PLC0415  lazy: the runner
+    from sim.sweep import sweep as run_sweep  # noqa: PLC0415  lazy: the runner
+    from sim.sweep.executors import SchedulerError  # noqa: PLC0415  lazy: the runner
 
     if scheduler is not None and executor is not Executor.DASK:
-        _fail(["--scheduler: only used with --executor dask"])
-    limit = _budget_or_fail(memory) if memory is not None else None
+        fail(["--scheduler: only used with --executor dask"])
+    limit = budget_or_fail(memory) if memory is not None else None
     exp = load_experiment_or_fail(experiment)
     target = out_dir or Path("out") / "sweeps" / experiment.stem
     bar = _Bar()
@@ -112,15 +115,15 @@ def sweep(
     except KeyboardInterrupt:  # Ctrl-C: the parts finished so far are stored; say so
         _interrupted(target)
     except (StoreError, LockHeld) as exc:
-        _fail([str(exc)])
+        fail([str(exc)])
     except MemoryBudgetError as exc:
-        _fail([f"{experiment}: {exc}"])
+        fail([f"{experiment}: {exc}"])
     except SchedulerError as exc:
-        _fail([str(exc)], code=1 if exc.lost else 2)
+        fail([str(exc)], code=1 if exc.lost else 2)
     except ScenarioError as exc:
-        _fail([str(p) for p in exc.problems])
+        fail([str(p) for p in exc.problems])
     except OSError as exc:
-        _fail([(f"{target}: cannot write results: {exc.strerror or exc}. Parts already "
+        fail([(f"{target}: cannot write results: {exc.strerror or exc}. Parts already "
                 "finished are kept: fix this and run the same command again to resume.")])
     m = result.manifest
     out.print(f"{m['experiment']['name']}: {m['n_points']} points x {len(m['strategies'])} "
@@ -132,7 +135,7 @@ def sweep(
 
 def _interrupted(target: Path) -> None:
     """Report an interrupted sweep (how many parts are stored, how to resume); exit 130."""
-    from sim.sweep import Store, StoreError
+    from sim.sweep import Store, StoreError  # noqa: PLC0415  lazy: the runner
 
     try:
         manifest = Store(target).read_manifest() or {}
@@ -172,17 +175,17 @@ def analyze(
 
         trucesim analyze out/sobol --strategies baseline,urgent_meeting,pressure --out out/r2
     """
-    from sim.sweep.analyze import AnalysisError, analyse_sweep
-    from sim.sweep.report import write_analysis
+    from sim.sweep.analyze import AnalysisError, analyse_sweep  # noqa: PLC0415  lazy: SALib, pandas
+    from sim.sweep.report import write_analysis  # noqa: PLC0415  lazy: matplotlib
 
     try:
         names = [s.strip() for s in strategies.split(",") if s.strip()] if strategies else None
         result = analyse_sweep(sweep_dir, outcome, names)
         files = write_analysis(result, out_dir or sweep_dir / "analysis")
     except AnalysisError as exc:
-        _fail([str(exc)])
+        fail([str(exc)])
     except OSError as exc:
-        _fail([(f"{out_dir or sweep_dir / 'analysis'}: cannot write the report: "
+        fail([(f"{out_dir or sweep_dir / 'analysis'}: cannot write the report: "
                 f"{exc.strerror or exc}")])
     for line in result.headline():
         out.print(line, highlight=False)

@@ -14,31 +14,27 @@ from typing import Annotated
 
 import typer
 
-from sim.cli import (
+from sim.cli.common import (
     SCENARIO_HELP,
     DaysOption,
     Format,
     FormatOption,
     SeedOption,
     SetOption,
-    _fail,
-    _load_or_fail,
-    _progress,
+    check_strategy,
     err,
+    fail,
+    load_or_fail,
     out,
+    progress,
 )
+from sim.scenario import find
+from sim.schema import ActorKind, BrokerRole
+from sim.strategies import available
 
 WorldOption = Annotated[int, typer.Option(
     min=0, max=10_000_000, help="Which world of the seed to follow (as numbered by `run`).")]
 StrategyOption = Annotated[str, typer.Option(help="Strategy name from the scenario.")]
-
-
-def _check_strategy(scn, strategy: str, scenario: Path) -> None:
-    from sim.strategies import available
-
-    if strategy not in available(scn):
-        _fail([(f"{scenario}: strategies: no strategy '{strategy}'; expected one of: "
-               f"{', '.join(available(scn))}")])
 
 
 def story(
@@ -70,10 +66,10 @@ def story(
 
         trucesim story scenarios/syria_2016.yaml --days 90 --format json
     """
-    from sim.story import tell
+    from sim.story import tell  # noqa: PLC0415  lazy: the model
 
-    scn = _load_or_fail(scenario, set_)
-    _check_strategy(scn, strategy, scenario)
+    scn = load_or_fail(scenario, set_)
+    check_strategy(scn, strategy, scenario)
     told = tell(scn, strategy, seed, world, days)
     if fmt is Format.JSON:
         print(json.dumps({"heading": told.heading, "day_collapse": told.day_collapse,
@@ -83,8 +79,6 @@ def story(
 
 
 def _default_role(scn) -> str | None:
-    from sim.schema import ActorKind, BrokerRole
-
     brokers = [a for a in scn.actors if a.kind is ActorKind.BROKER]
     mediators = [b for b in brokers if b.role is BrokerRole.MEDIATOR]
     pool = mediators or brokers
@@ -156,11 +150,11 @@ def play(
         min=1, max=100_000, help="Worlds per scripted strategy in the final comparison.")] = 500,
     set_: SetOption = None,
 ):
-    """Play one broker, week by week: choose its actions; the other actors act as modelled.
+    r"""Play one broker, week by week: choose its actions; the other actors act as modelled.
 
     At the end your truce is compared with every scripted strategy, in the same world and on
     average over `--worlds` worlds. Choices are read from standard input, one line per week,
-    so a game can be scripted: `printf '1\\n\\n2\\n' | trucesim play ...`; when the input ends,
+    so a game can be scripted: `printf '1\n\n2\n' | trucesim play ...`; when the input ends,
     the remaining weeks pass with no action.
 
     Examples:
@@ -169,16 +163,15 @@ def play(
 
         trucesim play scenarios/lakeland_teaching.yaml --role regional_council --days 120
     """
-    from sim.play import Game, verdict
-    from sim.story import Narrator
-    from sim.strategies import available
+    from sim.play import Game, verdict  # noqa: PLC0415  lazy: the runner
+    from sim.story import Narrator  # noqa: PLC0415  lazy: the model
 
-    scn = _load_or_fail(scenario, set_)
+    scn = load_or_fail(scenario, set_)
     role = role or _default_role(scn)
     try:
         game = Game(scn, role or "", seed, world, days)
     except ValueError as exc:
-        _fail([f"{scenario}: --role: {exc}"])
+        fail([f"{scenario}: --role: {exc}"])
     narrator = Narrator(scn)
     out.print(f"[bold]{scn.meta.name}[/bold]: you are {narrator.names[role]} ({role}); "
               f"{game.horizon} days, seed {seed}, world {world}.", highlight=False)
@@ -188,7 +181,7 @@ def play(
         week = game.play_week(_read_choice(game, lines))
         _show_week(week, narrator)
     total = worlds * game.horizon * len(available(scn))
-    with _progress(total) as bar:
+    with progress(total) as bar:
         task = bar.add_task("verdict", total=total)
         result = verdict(game, worlds, progress=lambda n: bar.advance(task, n))
     out.print("")
@@ -221,11 +214,10 @@ def viz(
 
         trucesim viz scenarios/lakeland_teaching.yaml --port 8800
     """
-    _load_or_fail(scenario, set_)  # bad input: the file's problems, exit 2, before serving
+    load_or_fail(scenario, set_)  # bad input: the file's problems, exit 2, before serving
     if not _free(host, port):
-        _fail([f"--port: {host}:{port} is in use; choose another with --port"])
-    from sim.scenario import find
-    from sim.viz.dashboard import serve
+        fail([f"--port: {host}:{port} is in use; choose another with --port"])
+    from sim.viz.dashboard import serve  # noqa: PLC0415  lazy: solara
 
     out.print(f"dashboard: http://{host}:{port}/  (Ctrl-C to stop)", highlight=False)
     serve(find(scenario), host, port, set_ or [])  # a shipped name becomes its file

@@ -13,6 +13,10 @@ import typer
 from rich import box
 from rich.table import Table
 
+import sim
+from sim.cli.common import out
+from sim.shipped import EXPERIMENTS, SCENARIOS, catalogue, path_of
+
 
 def scenarios(
     paths: Annotated[bool, typer.Option(
@@ -34,16 +38,11 @@ def scenarios(
 
         trucesim scenarios --paths    # where each file is installed, to copy and edit
     """
-    from sim.cli import out
-    from sim.shipped import EXPERIMENTS, SCENARIOS
-
     out.print(_table(SCENARIOS, "Shipped scenarios (trucesim run NAME)", paths))
     out.print(_table(EXPERIMENTS, "Shipped experiments (trucesim sweep NAME)", paths))
 
 
 def _table(kind: str, title: str, paths: bool) -> Table:
-    from sim.shipped import catalogue, path_of
-
     t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     t.add_column("name", no_wrap=True)
     t.add_column("description")
@@ -56,8 +55,6 @@ def _table(kind: str, title: str, paths: bool) -> Table:
 
 def _show_version(value: bool) -> None:
     if value:
-        import sim
-
         print(f"trucesim {sim.__version__}")
         raise typer.Exit()
 
