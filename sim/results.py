@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.results_game import game_columns
 from sim.state import CollapseMode
 
 SURVIVAL_DAYS = (30, 60, 90, 180, 365)
@@ -67,6 +68,7 @@ def world_table(model, first_world: int, seed: int, scn_hash: str, strategy: str
         cols.update(_talks_columns(model))
     for i, sid in enumerate(p.spoiler_ids):
         cols[f"attacks_{sid}"] = s.n_attacks[:, i]
+    cols.update(game_columns(model))  # brokers who decide, the battlefield: off by default
     return pd.DataFrame(cols)
 
 
