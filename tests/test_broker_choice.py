@@ -30,7 +30,8 @@ def test_utilities_by_hand():
     assert bc.utility(bc.PRESS, *args) == pytest.approx(0.1 * 0.5 - 0.8 * 0.6)
     assert bc.utility(bc.SHIELD, *args) == pytest.approx(0.5 * 0.6)
     assert bc.utility(bc.REWARD, *args) == pytest.approx(0.5 * 0.1 * 0.5)
-    assert bc.utility(bc.FIGHT, *args) == pytest.approx(0.8 * 0.25 + 0.5 * 0.2 - 0.3 * 0.5 - 0.2)
+    assert bc.utility(bc.FIGHT, *args) == pytest.approx(
+        0.8 * (0.25 + 0.6) + 0.5 * 0.2 - 0.3 * 0.5 - 0.2)
     assert bc.utility(bc.STAY_OUT, *args) == 0.0
 
 

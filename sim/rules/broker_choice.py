@@ -10,7 +10,7 @@ battlefield):
     U(press)    = (V - C) x - s x_c          pressing its own client costs it its stake
     U(shield)   = (s - V) x_c                impunity for the client, at the truce's cost
     U(reward)   = (V - C) (1 - x) / 2        rewarding a calm that holds
-    U(fight)    = s g_c + k a - V (1 - x) - C
+    U(fight)    = s (g_c + x_c) + k a - V (1 - x) - C   it also spares its client
     U(stay_out) = 0
 Shield and fight need a client. Its action sets what it does until the next choice: a broker
 presses party j's verified violations with weight f_bj = 1 if it presses, 1 if it fights
@@ -49,7 +49,7 @@ def utility(a: int, stake: float, ct: float, value: float, cost: float, x: float
     if a == REWARD:
         return 0.5 * (value - cost) * (1.0 - x)
     if a == FIGHT:
-        return stake * gain_c + ct * attacks - value * (1.0 - x) - cost
+        return stake * (gain_c + x_c) + ct * attacks - value * (1.0 - x) - cost
     return 0.0
 
 
