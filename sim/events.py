@@ -25,6 +25,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from sim.broker_schema import ACTION_CODES, BrokerAction
 from sim.schema import EventAction
 from sim.state import CollapseMode, TruceStatus
 
@@ -45,6 +46,7 @@ class What(StrEnum):
     TALKS = "talks"
     AGREEMENT = "agreement"
     STATUS = "status"
+    BROKER = "broker"  # a broker with interests changed its action (docs/model.md section 12)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class _Yesterday:
     perceived: np.ndarray
     progress: np.ndarray
     uses: np.ndarray
+    broker_action: np.ndarray
 
 
 class EventLog:
@@ -123,10 +126,10 @@ class EventLog:
             return _Yesterday(np.ones((len(w), P), bool), np.zeros((len(w), P), bool),
                               np.zeros(len(w), np.int8), np.zeros((len(w), P)),
                               np.zeros((len(w), P, P), np.int16), np.zeros(len(w)),
-                              np.zeros_like(uses))
+                              np.zeros_like(uses), np.zeros_like(s.broker_action[w]))
         return _Yesterday(s.in_talks[w].copy(), s.withdrawn[w].copy(), s.status[w].copy(),
                           s.pressure[w].copy(), s.perceived[w].copy(),
-                          s.talks_progress[w].copy(), uses)
+                          s.talks_progress[w].copy(), uses, s.broker_action[w].copy())
 
 
 class _Day:
@@ -141,8 +144,8 @@ class _Day:
 
     def events(self, k: int, world: int) -> list[Event]:
         out: list[Event] = []
-        for part in (self._interventions, self._attacks, self._violations, self._perceived,
-                     self._pressure, self._talks, self._status):
+        for part in (self._interventions, self._brokers, self._attacks, self._violations,
+                     self._perceived, self._pressure, self._talks, self._status):
             out += part(k, world)
         return out
 
@@ -165,6 +168,21 @@ class _Day:
                                 detail=item.iv.kind,
                                 why=str(trigger.when) if trigger.when else "scheduled",
                                 value=float(trigger.threshold) if trigger.when else None))
+        return out
+
+    def _brokers(self, k: int, world: int) -> list[Event]:
+        """Brokers with interests that chose a new action today; ``value`` is the ground their
+        client expects to gain (share - control), where there is a battlefield."""
+        w, p, s = self.w[k], self.p, self.s
+        out = []
+        for b in np.flatnonzero(s.broker_action[w] != self.prev.broker_action[k]):
+            c = int(p.game.broker_client[b])
+            gain = float(s.share[w, c] - s.control[w, c]) \
+                if c >= 0 and p.game.has_battlefield else None
+            out.append(self._ev(world, What.BROKER, actor=p.broker_ids[b],
+                                target=p.party_ids[c] if c >= 0 else "", why="choice",
+                                detail=list(BrokerAction)[s.broker_action[w, b]].value,
+                                value=gain))
         return out
 
     def _attacks(self, k: int, world: int) -> list[Event]:
@@ -224,7 +242,18 @@ class _Day:
         decayed = (1.0 - p.decay) * self.prev.pressure[k]
         rose = s.pressure[w] > decayed + 1e-12
         return [self._ev(world, What.PRESSURE, target=p.party_ids[i], why="verified_violation",
-                         value=float(s.pressure[w, i])) for i in np.flatnonzero(rose)]
+                         detail=self._pressers(w, i), value=float(s.pressure[w, i]))
+                for i in np.flatnonzero(rose)]
+
+    def _pressers(self, w: int, i: int) -> str:
+        """Where brokers decide: those whose action this week presses party i (else "")."""
+        p, a = self.p, self.s.broker_action[w]
+        if not p.game.has_brokers_decide:
+            return ""
+        press, fight = ACTION_CODES[BrokerAction.PRESS], ACTION_CODES[BrokerAction.FIGHT]
+        return ",".join(bid for b, bid in enumerate(p.broker_ids)
+                        if p.leverage_eff[b, i] > 0 and (a[b] == press or (
+                            a[b] == fight and p.game.broker_client[b] != i)))
 
     def _talks(self, k: int, world: int) -> list[Event]:
         w, p, s, prev = self.w[k], self.p, self.s, self.prev

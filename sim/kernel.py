@@ -24,7 +24,17 @@ from numba import njit
 
 from sim import rng
 from sim.bargaining.talks import propose_of, renege_of, talks_day
-from sim.rules import beliefs, brokers, decisions, observation, spoilers, status, talks
+from sim.rules import (
+    battlefield,
+    beliefs,
+    broker_choice,
+    brokers,
+    decisions,
+    observation,
+    spoilers,
+    status,
+    talks,
+)
 from sim.rules.frailty import initial_commitment as frailty_rule
 
 ATTACK, VIOLATE, WALKOUT, RETURN, WITHDRAW = range(5)
@@ -70,6 +80,8 @@ def run_day(lo, hi, day, keys, s, p, t, forced, work):
 @njit(cache=True, inline="always")
 def world_day(w, day, key, s, p, t, forced, work):
     """One world's day: the phases in the order of :meth:`sim.model.TruceModel.step`."""
+    if p.has_brokers_decide and day % WEEK == 0:  # 0. brokers choose (weekly; off by default)
+        broker_choice.weekly_choice(w, rng.stream_key(key, day, rng.BROKER_CHOICE), s, p)
     attack_phase(w, rng.stream_key(key, day, rng.SPOILERS), s, p, t, forced)
     decide(w, rng.stream_key(key, day, rng.DECISIONS), s, p, t, forced)
     observe(w, rng.stream_key(key, day, rng.OBSERVATION),
@@ -85,6 +97,10 @@ def world_day(w, day, key, s, p, t, forced, work):
             s.talks_progress[w], _all_in(s.in_talks[w]), s.mean_trust_all[w],
             p.base_rate * t.talks_multiplier[w], p.mediator_legitimacy, p.position_gap)
     update_status(w, day, s, p, forced)
+    if p.has_brokers_decide:  # 8. the week's record the brokers choose from
+        broker_choice.tally(w, day, s, p)
+    if p.has_battlefield:  # 9. the battlefield moves with today's fighting
+        battlefield.battlefield_day(w, s, p)
 
 
 @njit(cache=True, inline="always")
@@ -107,10 +123,16 @@ def decide(w, key, s, p, t, forced):
         provoked = s.hostile_today[w, i] > 0
         s.triggered[w, i] = s.triggered[w, i] or provoked
         lev = _column_sum(t.leverage[w], i)
-        m = decisions.motive(p.gain_from_fighting[i], p.cost_of_fighting[i],
+        gain, induced = p.gain_from_fighting[i], t.inducement[w, i]
+        if p.has_brokers_decide:  # what brokers do and how credible they are (off by default)
+            lev = broker_choice.expected_leverage(w, i, s, p, t.leverage[w])
+            induced += broker_choice.reward(w, s, p)
+        if p.has_battlefield:  # the gain follows the balance (off by default)
+            gain = battlefield.gain_today(w, i, s, p)
+        m = decisions.motive(gain, p.cost_of_fighting[i],
                              p.value_of_settlement[i], p.sensitivity_to_pressure[i],
                              s.talks_progress[w], s.in_talks[w, i], s.pressure[w, i],
-                             t.p_verify[w] * lev, t.inducement[w, i])
+                             t.p_verify[w] * lev, induced)
         resolve = min(1.0, s.commitment[w, i] + t.commitment_bonus[w])
         p_opp = decisions.opportunity(resolve, m, p.choice_spread[i])
         p_ret = p.reciprocity[i] if provoked else 0.0
@@ -188,7 +210,10 @@ def press(w, key, s, p, t):
         added = 0.0
         for b in range(B):
             if brokers.verified(s.violated[w, i], t.p_verify[w], rng.uniform(key, b * P + i)):
-                added += t.leverage[w, b, i]
+                lev = t.leverage[w, b, i]
+                if p.has_brokers_decide:  # only as far as its action this week presses i
+                    lev *= broker_choice.weight(w, b, i, s, p)
+                added += lev
         s.pressure[w, i] = brokers.update_pressure(s.pressure[w, i], added, p.decay)
 
 

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim.params_game import Game, compile_game
 from sim.schema import ActorKind, BrokerRole, EventAction, Policy, Scenario, SpoilerType
 from sim.strategies import resolve
 
@@ -96,6 +97,7 @@ class Params:
     coerced_calm_discount: np.ndarray  # (P,) trust discount for calm bought by leverage
     initial_progress: float  # progress settled by the truce agreement itself
     spoiler_receptiveness: np.ndarray  # (S,) response to inducements
+    game: Game  # brokers' interests and the battlefield (sim.params_game); off by default
 
     @property
     def n_parties(self) -> int:
@@ -120,7 +122,7 @@ class Params:
         values.update(p_detect=float(self.info.p_detect), position_gap=self.position_gap,
                       has_coerced=bool(self.coerced_calm_discount.any()),
                       has_politics=bool(self.issue_ids), on_parties=self.targets.any(axis=1),
-                      **self._bargaining_fixed())
+                      **self._bargaining_fixed(), **self.game._asdict())
         return Fixed(**{k: np.ascontiguousarray(v) if isinstance(v, np.ndarray) else v
                         for k, v in values.items()})
 
@@ -156,7 +158,7 @@ Fixed = namedtuple("Fixed", (
     "collapse_violent_days", "quiet_days_reset", "has_politics",
     "ideals", "salience", "reservation", "hardening", "discount", "p_renege", "bargaining_power",
     "mediator_pull", "concession_rate", "agreement_tolerance", "opening_gap", "compromise",
-    "open_proposals"))
+    "open_proposals", *Game._fields))
 
 
 def _arr(actors, get) -> np.ndarray:
@@ -276,4 +278,5 @@ def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | Non
         coerced_calm_discount=_arr(parties, lambda a: a.behaviour.coerced_calm_discount),
         initial_progress=scn.talks.initial_progress,
         spoiler_receptiveness=_arr(spoilers, lambda a: SPOILER_RECEPTIVENESS[a.spoiler.type]),
+        game=compile_game(scn, parties, brokers),
     )

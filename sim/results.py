@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.atomic import atomic_write_all
+from sim.results_game import game_columns
 from sim.state import CollapseMode
 
 SURVIVAL_DAYS = (30, 60, 90, 180, 365)
@@ -66,6 +67,7 @@ def world_table(model, first_world: int, seed: int, scn_hash: str, strategy: str
         cols.update(_talks_columns(model))
     for i, sid in enumerate(p.spoiler_ids):
         cols[f"attacks_{sid}"] = s.n_attacks[:, i]
+    cols.update(game_columns(model))  # brokers who decide, the battlefield: off by default
     return pd.DataFrame(cols)
 
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from sim.broker_schema import Battlefield, Interests, battlefield_problems, interest_problems
 from sim.fields import ActorId, Prob, Signed, Strict, Unit
 from sim.interventions_schema import Intervention, actor_refs
 from sim.priors_schema import DAY_STATISTICS, Prior, Target
@@ -235,6 +236,9 @@ class Actor(Strict):
     )
     bargaining: Bargaining = Field(
         default_factory=Bargaining, description="Parties: stance at the table (with issues).")
+    interests: Interests | None = Field(
+        None, description="Brokers: what they want; with it they choose their action each "
+        "week (absent: they press every violator they verify).")
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Actor:
@@ -381,6 +385,9 @@ class Scenario(Strict):
         description="Issues negotiated at the talks; none: talks are a progress variable.",
     )
     pressure: Pressure = Field(default_factory=Pressure, description="Brokers' pressure.")
+    battlefield: Battlefield | None = Field(
+        None, description="Control and strength moved by fighting; the gain from fighting "
+        "follows the balance (absent: a constant gain).")
     strategies: dict[str, Strategy] = Field(
         default_factory=lambda: {"baseline": Strategy(description="No new intervention.")},
         description="Named strategies to compare; 'baseline' is required.",
@@ -523,6 +530,8 @@ def reference_problems(scn: Scenario) -> list[tuple]:
         out.append((("actors",), None, "a scenario needs at least one actor of kind 'party'"))
     for i, actor in enumerate(scn.actors):
         out += _actor_problems(i, actor, parties, brokers, spoilers)
+        out += interest_problems(i, actor, parties)
+    out += battlefield_problems(scn.battlefield, parties)
     kinds = {"party": parties, "broker": brokers, "spoiler": spoilers}
     out += _issue_problems(scn)
     out += _event_problems(("events",), scn.events, kinds, scn.meta.horizon_days)

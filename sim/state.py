@@ -1,8 +1,9 @@
 """Enums and the state of a batch of worlds, every variable declared once (:data:`VARIABLES`).
 
 Each variable has a name, a shape after the worlds axis (in symbols: ``P`` parties, ``S``
-spoilers, ``K`` issues, ``Pk`` parties where there are issues (else none), ``window`` the
-collapse window, ``week`` seven days), a dtype and an initial value,
+spoilers, ``B`` brokers, ``A`` broker actions, ``K`` issues, ``Pk`` parties where there are
+issues (else none), ``window`` the collapse window, ``week`` seven days), a dtype and an
+initial value,
 and lives in one numpy array with the worlds as its leading axis, except ring buffers, whose
 leading axis is the day of the ring (row ``day % length``). :class:`State` is a named tuple of
 these arrays, which the compiled day (:mod:`sim.kernel`) reads and writes in place.
@@ -17,6 +18,7 @@ from enum import IntEnum
 
 import numpy as np
 
+from sim.broker_schema import ACTION_CODES
 from sim.params import Params
 
 
@@ -33,6 +35,7 @@ class CollapseMode(IntEnum):
 
 
 WEEK = 7
+N_ACTIONS = len(ACTION_CODES)
 NEVER = -1  # value of a day_* or *_cause variable before it happens
 
 
@@ -54,6 +57,13 @@ def _initial_trust(p: Params) -> np.ndarray:
     trust = np.broadcast_to(p.initial_trust[:, None], (p.n_parties,) * 2).copy()
     np.fill_diagonal(trust, 1.0)
     return trust
+
+
+def _initial_balance(p: Params) -> np.ndarray:
+    """(P,): the contest success function of the initial strengths (sim.rules.battlefield)."""
+    g = p.game
+    e = g.strength0 ** g.decisiveness
+    return e / e.sum() if e.sum() > 0 else np.full(p.n_parties, 1.0 / max(p.n_parties, 1))
 
 
 F, I16, I32, I8, B = np.float64, np.int16, np.int32, np.int8, np.bool_
@@ -114,6 +124,17 @@ VARIABLES = (
     Var("day_agreement", (), I32, NEVER, "day every issue was agreed"),
     Var("reneged_by", (), I32, NEVER, "the first party to renege on a complete deal"),
     Var("talks_rounds", (), I32, 0, "days of talks with everyone at the table, issues open"),
+    # brokers who decide and the battlefield (sim.rules.broker_choice, sim.rules.battlefield)
+    Var("broker_action", ("B",), I8, 0, "this week's action, sim.broker_schema.ACTION_CODES"),
+    Var("credibility", ("B",), F, 1.0, "parties' belief that the broker presses violators"),
+    Var("n_broker_actions", ("B", "A"), I32, 0, "weeks each broker chose each action"),
+    Var("week_violations", ("P",), I16, 0, "violations since the brokers last chose"),
+    Var("week_attacks", (), I16, 0, "days with a spoiler attack since the brokers last chose"),
+    Var("control", ("P",), F, lambda p: p.game.control0, "share of the contested ground"),
+    Var("strength", ("P",), F, lambda p: p.game.strength0, "military strength"),
+    Var("trend", ("P",), F, 0.0, "average daily change of control (over trend_days)"),
+    Var("share", ("P",), F, _initial_balance, "the balance: contest success share"),
+    Var("collapse_backer", (), I32, NEVER, "broker fighting for the collapse's cause that day"),
 )
 
 
@@ -134,8 +155,8 @@ class State(namedtuple("State", [v.name for v in VARIABLES])):
 
 def _allocate(v: Var, p: Params, n: int) -> np.ndarray:
     K = len(p.issue_ids)
-    sizes = {"P": p.n_parties, "S": p.n_spoilers, "K": K, "Pk": p.n_parties if K else 0,
-             "week": WEEK, "window": p.collapse_window_days}
+    sizes = {"P": p.n_parties, "S": p.n_spoilers, "B": p.n_brokers, "A": N_ACTIONS, "K": K,
+             "Pk": p.n_parties if K else 0, "week": WEEK, "window": p.collapse_window_days}
     ring = [sizes[s.split(":")[1]] for s in v.shape if s.startswith("ring:")]
     tail = tuple(sizes[s] for s in v.shape if not s.startswith("ring:"))
     init = v.init(p) if callable(v.init) else v.init

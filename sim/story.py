@@ -32,6 +32,13 @@ INTERVENTION_TEXT = {
     "political_push": "a push on the political track begins",
     "leader_diplomacy": "the leaders of {who} get on the phone",
 }
+BROKER_TEXT = {  # what a broker with interests chose (sim.broker_schema.BrokerAction)
+    "press": "{who} now presses every violator it verifies",
+    "shield": "{who} shields {client} from the others' pressure",
+    "reward": "{who} rewards compliance",
+    "fight": "{who} joins the fighting for {client}{gain}",
+    "stay_out": "{who} stays out",
+}
 TRIGGER_TEXT = {
     "violations_7d": "violations reached {n:g} in a week",
     "trust_below": "trust fell below {n:g}",
@@ -86,7 +93,7 @@ class Narrator:
             What.WALKOUT: self._walkout, What.RETURN: self._return,
             What.WITHDRAWAL: self._withdrawal, What.INTERVENTION: self._intervention,
             What.TALKS: self._talks, What.AGREEMENT: lambda e: "every issue is agreed at the talks",
-            What.STATUS: self._status,
+            What.STATUS: self._status, What.BROKER: self._broker,
         }
 
     def restart(self) -> None:
@@ -129,11 +136,17 @@ class Narrator:
         if self.brief and e.target in self._pressed:  # named in full the first time only
             return f"the brokers press {self.name(e.target)}"
         self._pressed.add(e.target)
-        pressing = [b.name for b in self.brokers
-                    if b.relations.leverage.get(e.target, 0.0) > 0
-                    and b.relations.bias.get(e.target, 0.0) < 1.0]
+        pressing = [self.names[b] for b in e.detail.split(",")] if e.detail else \
+            [b.name for b in self.brokers if b.relations.leverage.get(e.target, 0.0) > 0
+             and b.relations.bias.get(e.target, 0.0) < 1.0]
         who = _join(pressing) if pressing else "the brokers"
         return f"{who} press{'' if len(pressing) > 1 else 'es'} {self.name(e.target)}"
+
+    def _broker(self, e: Event) -> str:
+        """What a broker with interests chose this week (docs/model.md section 12.1)."""
+        who, client = self.name(e.actor), self.name(e.target)
+        gain = f" (it expects to gain {e.value:.0%} of the ground)" if e.value else ""
+        return BROKER_TEXT[e.detail].format(who=who, client=client, gain=gain)
 
     def _walkout(self, e: Event) -> str:
         who = self.name(e.actor)

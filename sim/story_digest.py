@@ -132,6 +132,8 @@ class Digest:
             short = {What.WALKOUT: "{} walks out of the talks", What.RETURN: "{} returns to "
                      "the talks", What.WITHDRAWAL: "{} leaves the truce"}.get(e.what)
             return short.format(self.nr.name(e.actor)) if short else self.nr.sentence(e)
+        if e.what is What.BROKER and e.detail == "fight":  # a broker joins the fighting
+            return self.nr.sentence(e)
         return self.nr.sentence(e) if e.why == "scripted" else None
 
     # ---------------------------------------------------------------- the summary
@@ -261,7 +263,12 @@ class Digest:
                    if any(e.what is What.PRESSURE and e.target == pid for e in events)]
         if pressed:
             out.append(f"the brokers press {self.nr.name(','.join(pressed))}")
-        return out
+        return out + self._broker_clauses(events)
+
+    def _broker_clauses(self, events: list[Event]) -> list[str]:
+        """Each broker with interests whose action changed: its last choice in the span."""
+        last = {e.actor: e for e in events if e.what is What.BROKER}
+        return [s for s in (self.nr.sentence(e) for e in last.values()) if s]
 
     def _party_clauses(self, pid: str, events: list[Event], span: int) -> list[str]:
         mine = [e for e in events if e.actor == pid]

@@ -371,6 +371,19 @@ def test_every_kind_has_a_contract_test_class():
     assert tested == kinds and len(kinds) == 9
 
 
+def test_the_registry_has_one_entry_per_kind_holding_its_schema():
+    from typing import get_args
+
+    from sim.interventions_schema import Intervention
+    from sim.strategies.kinds import REGISTRY
+
+    schemas = get_args(get_args(Intervention)[0])
+    assert sorted(REGISTRY) == sorted(m.model_fields["kind"].annotation.__args__[0]
+                                      for m in schemas)
+    assert {id(e.schema) for e in REGISTRY.values()} == {id(m) for m in schemas}
+    assert [k for k, e in REGISTRY.items() if e.multiplicative] == ["leader_diplomacy"]
+
+
 def test_the_order_of_a_strategys_interventions_does_not_matter():
     ld = {"kind": "leader_diplomacy", "brokers": ["guarantor"], "boost": 1.0, "duration_days": 30}
     pr = {"kind": "pressure", "actor": "guarantor", "strength": 1.0}

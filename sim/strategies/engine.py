@@ -17,18 +17,8 @@ from collections import namedtuple
 import numpy as np
 
 from sim.arrays import tiled
-from sim.interventions_schema import (
-    ActionAgainstSpoilers,
-    CoercivePressure,
-    Guarantee,
-    Inducements,
-    LeaderDiplomacy,
-    MediationMeeting,
-    Monitoring,
-    PoliticalPush,
-    Separation,
-)
 from sim.strategies.compile import Compiled, compile_interventions
+from sim.strategies.kinds import entry
 from sim.strategies.triggers import Activations, metrics
 
 # Today's parameters that interventions change, per world (W = worlds), read by the compiled day.
@@ -90,17 +80,7 @@ class InterventionEngine:
 
     # ---------------------------------------------------------------- effects
     def _one_off(self, c: Compiled, k: int, fired, active, state) -> None:
-        iv = c.iv
-        if isinstance(iv, MediationMeeting):
-            self.bonus[k] = self.bonus[k] * (1.0 - iv.fade) + fired * c.amount
-            state.in_talks[...] |= fired[:, None] & ~state.withdrawn
-        elif isinstance(iv, Separation):
-            state.commitment[...] -= (fired[:, None] * c.party_mask[None, :]) * iv.cost_to_party
-            np.clip(state.commitment, 0.0, 1.0, out=state.commitment)
-            cut = active[:, None, None] * c.party_mask[None, :, None] * iv.rate
-            self.ties *= 1.0 - cut
-        elif isinstance(iv, ActionAgainstSpoilers):
-            self.capability *= 1.0 - active[:, None] * c.spoiler_mask[None, :] * iv.rate
+        entry(c.iv).one_off(self, c, k, fired, active, state)
 
     def _today(self, active: np.ndarray) -> Today:
         p, n = self.params, self.n
@@ -117,7 +97,7 @@ class InterventionEngine:
         # multiplicative boosts (leader diplomacy) come after every additive term, so the
         # result does not depend on the order in which a strategy lists its interventions
         order = sorted(range(len(self.items)),
-                       key=lambda k: isinstance(self.items[k].iv, LeaderDiplomacy))
+                       key=lambda k: entry(self.items[k].iv).multiplicative)
         for k in order:
             if active[k].any():
                 t = _apply(self.items[k], active[k], t, self)
@@ -125,34 +105,6 @@ class InterventionEngine:
 
 
 def _apply(c: Compiled, on: np.ndarray, t: Today, engine: InterventionEngine) -> Today:
-    """Today's parameters with one active intervention's running effect added."""
-    iv, onf = c.iv, on.astype(float)
-    if isinstance(iv, Monitoring):
-        values = {f: np.where(on, getattr(iv, f), getattr(t, f))
-                  for f in ("p_verify", "p_misattribution", "p_false_alarm")
-                  if getattr(iv, f) is not None}
-        return t._replace(**values)
-    if isinstance(iv, LeaderDiplomacy):
-        return t._replace(leverage=t.leverage * (
-            1.0 + iv.boost * onf[:, None, None] * c.broker_mask[None, :, None]))
-    if isinstance(iv, (CoercivePressure, Guarantee)):
-        t = t._replace(leverage=t.leverage + onf[:, None, None] * c.extra_leverage[None, :, :])
-        if isinstance(iv, Guarantee):
-            t = t._replace(guarantee=np.maximum(t.guarantee, onf))
-        return t
-    if isinstance(iv, Inducements):
-        t = t._replace(inducement=t.inducement + onf[:, None] * c.party_mask[None, :] * iv.amount)
-        if iv.spoilers:  # the spoilers named, and only those (Stedman 1997)
-            t = t._replace(spoiler_inducement=t.spoiler_inducement
-                           + onf[:, None] * c.spoiler_mask[None, :] * iv.amount)
-        return t
-    if isinstance(iv, PoliticalPush):
-        return t._replace(
-            talks_multiplier=t.talks_multiplier * np.where(on, iv.talks_multiplier, 1.0),
-            provocation_multiplier=t.provocation_multiplier
-            * np.where(on, iv.provocation_multiplier, 1.0))
-    if isinstance(iv, ActionAgainstSpoilers):
-        exposure = (engine.ties * c.spoiler_mask[None, None, :]).max(axis=2, initial=0.0)
-        return t._replace(collateral=np.minimum(
-            1.0, t.collateral + onf[:, None] * iv.p_collateral * exposure))
-    return t
+    """Today's parameters with one active intervention's running effect added (its entry in
+    :data:`sim.strategies.kinds.REGISTRY`)."""
+    return entry(c.iv).apply(c, on, t, engine)
