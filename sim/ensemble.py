@@ -26,10 +26,10 @@ from sim import kernel
 from sim.bargaining.nash import make_work
 from sim.model import TruceModel, _series_reporters
 from sim.params import Params, compile_params
-from sim.priors import apply
+from sim.priors import apply_sets
 from sim.results import world_table
 from sim.rng import Streams
-from sim.scenario import scenario_hash
+from sim.scenario import ScenarioError, scenario_hash
 from sim.schema import Scenario
 from sim.state import State
 from sim.strategies.engine import InterventionEngine
@@ -42,7 +42,7 @@ class Block:
     """The worlds of one parameter set: what the compiled day reads and writes for them."""
 
     def __init__(self, scn: Scenario, strategy: str, seed: int, first: int, n: int,
-                 days: int | None, threads: int):
+                 days: int | None, threads: int, series: tuple[str, ...] = SERIES):
         self.config = scn
         self.params: Params = compile_params(scn, strategy, days)
         self.fixed = self.params.fixed()
@@ -56,7 +56,8 @@ class Block:
         self.threads = threads
         self.work = [make_work(self.params.n_parties, len(self.params.issue_ids),
                                self.params.salience) for _ in range(threads)]
-        self.series = np.zeros((self.params.horizon, len(SERIES)))
+        self.reporters = [REPORTERS[name] for name in series]
+        self.series = np.zeros((self.params.horizon, len(series)))  # columns: ``series``
 
     actor_id = TruceModel.actor_id  # reads self.params only
 
@@ -68,7 +69,7 @@ class Block:
         with np.errstate(over="ignore"):
             kernel.over_worlds(kernel.run_day, s.n, self.threads, day, self.streams.keys, s,
                                self.fixed, today, forced, scratch=self.work)
-        self.series[day] = [REPORTERS[name](self) for name in SERIES]
+        self.series[day] = [report(self) for report in self.reporters]
 
 
 @dataclass
@@ -84,9 +85,18 @@ class EnsembleResult:
 
 
 def scenarios_of(scn: Scenario, sets: pd.DataFrame) -> list[Scenario]:
-    """One validated scenario per row of ``sets`` (columns are field paths)."""
-    return [apply(scn, row) for _, row in sets.iterrows()] if len(sets.columns) else \
-        [scn] * len(sets)
+    """One validated scenario per row of ``sets`` (columns are field paths).
+
+    Raises:
+        ScenarioError: the first set whose values together break a rule of the schema.
+    """
+    if not len(sets.columns):
+        return [scn] * len(sets)
+    out = apply_sets(scn, sets)
+    bad = [x for x in out if isinstance(x, ScenarioError)]
+    if bad:
+        raise bad[0]
+    return out
 
 
 def firsts(sizes: list[int], same_worlds: bool = False, first_world: int = 0) -> list[int]:
@@ -99,7 +109,8 @@ def firsts(sizes: list[int], same_worlds: bool = False, first_world: int = 0) ->
 def run_blocks(scenarios: list[Scenario], sizes: list[int], seed: int = 0,
                strategy: str = "baseline", days: int | None = None,
                first: list[int] | None = None, threads: int | None = None,
-               progress: Callable[[int], None] | None = None) -> list[Block]:
+               progress: Callable[[int], None] | None = None,
+               series: tuple[str, ...] = SERIES) -> list[Block]:
     """Run blocks of worlds, block ``k`` under ``scenarios[k]``, to the horizon, day by day.
 
     Args:
@@ -107,10 +118,11 @@ def run_blocks(scenarios: list[Scenario], sizes: list[int], seed: int = 0,
         sizes: worlds per block.
         first: each block's first global world index (default: consecutive from 0).
         progress: called with world-days done after each day.
+        series: the daily reporters each block keeps (of :data:`SERIES`).
     """
     first = firsts(sizes) if first is None else first
     threads = kernel.usable_threads(threads)
-    blocks = [Block(scn, strategy, seed, f, n, days, threads)
+    blocks = [Block(scn, strategy, seed, f, n, days, threads, series)
               for scn, f, n in zip(scenarios, first, sizes)]
     horizon = blocks[0].params.horizon if blocks else 0
     for day in range(horizon):
