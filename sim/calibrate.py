@@ -325,12 +325,16 @@ def calibrate(scn: Scenario, targets: list[Target] | None = None, s: Settings = 
         cal = Calibration(fields)
         if resume is not None:
             cal = restore(fields, resume, rng)
+            if cal.stopped:  # a finished calibration: nothing more to do
+                return cal
         else:
             cal.generations.append(first_generation(run, len(fields), s, rng))
             cal.simulated = s.population
             if on_generation:
                 on_generation(state_of(cal, rng))
         cal.stopped = _iterate(cal, run, s, rng, on_generation)
+        if on_generation:
+            on_generation(state_of(cal, rng))
     return cal
 
 
@@ -349,7 +353,8 @@ def state_of(cal: Calibration, rng: np.random.Generator) -> dict:
     gens = [{"u": g.u.tolist(), "distance": g.distance.tolist(), "epsilon": g.epsilon,
              "proposed": g.proposed, "mcmc_acceptance": g.mcmc_acceptance}
             for g in cal.generations]
-    return {"generations": gens, "simulated": cal.simulated, "rng": rng.bit_generator.state}
+    return {"generations": gens, "simulated": cal.simulated, "rng": rng.bit_generator.state,
+            "stopped": cal.stopped}
 
 
 def restore(fields: list[Resolved], state: dict, rng: np.random.Generator) -> Calibration:
@@ -359,7 +364,7 @@ def restore(fields: list[Resolved], state: dict, rng: np.random.Generator) -> Ca
                        np.full(len(g["u"]), 1.0 / len(g["u"])), np.array(g["distance"]),
                        g["epsilon"], g["proposed"], g["mcmc_acceptance"])
             for g in state["generations"]]
-    return Calibration(fields, gens, int(state["simulated"]))
+    return Calibration(fields, gens, int(state["simulated"]), state.get("stopped", ""))
 
 
 def _iterate(cal: Calibration, run, s: Settings, rng, on_generation) -> str:

@@ -39,9 +39,11 @@ def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
     return float(x[order][min(np.searchsorted(cdf, q), len(x) - 1)])
 
 
-def constraints(cal: Calibration) -> pd.DataFrame:
+def constraints(cal: Calibration, strategy: str = "baseline") -> pd.DataFrame:
     """Per field: prior and posterior 90% intervals, width ratio and verdict, most
-    constrained first."""
+    constrained first. Fields of strategies other than the one calibrated change none of its
+    worlds: their verdict says so, whatever their ratio (which then measures only how few
+    particles there are)."""
     table, w = posterior_table(cal), cal.final.weights
     rows = []
     for r in cal.fields:
@@ -52,11 +54,20 @@ def constraints(cal: Calibration) -> pd.DataFrame:
         ratio = (phi - plo) / (hi - lo) if hi > lo else math.nan
         rows.append({"parameter": r.path, "prior_5": lo, "prior_95": hi, "posterior_5": plo,
                      "posterior_95": phi, "posterior_mean": float(np.average(x, weights=w)),
-                     "width_ratio": ratio, "verdict": verdict(ratio)})
+                     "width_ratio": ratio, "verdict": verdict(ratio, _unused(r.path, strategy))})
     return pd.DataFrame(rows).sort_values("width_ratio", kind="stable").reset_index(drop=True)
 
 
-def verdict(ratio: float) -> str:
+def _unused(path: str, strategy: str) -> bool:
+    parts = path.split(".")
+    return parts[0] == "strategies" and len(parts) > 1 and parts[1] != strategy
+
+
+def verdict(ratio: float, unused: bool = False) -> str:
+    """constrained / partly / at prior, by the width ratio; "not run" for a field the
+    calibrated strategy never uses."""
+    if unused:
+        return "not run"
     if math.isnan(ratio):
         return "n/a"
     return "constrained" if ratio < CONSTRAINED else "partly" if ratio < PARTLY else "at prior"
@@ -153,7 +164,10 @@ def report_md(meta: dict, cal: Calibration, cons: pd.DataFrame, ppc: pd.DataFram
              f"(< {CONSTRAINED}: constrained; < {PARTLY}: partly; else left at the prior)."), ""]
     counts = cons["verdict"].value_counts()
     lines += [", ".join(f"{v}: {int(counts.get(v, 0))}" for v in
-                        ("constrained", "partly", "at prior")), "", _md(cons), "",
+                        ("constrained", "partly", "at prior", "not run")) + ". \"not run\": "
+              "a field of another strategy, which the calibrated strategy's worlds never use, "
+              "so the record cannot speak to it. With few particles a ratio is itself noisy.",
+              "", _md(cons), "",
               "## Posterior predictive check", "",
               ("The posterior's parameter sets run again on fresh worlds: the share meeting each "
               "target (of worlds, for a fact about each world; of sets, for a figure of the run)."),

@@ -457,9 +457,9 @@ def print_comparison(cmp) -> None:
 
 
 # commands defined in their own modules (they import `app` helpers from here)
-from sim import cli_author, cli_cases, cli_shipped, cli_sweep, cli_teach, cli_valid
+from sim import cli_author, cli_calib, cli_cases, cli_shipped, cli_sweep, cli_teach, cli_valid
 
-for _commands in (cli_sweep, cli_valid, cli_teach, cli_author, cli_shipped, cli_cases):
+for _commands in (cli_sweep, cli_valid, cli_teach, cli_author, cli_shipped, cli_cases, cli_calib):
     _commands.register(app)
 
 
