@@ -374,6 +374,11 @@ def compare(
         min=0, max=256, help="Processes (0 = one per core); results do not depend on it.")] = 0,
     memory: MemoryOption = None,
     threads: ThreadsOption = None,
+    ensemble: Annotated[Path | None, typer.Option(
+        "--ensemble", help="A posterior.parquet of `trucesim calibrate`: compare across its "
+                           "parameter sets (--worlds is then worlds per set).")] = None,
+    sets: Annotated[int, typer.Option(
+        min=2, max=100_000, help="With --ensemble: parameter sets drawn by weight.")] = 50,
 ):
     """Compare strategies on the same worlds (common random numbers) against the baseline.
 
@@ -389,7 +394,14 @@ def compare(
         trucesim compare scenarios/syria_2016.yaml --worlds 500 --days 180 --format json
 
         trucesim compare scenarios/syria_2016.yaml --workers 1 --threads 2
+
+        trucesim compare syria_2016 --ensemble OUT/posterior.parquet --sets 50 --worlds 200
     """
+    if ensemble is not None:  # across a calibrated ensemble (sim/cli_calib.py)
+        from sim.cli_calib import compare_across
+
+        return compare_across(scenario, ensemble, strategies, sets, worlds, days, seed, set_,
+                              out_dir, threads)
     from sim.memory import MemoryBudgetError
     from sim.report import analyse, write_report
     from sim.runner import compare as compare_worlds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 import sys
 from dataclasses import asdict
@@ -47,11 +48,13 @@ def calibrate(
 
     Examples:
 
-        trucesim calibrate syria_2016 --out out/calib --budget 1000 --seed 1
+        trucesim calibrate syria_2016 --out out/calib --budget 40 --population 20 --worlds 5
 
-        trucesim calibrate scenarios/syria_2016.yaml --targets my_targets.yaml --out out/c2
+        trucesim calibrate syria_2016 --out OUT --budget 1000 --population 100 --worlds 20
 
-        trucesim calibrate syria_2016 --out out/big --budget 4000 --workers 2
+        trucesim calibrate scenarios/syria_2016.yaml --targets TARGETS.yaml --out OUT
+
+        trucesim calibrate syria_2016 --out OUT --budget 4000 --workers 2
     """
     from sim.calibrate import Settings
     from sim.cli import _check_out_dir, _fail, _load_or_fail
@@ -233,3 +236,54 @@ def _print(cal, cons, ppc, out_dir: Path, console) -> None:
 def register(app: typer.Typer) -> None:
     """Add the `calibrate` command to the CLI."""
     app.command()(calibrate)
+
+
+def compare_across(scenario: Path, ensemble: Path, strategies: str, sets: int, worlds: int,
+                   days: int | None, seed: int, set_: list[str] | None,
+                   out_dir: Path | None, threads: int | None) -> None:
+    """`trucesim compare --ensemble`: strategies across a posterior's parameter sets."""
+    from rich.table import Table
+
+    from sim.calibrate_io import read_posterior
+    from sim.cli import _check_out_dir, _fail, _load_or_fail, _progress, _strategy_list, out
+    from sim.ensemble_compare import compare_ensemble, memo
+    from sim.priors import resolve
+    from sim.scenario import ScenarioError, scenario_hash
+
+    scn = _load_or_fail(scenario, set_)
+    names = _strategy_list(strategies, scn, scenario)
+    try:
+        posterior, _ = read_posterior(ensemble, scenario_hash(scn), [r.path for r in resolve(scn)])
+    except ScenarioError as exc:
+        _fail([str(p) for p in exc.problems])
+    _check_out_dir(out_dir)
+    total = sets * worlds * (days or scn.meta.horizon_days) * len(names)
+    with _progress(total) as bar:
+        task = bar.add_task("compare", total=total)
+        try:
+            cmp = compare_ensemble(scn, posterior, names, sets, worlds, seed, days, threads,
+                                   lambda n: bar.advance(task, n))
+        except ScenarioError as exc:
+            _fail([f"{ensemble}: {p}" for p in exc.problems])
+    text = memo(cmp, scn.meta.name, str(ensemble))
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "ensemble.md").write_text(text)
+        cmp.per_set.to_csv(out_dir / "ensemble_per_set.csv", index=False)
+        cmp.table.to_csv(out_dir / "ensemble_summary.csv", index=False)
+    t = Table(title=f"Across {sets} parameter sets of {ensemble.name}, {worlds} worlds each "
+                    "(RMST gain in days against the baseline)", title_justify="left")
+    for col in ("strategy", "RMST gain", "5%-95%", "P(beats)", "P(first)", "var. from params",
+                "verdict"):
+        t.add_column(col)
+    for r in cmp.table.itertuples():
+        t.add_row(r.strategy, f"{r.rmst_gain:+.1f}", f"{r.rmst_gain_5:+.1f}..{r.rmst_gain_95:+.1f}",
+                  _pct(r.p_beats), _pct(r.p_first), _pct(r.share_parameters), r.verdict)
+    out.print(t)
+    for line in text.splitlines():
+        if line.startswith("- "):
+            out.print(line.replace("**", ""), highlight=False)
+
+
+def _pct(x: float) -> str:
+    return "" if math.isnan(x) else f"{x:.0%}"
