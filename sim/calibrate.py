@@ -64,7 +64,8 @@ class Settings:
     days: int | None = None
     strategy: str = "baseline"
     threads: int | None = None
-    workers: int = 1  # processes sharing each batch of candidates; results do not depend on it
+    workers: int = 1  # processes sharing each batch of candidates (or parts sent to Dask)
+    scheduler: str | None = None  # a Dask scheduler's address: run the parts there
 
 
 @dataclass
@@ -318,7 +319,7 @@ def calibrate(scn: Scenario, targets: list[Target] | None = None, s: Settings = 
         raise ValueError(f"the budget ({s.budget}) is smaller than one generation "
                          f"({s.population} parameter sets)")
     rng = np.random.default_rng(s.seed)
-    with _pool(s.workers) as pool:
+    with _pool(s.workers, s.scheduler) as pool:
         def run(u, first_set):
             return simulate(scn, fields, u, first_set, targets, s, progress, pool)
 
@@ -338,13 +339,47 @@ def calibrate(scn: Scenario, targets: list[Target] | None = None, s: Settings = 
     return cal
 
 
-def _pool(workers: int):
-    """A process pool for ``workers`` > 1, else a context holding None."""
+def _pool(workers: int, scheduler: str | None = None):
+    """A Dask client of ``scheduler``, else a process pool for ``workers`` > 1, else a
+    context holding None; each has ``submit(fn, *args)`` giving a future with ``result()``."""
     from contextlib import nullcontext
 
     from sim.processes import process_pool
 
+    if scheduler is not None:
+        return DaskPool(scheduler)
     return process_pool(workers) if workers > 1 else nullcontext(None)
+
+
+class SchedulerUnreachable(Exception):
+    """The Dask scheduler given does not answer."""
+
+
+class DaskPool:
+    """Parts of each batch sent to a Dask scheduler, as a process pool's ``submit``.
+
+    Raises:
+        SchedulerUnreachable: (on entering) the scheduler does not answer within ``timeout``.
+    """
+
+    def __init__(self, address: str, timeout: str = "10s"):
+        self.address, self.timeout, self.client = address, timeout, None
+
+    def __enter__(self):
+        from distributed import Client
+
+        try:
+            self.client = Client(self.address, timeout=self.timeout)
+        except (OSError, TimeoutError) as exc:
+            raise SchedulerUnreachable(f"cannot reach the Dask scheduler at {self.address} "
+                                       f"(no answer within {self.timeout}: {exc})") from None
+        return self
+
+    def submit(self, fn, *args):
+        return self.client.submit(fn, *args, pure=False)
+
+    def __exit__(self, *exc) -> None:
+        self.client.close()
 
 
 def state_of(cal: Calibration, rng: np.random.Generator) -> dict:

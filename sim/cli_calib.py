@@ -34,7 +34,11 @@ def calibrate(
     generations: Annotated[int, typer.Option(min=1, max=1000, help="Generations, at most.")]
     = 10,
     workers: Annotated[int, typer.Option(
-        min=1, max=256, help="Processes sharing each batch; results do not depend on it.")] = 1,
+        min=1, max=256, help="Processes sharing each batch (with --scheduler: parts sent to "
+                             "the cluster); results do not depend on it.")] = 1,
+    scheduler: Annotated[str | None, typer.Option(
+        help="A Dask scheduler's address (tcp://HOST:8786): run each batch's parts there.")]
+    = None,
     seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 0,
     set_: Annotated[list[str] | None, typer.Option(
         "--set", help="Override a field: PATH=VALUE (repeatable).")] = None,
@@ -55,6 +59,8 @@ def calibrate(
         trucesim calibrate scenarios/syria_2016.yaml --targets TARGETS.yaml --out OUT
 
         trucesim calibrate syria_2016 --out OUT --budget 4000 --workers 2
+
+        trucesim calibrate syria_2016 --out OUT --scheduler tcp://HOST:8786 --workers 8
     """
     from sim.calibrate import Settings
     from sim.cli import _check_out_dir, _fail, _load_or_fail
@@ -67,7 +73,7 @@ def calibrate(
         _fail([(f"--budget {budget}: expected at least --population ({population}), the "
                "first generation")])
     s = Settings(population=population, worlds=worlds, budget=budget, generations=generations,
-                 seed=seed, workers=workers)
+                 seed=seed, workers=workers, scheduler=scheduler)
     meta = _provenance(scn, tlist, s)
     resume = _resume_or_fail(out_dir, meta)
     cal = _run(scn, tlist, s, out_dir, meta, resume)
@@ -142,9 +148,10 @@ def _resume_or_fail(out_dir: Path, meta: dict) -> dict | None:
 def _run(scn, targets, s, out_dir: Path, meta: dict, resume: dict | None):
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from sim.calibrate import SchedulerUnreachable
     from sim.calibrate import calibrate as run_calibration
     from sim.calibrate_io import write_checkpoint
-    from sim.cli import err
+    from sim.cli import _fail, err
 
     made = not out_dir.exists()
     horizon = scn.meta.horizon_days
@@ -162,10 +169,19 @@ def _run(scn, targets, s, out_dir: Path, meta: dict, resume: dict | None):
             task = bar.add_task("calibrate", total=s.budget * s.worlds * horizon)
             return run_calibration(scn, targets, s, lambda n: bar.advance(task, n), save,
                                    resume)
+    except SchedulerUnreachable as exc:
+        _cleanup(out_dir, made)
+        hint = "check that `dask scheduler` runs there, or leave out --scheduler"
+        _fail([f"--scheduler: {exc}; {hint}"])
     except BaseException:
-        if made and not (out_dir / CHECKPOINT).exists():
-            shutil.rmtree(out_dir, ignore_errors=True)
+        _cleanup(out_dir, made)
         raise
+
+
+def _cleanup(out_dir: Path, made: bool) -> None:
+    """Remove a folder this command created, unless it holds a finished generation."""
+    if made and not (out_dir / CHECKPOINT).exists():
+        shutil.rmtree(out_dir, ignore_errors=True)
 
 
 def _finish(scn, targets, s, cal, fields, out_dir: Path, meta: dict) -> None:

@@ -155,3 +155,31 @@ def test_another_calibrations_checkpoint_is_refused(scenario_file, tmp_path):
 def test_calibrate_help_has_examples():
     done = trucesim("calibrate", "--help")
     assert done.returncode == 0 and "Example" in done.stdout
+
+
+# ------------------------------------------------------------------ processes and Dask
+def test_workers_and_a_dask_cluster_give_the_same_calibration():
+    from distributed import LocalCluster
+
+    scn = make_calibration_scenario(horizon=30)
+    alone = calibrate(scn, s=TINY)
+    in_processes = calibrate(scn, s=Settings(**{**vars(TINY), "workers": 2}))
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                      dashboard_address=None) as cluster:
+        on_dask = calibrate(scn, s=Settings(**{**vars(TINY), "workers": 3,
+                                               "scheduler": cluster.scheduler_address}))
+    for other in (in_processes, on_dask):
+        np.testing.assert_array_equal(other.final.u, alone.final.u)
+        np.testing.assert_array_equal(other.final.distance, alone.final.distance)
+
+
+def test_an_unreachable_scheduler_exits_2_writing_nothing(scenario_file, tmp_path):
+    from tests.sweep_factories import free_port
+
+    out = tmp_path / "never"
+    address = f"tcp://127.0.0.1:{free_port()}"
+    done = trucesim("calibrate", scenario_file, "--out", out, "--budget", "40",
+                    "--population", "8", "--scheduler", address)
+    assert done.returncode == 2, done.stderr
+    assert f"cannot reach the Dask scheduler at {address}" in done.stderr
+    assert not out.exists() and "Traceback" not in done.stderr
