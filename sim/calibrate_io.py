@@ -63,6 +63,9 @@ def _atomic(path: Path, write) -> None:
     """Write through a temporary file in the same folder, then rename: never half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     os.close(fd)
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)  # as an ordinary file (mkstemp makes it private)
     try:
         write(tmp)
         os.replace(tmp, path)

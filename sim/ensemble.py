@@ -69,7 +69,8 @@ class Block:
         with np.errstate(over="ignore"):
             kernel.over_worlds(kernel.run_day, s.n, self.threads, day, self.streams.keys, s,
                                self.fixed, today, forced, scratch=self.work)
-        self.series[day] = [report(self) for report in self.reporters]
+        if self.reporters:
+            self.series[day] = [report(self) for report in self.reporters]
 
 
 @dataclass
@@ -137,13 +138,15 @@ def run_sets(scn: Scenario, sets: pd.DataFrame, worlds: int, seed: int = 0,
              strategy: str = "baseline", days: int | None = None, same_worlds: bool = False,
              threads: int | None = None, progress: Callable[[int], None] | None = None,
              first: list[int] | None = None,
-             scenarios: list[Scenario] | None = None) -> EnsembleResult:
+             scenarios: list[Scenario] | None = None,
+             series: tuple[str, ...] = SERIES) -> EnsembleResult:
     """``worlds`` worlds under each parameter set (a row of ``sets``), in one batched run.
 
     Args:
         same_worlds: every set runs worlds ``0 .. worlds - 1`` (else consecutive blocks).
         first: each set's first global world index (overrides ``same_worlds``).
         scenarios: the sets already applied to ``scn`` (:func:`scenarios_of`), if at hand.
+        series: the daily sums to keep (of :data:`SERIES`; none is fastest).
 
     Example:
         >>> sets = sim.priors.draw(scn, 50, np.random.default_rng(1))
@@ -153,12 +156,13 @@ def run_sets(scn: Scenario, sets: pd.DataFrame, worlds: int, seed: int = 0,
     scenarios = scenarios_of(scn, sets) if scenarios is None else scenarios
     sizes = [worlds] * len(sets)
     first = firsts(sizes, same_worlds) if first is None else first
-    blocks = run_blocks(scenarios, sizes, seed, strategy, days, first, threads, progress)
+    blocks = run_blocks(scenarios, sizes, seed, strategy, days, first, threads, progress,
+                        series)
     tables, daily = [], {}
     for k, (b, f) in enumerate(zip(blocks, first)):
         table = world_table(b, f, seed, scenario_hash(b.config), strategy)
         table.insert(0, "set", k)
         tables.append(table)
-        daily[k] = pd.DataFrame(b.series, columns=list(SERIES))
+        daily[k] = pd.DataFrame(b.series, columns=list(series))
     worlds_df = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
     return EnsembleResult(worlds_df, daily, sets.reset_index(drop=True))

@@ -82,7 +82,8 @@ def compare_ensemble(scn: Scenario, posterior: pd.DataFrame, strategies: list[st
     horizon = days or scn.meta.horizon_days
     by = {}
     for name in strategies:
-        res = run_sets(scn, drawn, worlds, seed, name, days, threads=threads, progress=progress)
+        res = run_sets(scn, drawn, worlds, seed, name, days, threads=threads, progress=progress,
+                       series=())
         by[name] = _per_world(res.worlds, horizon)
     per_set = _per_set(by, strategies)
     table = _across(by, per_set, strategies, worlds)
