@@ -150,36 +150,40 @@ def _short(path: str) -> str:
     return ".".join(parts[-3:]) if len(parts) > 3 else path
 
 
-def report_md(meta: dict, cal: Calibration, cons: pd.DataFrame, ppc: pd.DataFrame) -> str:
-    """report.md: provenance, run, which parameters the record constrains, the check."""
-    diag = diagnostics(cal)
-    lines = [f"# Calibration of {meta['scenario']}", "",
-             (f"Scenario hash `{meta['scenario_hash']}`, targets hash `{meta['targets_hash']}`, "
-             f"seed {meta['seed']}, trucesim {meta['version']}. Command: `{meta['command']}`."),
-             "", (f"{len(cal.generations)} generations, {cal.simulated:,} parameter sets "
-             f"simulated ({meta['settings']['worlds']} worlds each); stopped: {cal.stopped}."), "",
-             "## Generations", "", _md(diag), "",
-             "## Which parameters the record constrains", "",
-             ("Width ratio = posterior 90% interval width / prior 90% interval width "
-             f"(< {CONSTRAINED}: constrained; < {PARTLY}: partly; else left at the prior)."), ""]
+def report_blocks(meta: dict, cal: Calibration, cons: pd.DataFrame,
+                  ppc: pd.DataFrame) -> list[tuple]:
+    """The calibration report as blocks (rendered by :func:`sim.report.to_markdown` and
+    :func:`sim.report.to_html`): provenance, run, which parameters the record constrains, the
+    posterior predictive check, the plots."""
     counts = cons["verdict"].value_counts()
-    lines += [", ".join(f"{v}: {int(counts.get(v, 0))}" for v in
-                        ("constrained", "partly", "at prior", "not run")) + ". \"not run\": "
-              "a field of another strategy, which the calibrated strategy's worlds never use, "
-              "so the record cannot speak to it. With few particles a ratio is itself noisy.",
-              "", _md(cons), "",
-              "## Posterior predictive check", "",
-              ("The posterior's parameter sets run again on fresh worlds: the share meeting each "
-              "target (of worlds, for a fact about each world; of sets, for a figure of the run)."),
-              "", _md(ppc), ""]
-    return "\n".join(lines)
+    tally = ", ".join(f"{v}: {int(counts.get(v, 0))}"
+                      for v in ("constrained", "partly", "at prior", "not run"))
+    return [
+        ("h1", f"Calibration of {meta['scenario']}"),
+        ("p", (f"Scenario hash `{meta['scenario_hash']}`, targets hash `{meta['targets_hash']}`, "
+              f"seed {meta['seed']}, trucesim {meta['version']}. Command: `{meta['command']}`.")),
+        ("p", (f"{len(cal.generations)} generations, {cal.simulated:,} parameter sets simulated "
+              f"({meta['settings']['worlds']} worlds each); stopped: {cal.stopped}.")),
+        ("h2", "Generations"), ("table", *_table(diagnostics(cal))),
+        ("h2", "Which parameters the record constrains"),
+        ("p", (f"Width ratio = posterior 90% interval width / prior 90% interval width (below "
+              f"{CONSTRAINED}: constrained; below {PARTLY}: partly; else left at the prior). "
+              f"{tally}. \"not run\": a field of another strategy, which the calibrated "
+              "strategy's worlds never use, so the record cannot speak to it. With few "
+              "particles a ratio is itself noisy.")),
+        ("table", *_table(cons)),
+        ("img", "prior_posterior.png", "prior (line) and posterior (bars) of every parameter"),
+        ("img", "pairs.png", "pairs of the most constrained parameters"),
+        ("h2", "Posterior predictive check"),
+        ("p", ("The posterior's parameter sets run again on fresh worlds: the share meeting each "
+              "target (of worlds, for a fact about each world; of sets, for a figure of the "
+              "run).")),
+        ("table", *_table(ppc)),
+    ]
 
 
-def _md(df: pd.DataFrame) -> str:
-    head = "| " + " | ".join(df.columns) + " |"
-    rule = "|" + "---|" * len(df.columns)
-    body = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
-    return "\n".join([head, rule, *body])
+def _table(df: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+    return list(df.columns), [[_cell(v) for v in row] for row in df.itertuples(index=False)]
 
 
 def _cell(v) -> str:

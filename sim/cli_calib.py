@@ -46,7 +46,7 @@ def calibrate(
     """Calibrate a scenario's priors to its targets (ABC-SMC over the batched model).
 
     Writes posterior.parquet (parameter sets, weights, provenance), diagnostics.csv,
-    constraints.csv, predictive.csv, prior_posterior.png, pairs.png and report.md. Each
+    constraints.csv, predictive.csv, prior_posterior.png, pairs.png, report.md and report.html. Each
     finished generation is saved in OUT/checkpoint.json: the same command run again after an
     interruption (even `kill -9`) goes on from the last one, with the same results.
 
@@ -194,9 +194,10 @@ def _finish(scn, targets, s, cal, fields, out_dir: Path, meta: dict) -> None:
         plot_prior_posterior,
         posterior_table,
         predictive_check,
-        report_md,
+        report_blocks,
     )
     from sim.cli import _fail, out
+    from sim.report import to_html, to_markdown
 
     g = cal.final
     if g.unique < 2 or (g.distance >= 1.0).all():
@@ -215,7 +216,10 @@ def _finish(scn, targets, s, cal, fields, out_dir: Path, meta: dict) -> None:
     ppc.to_csv(out_dir / "predictive.csv", index=False)
     plot_prior_posterior(cal, out_dir / "prior_posterior.png")
     plot_pairs(cal, list(cons["parameter"][:N_PAIRS]), out_dir / "pairs.png")
-    (out_dir / "report.md").write_text(report_md(meta, cal, cons, ppc))
+    blocks = report_blocks(meta, cal, cons, ppc)
+    (out_dir / "report.md").write_text(to_markdown(blocks))
+    pngs = {name: (out_dir / name).read_bytes() for name in ("prior_posterior.png", "pairs.png")}
+    (out_dir / "report.html").write_text(to_html(blocks, pngs))
     _print(cal, cons, ppc, out_dir, out)
 
 
@@ -297,7 +301,7 @@ def compare_across(scenario: Path, ensemble: Path, strategies: str, sets: int, w
                   _pct(r.p_beats), _pct(r.p_first), _pct(r.share_parameters), r.verdict)
     out.print(t)
     for line in text.splitlines():
-        if line.startswith("- "):
+        if line.startswith(("- ", "Where")):
             out.print(line.replace("**", ""), highlight=False)
 
 

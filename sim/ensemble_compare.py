@@ -14,6 +14,10 @@ up to the horizon (RMST). Across sets:
   on the per-world paired differences d_kw: var(set means) = s2_par + s2_mc / m, with s2_mc the
   mean within-set variance, so share = max(0, var(set means) - s2_mc / m) / var(set means).
 
+Where each strategy ranks first, and so where the ranking flips, is a PRIM box over the
+parameter sets drawn (:func:`sim.sweep.analyze.prim`, as a sweep's analysis finds it), over the
+parameters that vary among them.
+
 A difference is called clear only when it holds across the ensemble: when the Wilson 95%
 interval of ``p_beats`` over the sets drawn lies above 0.9 (a clear gain: nine sets in ten or
 more favour it, and enough sets were drawn to say so; 50 of 50 gives a lower bound of 0.93,
@@ -87,7 +91,24 @@ def compare_ensemble(scn: Scenario, posterior: pd.DataFrame, strategies: list[st
         by[name] = _per_world(res.worlds, horizon)
     per_set = _per_set(by, strategies)
     table = _across(by, per_set, strategies, worlds)
+    table["where_first"] = where_first(per_set, drawn, strategies)
     return EnsembleComparison(per_set, table, drawn, worlds, horizon)
+
+
+def where_first(per_set: pd.DataFrame, drawn: pd.DataFrame, strategies: list[str]) -> list[str]:
+    """Per strategy, the PRIM box of parameter values where it ranks first ("" when it ranks
+    first in every set or in none: no condition to state)."""
+    from sim.sweep.analyze import describe_box, prim
+
+    wide = per_set.pivot(index="set", columns="strategy", values="rmst")[strategies]
+    best = wide.idxmax(axis=1).to_numpy()
+    x = drawn.loc[wide.index, [c for c in drawn.columns if drawn[c].nunique() > 1]]
+    out = []
+    for name in strategies:
+        y = best == name
+        out.append(describe_box(prim(x, y), x) if 0 < y.sum() < len(y) and len(x.columns)
+                   else "")
+    return out
 
 
 def _per_set(by: dict[str, pd.DataFrame], strategies: list[str]) -> pd.DataFrame:
@@ -154,6 +175,11 @@ def memo(cmp: EnsembleComparison, scenario: str, posterior: str) -> str:
              ""]
     for r in t.iloc[1:].itertuples():
         lines.append(_sentence(r, t.iloc[0]["strategy"]))
+    flips = [(r.strategy, r.where_first) for r in t.itertuples() if r.where_first]
+    if flips:
+        lines += ["", ("Where the ranking flips (PRIM over the parameter sets; each box is where "
+                  "that strategy ranks first):"), ""]
+        lines += [f"- **{name}**: {box}" for name, box in flips]
     lines += ["", ("| strategy | mean RMST gain (days) | 5%-95% over sets | P(beats baseline) | "
               "P(ranks first) | share of variance from parameters | verdict |"),
               "|---|---|---|---|---|---|---|"]

@@ -118,7 +118,7 @@ def test_calibrate_writes_its_files_and_a_rerun_reproduces_them(scenario_file, t
     done = trucesim(*args)
     assert done.returncode == 0, done.stderr
     for name in ("posterior.parquet", "diagnostics.csv", "constraints.csv", "predictive.csv",
-                 "prior_posterior.png", "pairs.png", "report.md"):
+                 "prior_posterior.png", "pairs.png", "report.md", "report.html"):
         assert (out / name).exists(), name
     scn = load(scenario_file)
     from sim.scenario import scenario_hash
