@@ -124,6 +124,10 @@ def _check(file: str, table: pd.DataFrame, meta: dict, scenario_hash: str | None
         if missing:
             raise _bad(file, missing[0], None, f"no column for this prior ({len(missing)} "
                        "missing); expected one column per field with a prior")
+        extra = [c for c in table.columns if c not in (*paths, "weight", "distance")]
+        if extra:
+            raise _bad(file, extra[0], None, "no prior of the scenario names this field; "
+                       "expected the columns `trucesim calibrate` writes")
     if table.empty:
         raise _bad(file, "weight", None, "the posterior is empty; expected at least one "
                    "parameter set")

@@ -183,3 +183,9 @@ def test_an_unreachable_scheduler_exits_2_writing_nothing(scenario_file, tmp_pat
     assert done.returncode == 2, done.stderr
     assert f"cannot reach the Dask scheduler at {address}" in done.stderr
     assert not out.exists() and "Traceback" not in done.stderr
+
+
+def test_a_posterior_with_a_column_no_prior_names_is_refused(tmp_path):
+    path = make_posterior(tmp_path, [0.25] * 4)
+    with pytest.raises(ScenarioError, match="a.b: no prior of the scenario names this field"):
+        read_posterior(path, "abc", [])
