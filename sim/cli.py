@@ -219,6 +219,11 @@ def run(
         "--targets", help="Check the scenario's targets: share of worlds meeting each "
         "(and targets.csv with --out).")] = False,
     threads: ThreadsOption = None,
+    ensemble: Annotated[Path | None, typer.Option(
+        "--ensemble", help="A posterior.parquet of `trucesim calibrate`: run across its "
+                           "parameter sets (--worlds is then worlds per set).")] = None,
+    sets: Annotated[int, typer.Option(
+        min=2, max=100_000, help="With --ensemble: parameter sets drawn by weight.")] = 50,
 ):
     """Run a scenario's worlds and summarise how long the truce survives.
 
@@ -235,7 +240,14 @@ def run(
         trucesim run syria_2016 --worlds 1000 --targets
 
         trucesim run syria_2016 --worlds 100000 --threads 2
+
+        trucesim run syria_2016 --ensemble scenarios/posteriors/syria_2016.parquet --sets 10 --worlds 50
     """
+    if ensemble is not None:  # across a calibrated ensemble (sim/cli_calib.py)
+        from sim.cli_calib import run_across
+
+        return run_across(scenario, ensemble, strategy, sets, worlds, days, seed, set_, out_dir,
+                          threads)
     from sim.memory import MemoryBudgetError
     from sim.runner import run as run_worlds
     from sim.targets import evaluate as evaluate_targets

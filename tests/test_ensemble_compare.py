@@ -108,3 +108,29 @@ def test_where_first_names_the_parameter_that_flips_the_ranking():
     # PRIM peels until 80% of the box wins: a >= 8 holds 10 winning sets of 12 (0.83); b, the
     # same in every set, is never named
     assert boxes[1] == "a >= 8" and boxes[0] == "a <= 11"
+
+
+def test_survival_spread_by_hand():
+    from sim.cli_calib import survival_spread
+
+    # set 0: both worlds hold past day 30; set 1: one of two collapses on day 10
+    worlds = pd.DataFrame({"set": [0, 0, 1, 1], "survival_days": [40, 40, 10, 40],
+                           "is_collapsed": [False, False, True, False]})
+    row = survival_spread(worlds, 40).set_index("day").loc[30]
+    assert (row["median"], row["p5"], row["p95"]) == (0.75, 0.525, 0.975)
+
+
+def test_run_ensemble_prints_the_spread_over_sets(tmp_path):
+    from sim.scenario import validate
+
+    data = make_scenario_data_with_strategies()
+    path = write_scenario(tmp_path, dump_yaml(data), "s.yaml")
+    post = tmp_path / "posterior.parquet"
+    write_posterior(post, make_posterior(), {"scenario": "x", "scenario_hash":
+                                             scenario_hash(validate(data, "<t>"))})
+    done = trucesim("run", path, "--ensemble", post, "--sets", "5", "--worlds", "10",
+                    "--out", tmp_path / "o")
+    assert done.returncode == 0, done.stderr
+    assert "Across 5 parameter sets of posterior.parquet (10 worlds each)" in done.stdout
+    worlds = pd.read_parquet(tmp_path / "o" / "worlds.parquet")
+    assert len(worlds) == 50 and worlds["set"].nunique() == 5
