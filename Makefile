@@ -38,7 +38,7 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/trucesim compare scenarios/syria_2016.yaml --strategies all --worlds 2000 --seed 2016 --out out/demo
-	$(VENV)/bin/trucesim compare scenarios/syria_2016.yaml --strategies all --ensemble scenarios/posteriors/syria_2016.parquet --sets 20 --worlds 100 --seed 2016 --out out/demo
+	$(VENV)/bin/trucesim compare scenarios/syria_2016.yaml --strategies all --ensemble scenarios/posteriors/syria_2016.parquet --sets 50 --worlds 50 --seed 2016 --out out/demo
 	@echo
 	@echo "Across the parameter sets the record allows (the shipped posterior): out/demo/ensemble.md."
 	@echo "The memo is in out/demo/report.html. To type trucesim commands yourself (as the README"

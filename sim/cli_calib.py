@@ -266,8 +266,9 @@ def compare_across(scenario: Path, ensemble: Path, strategies: str, sets: int, w
 
     from sim.calibrate_io import read_posterior
     from sim.cli import _check_out_dir, _fail, _load_or_fail, _progress, _strategy_list, out
-    from sim.ensemble_compare import compare_ensemble, memo
+    from sim.ensemble_compare import compare_ensemble, memo, memo_blocks
     from sim.priors import resolve
+    from sim.report import to_html
     from sim.scenario import ScenarioError, scenario_hash
 
     scn = _load_or_fail(scenario, set_)
@@ -289,6 +290,8 @@ def compare_across(scenario: Path, ensemble: Path, strategies: str, sets: int, w
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "ensemble.md").write_text(text)
+        (out_dir / "ensemble.html").write_text(
+            to_html(memo_blocks(cmp, scn.meta.name, str(ensemble))))
         cmp.per_set.to_csv(out_dir / "ensemble_per_set.csv", index=False)
         cmp.table.to_csv(out_dir / "ensemble_summary.csv", index=False)
     t = Table(title=f"Across {sets} parameter sets of {ensemble.name}, {worlds} worlds each "

@@ -166,39 +166,47 @@ def verdict(p_beats: float, n_sets: int) -> str:
     return "cannot separate"
 
 
-def memo(cmp: EnsembleComparison, scenario: str, posterior: str) -> str:
-    """ensemble.md: the comparison across the posterior, in words and one table."""
+def memo_blocks(cmp: EnsembleComparison, scenario: str, posterior: str) -> list[tuple]:
+    """The comparison across the posterior, in words, where the ranking flips, and one table,
+    as memo blocks (:func:`sim.report.to_markdown`, :func:`sim.report.to_html`)."""
     t = cmp.table
-    lines = [f"# {scenario}: strategies across the calibrated ensemble", "",
-             (f"{len(cmp.sets)} parameter sets drawn by weight from `{posterior}`, {cmp.worlds} "
-             f"worlds each, the same worlds and sets under every strategy; {cmp.horizon} days."),
-             ""]
-    for r in t.iloc[1:].itertuples():
-        lines.append(_sentence(r, t.iloc[0]["strategy"]))
-    flips = [(r.strategy, r.where_first) for r in t.itertuples() if r.where_first]
+    blocks = [("h1", f"{scenario}: strategies across the calibrated ensemble"),
+              ("p", (f"{len(cmp.sets)} parameter sets drawn by weight from `{posterior}`, "
+                    f"{cmp.worlds} worlds each, the same worlds and sets under every strategy; "
+                    f"{cmp.horizon} days.")),
+              ("ul", [_sentence(r, t.iloc[0]["strategy"], len(cmp.sets))
+                      for r in t.iloc[1:].itertuples()])]
+    flips = [f"**{r.strategy}**: {r.where_first}" for r in t.itertuples() if r.where_first]
     if flips:
-        lines += ["", ("Where the ranking flips (PRIM over the parameter sets; each box is where "
-                  "that strategy ranks first):"), ""]
-        lines += [f"- **{name}**: {box}" for name, box in flips]
-    lines += ["", ("| strategy | mean RMST gain (days) | 5%-95% over sets | P(beats baseline) | "
-              "P(ranks first) | share of variance from parameters | verdict |"),
-              "|---|---|---|---|---|---|---|"]
-    for r in t.itertuples():
-        lines.append(f"| {r.strategy} | {r.rmst_gain:+.1f} | {r.rmst_gain_5:+.1f} to "
-                     f"{r.rmst_gain_95:+.1f} | {_pct(r.p_beats)} | {_pct(r.p_first)} | "
-                     f"{_pct(r.share_parameters)} | {r.verdict} |")
-    return "\n".join(lines) + "\n"
+        blocks += [("p", ("Where the ranking flips (PRIM over the parameter sets; each box is "
+                         "where that strategy ranks first):")), ("ul", flips)]
+    head = ["strategy", "mean RMST gain (days)", "5%-95% over sets", "P(beats baseline)",
+            "P(ranks first)", "share of variance from parameters", "verdict"]
+    rows = [[r.strategy, f"{r.rmst_gain:+.1f}", f"{r.rmst_gain_5:+.1f} to {r.rmst_gain_95:+.1f}",
+             _pct(r.p_beats), _pct(r.p_first), _pct(r.share_parameters), r.verdict]
+            for r in t.itertuples()]
+    return [*blocks, ("table", head, rows)]
 
 
-def _sentence(r, baseline: str) -> str:
+def memo(cmp: EnsembleComparison, scenario: str, posterior: str) -> str:
+    """ensemble.md: :func:`memo_blocks` as Markdown."""
+    from sim.report import to_markdown
+
+    return to_markdown(memo_blocks(cmp, scenario, posterior))
+
+
+def _sentence(r, baseline: str, n_sets: int) -> str:
     if r.verdict == "clear gain":
         head = f"**{r.strategy}** beats {baseline} across the ensemble"
     elif r.verdict == "clear loss":
         head = f"**{r.strategy}** does worse than {baseline} across the ensemble"
     else:
         head = f"The evidence cannot separate **{r.strategy}** from {baseline}"
-    return (f"- {head}: it holds the truce longer in {_pct(r.p_beats)} of the parameter sets "
-            f"(mean gain {r.rmst_gain:+.1f} days) and ranks first in {_pct(r.p_first)}.")
+    few = (r.verdict == "cannot separate" and not CLEAR > r.p_beats > 1.0 - CLEAR)
+    more = (f" Too few sets to call it clear: {n_sets} were drawn (draw more with --sets)."
+            if few else "")
+    return (f"{head}: it holds the truce longer in {_pct(r.p_beats)} of the parameter sets "
+            f"(mean gain {r.rmst_gain:+.1f} days) and ranks first in {_pct(r.p_first)}.{more}")
 
 
 def _pct(x: float) -> str:

@@ -93,6 +93,7 @@ def test_compare_ensemble_writes_the_memo(tmp_path):
                     "--out", out)
     assert done.returncode == 0, done.stderr
     memo = (out / "ensemble.md").read_text()
+    assert (out / "ensemble.html").exists()
     assert "cannot separate **again** from baseline" in memo
 
 
