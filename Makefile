@@ -12,7 +12,7 @@ FOUND_PY   := $(shell for p in $(CANDIDATES); do \
 	  if "$$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
 	    echo "$$p"; break; fi; done)
 
-.PHONY: demo test test-fast bench lint clean venv golden help browser mutate docs
+.PHONY: demo test test-fast bench lint clean venv golden help browser mutate docs posterior
 help:
 	@echo "make demo   - create .venv, install, run the Syria 2016 scenario"
 	@echo "make test   - create .venv, install, run all tests"
@@ -38,7 +38,9 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/trucesim compare scenarios/syria_2016.yaml --strategies all --worlds 2000 --seed 2016 --out out/demo
+	$(VENV)/bin/trucesim compare scenarios/syria_2016.yaml --strategies all --ensemble scenarios/posteriors/syria_2016.parquet --sets 50 --worlds 50 --seed 2016 --out out/demo
 	@echo
+	@echo "Across the parameter sets the record allows (the shipped posterior): out/demo/ensemble.md."
 	@echo "The memo is in out/demo/report.html. To type trucesim commands yourself (as the README"
 	@echo "and the lessons show them), run this once in each new terminal, here:"
 	@echo "    source .venv/bin/activate"
@@ -60,6 +62,13 @@ bench: $(STAMP)
 
 golden: $(STAMP)
 	$(VPY) -m tests.golden.regenerate
+
+# The shipped Syria posterior (docs/calibration.md; tests/test_shipped_posterior.py reruns the
+# command it records): regenerate after a change to the scenario or the model, as the goldens
+POSTERIOR_CMD := calibrate syria_2016 --out out/posterior_syria --budget 200 --population 40 --worlds 10 --seed 2016
+posterior: $(STAMP)
+	$(VENV)/bin/trucesim $(POSTERIOR_CMD)
+	cp out/posterior_syria/posterior.parquet scenarios/posteriors/syria_2016.parquet
 
 # The command-line reference, generated from the typer app (sim/docgen.py)
 docs: $(STAMP)

@@ -23,7 +23,7 @@ from sim.state import State, TruceStatus
 from sim.strategies.engine import InterventionEngine
 
 
-def _series_reporters() -> dict:
+def series_reporters() -> dict:
     """Model-level daily series, as sums over worlds so that batches add up."""
     return {
         "n_worlds": lambda m: m.state.n,
@@ -79,7 +79,7 @@ class TruceModel(mesa.Model):
                                self.params.salience)
                      for _ in range(self.threads)]  # each thread's scratch for the mediator
         self._make_agents(scenario)
-        self.datacollector = mesa.DataCollector(model_reporters=_series_reporters())
+        self.datacollector = mesa.DataCollector(model_reporters=series_reporters())
         self.event_log = EventLog(log_worlds, first_world) if log_worlds else None
 
     def _make_agents(self, scenario: Scenario) -> None:

@@ -70,8 +70,8 @@ def loc_of(data: dict, path: str) -> tuple:
     return tuple(loc)
 
 
-def set_path(data: dict, path: str, value: Any) -> dict:
-    """Return a copy of ``data`` with ``path`` set to ``value``.
+def set_path(data: dict, path: str, value: Any, in_place: bool = False) -> dict:
+    """Return a copy of ``data`` (``data`` itself if ``in_place``) with ``path`` set to ``value``.
 
     A section of the schema that the file leaves out (it takes its defaults) is created on the
     way; any other segment before the last must exist, and list items must exist.
@@ -79,7 +79,7 @@ def set_path(data: dict, path: str, value: Any) -> dict:
     Raises:
         KeyError: with the segment that does not exist.
     """
-    out = copy.deepcopy(data)
+    out = data if in_place else copy.deepcopy(data)
     segs = path.split(".")
     node = out
     for k, seg in enumerate(segs[:-1]):

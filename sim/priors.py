@@ -13,6 +13,7 @@ the same priors give the same table. The distributions are scipy.stats' frozen d
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -159,11 +160,28 @@ def apply(scn: Scenario, values: Mapping[str, float]) -> Scenario:
     Raises:
         ScenarioError: when the values together break a rule of the schema.
     """
-    data = scn.model_dump(mode="json", exclude_unset=True)
-    full = scn.model_dump(mode="json")
+    return _apply(scn.model_dump(mode="json", exclude_unset=True), scn.model_dump(mode="json"),
+                  values)
+
+
+def _apply(data: dict, full: dict, values: Mapping[str, float]) -> Scenario:
+    data = copy.deepcopy(data)
     for path, value in values.items():
-        data = set_path(data, path, typed(full, path, float(value)))
+        set_path(data, path, typed(full, path, float(value)), in_place=True)
     return validate(data, "<parameter set>")
+
+
+def apply_sets(scn: Scenario, sets: pd.DataFrame) -> list[Scenario | ScenarioError]:
+    """:func:`apply` for each row of ``sets``: the scenario, or the error its values raise
+    (the scenario is dumped once, so a thousand sets cost a thousand validations)."""
+    data, full = scn.model_dump(mode="json", exclude_unset=True), scn.model_dump(mode="json")
+    out: list[Scenario | ScenarioError] = []
+    for row in sets.to_dict(orient="records"):
+        try:
+            out.append(_apply(data, full, row))
+        except ScenarioError as exc:
+            out.append(exc)
+    return out
 
 
 def summary(fields: list[Resolved]) -> list[str]:

@@ -97,6 +97,7 @@ class Statistic(StrEnum):
     SURVIVAL_DAYS = "survival_days"
     DAYS_IN_TROUBLE = "days_in_trouble"
     N_WALKOUTS = "n_walkouts"
+    N_ATTACKS = "n_attacks"
     TALKS_PROGRESS = "talks_progress"
     SURVIVAL_DAY_30 = "survival_day_30"
     SURVIVAL_DAY_180 = "survival_day_180"

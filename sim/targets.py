@@ -39,6 +39,12 @@ def _trouble_or_collapse(worlds: pd.DataFrame) -> np.ndarray:
     return np.fmin(_day("day_first_trouble")(worlds), _day("day_collapse")(worlds))
 
 
+def _attacks(worlds: pd.DataFrame) -> np.ndarray:
+    """Spoiler attacks in the world, all spoilers together (0 where there are none)."""
+    cols = [c for c in worlds.columns if c.startswith("attacks_")]
+    return worlds[cols].to_numpy(dtype=float).sum(axis=1) if cols else np.zeros(len(worlds))
+
+
 def _column(column: str) -> Callable[[pd.DataFrame], np.ndarray]:
     return lambda worlds: worlds[column].to_numpy(dtype=float)
 
@@ -50,6 +56,7 @@ WORLD_STATISTICS: dict[Statistic, Callable[[pd.DataFrame], np.ndarray]] = {
     Statistic.SURVIVAL_DAYS: _column("survival_days"),  # the horizon if it never collapsed
     Statistic.DAYS_IN_TROUBLE: _column("days_in_trouble"),
     Statistic.N_WALKOUTS: _column("n_walkouts"),
+    Statistic.N_ATTACKS: _attacks,
     Statistic.TALKS_PROGRESS: _column("talks_progress"),
 }
 

@@ -16,6 +16,7 @@ import typer
 from sim import processes
 from sim.cli import (
     author,
+    calibrate,
     cases,
     check,
     compare,
@@ -43,7 +44,8 @@ app = typer.Typer(
 )
 
 # in the order `trucesim --help` lists them
-for _commands in (check, run, compare, sweep, validate, teach, author, shipped, cases):
+for _commands in (check, run, compare, sweep, validate, teach, author, shipped, cases,
+                  calibrate):
     _commands.register(app)
 
 

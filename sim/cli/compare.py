@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -66,6 +67,11 @@ def compare(
         min=0, max=256, help="Processes (0 = one per core); results do not depend on it.")] = 0,
     memory: MemoryOption = None,
     threads: ThreadsOption = None,
+    ensemble: Annotated[Path | None, typer.Option(
+        "--ensemble", help="A posterior.parquet of `trucesim calibrate`: compare across its "
+                           "parameter sets (--worlds is then worlds per set).")] = None,
+    sets: Annotated[int, typer.Option(
+        min=2, max=100_000, help="With --ensemble: parameter sets drawn by weight.")] = 50,
 ):
     """Compare strategies on the same worlds (common random numbers) against the baseline.
 
@@ -81,7 +87,12 @@ def compare(
         trucesim compare scenarios/syria_2016.yaml --worlds 500 --days 180 --format json
 
         trucesim compare scenarios/syria_2016.yaml --workers 1 --threads 2
+
+        trucesim compare syria_2016 --ensemble OUT/posterior.parquet --sets 50 --worlds 200
     """
+    if ensemble is not None:  # across a calibrated ensemble
+        return compare_across(scenario, ensemble, strategies, sets, worlds, days, seed, set_,
+                              out_dir, threads)
     from sim.report import analyse, write_report  # noqa: PLC0415  lazy: lifelines, matplotlib
 
     limit = budget_or_fail(memory)
@@ -160,3 +171,56 @@ def _table(head: list[str], rows: list[list[str]], horizon: int, baseline: str) 
 def register(app: typer.Typer) -> None:
     """Add `compare` to the `trucesim` app."""
     app.command()(compare)
+
+
+def compare_across(scenario: Path, ensemble: Path, strategies: str, sets: int, worlds: int,
+                   days: int | None, seed: int, set_: list[str] | None,
+                   out_dir: Path | None, threads: int | None) -> None:
+    """`trucesim compare --ensemble`: strategies across a posterior's parameter sets."""
+    from rich.table import Table  # noqa: PLC0415  lazy: rich
+
+    from sim.calibrate_io import read_posterior  # noqa: PLC0415  lazy: pandas, the kernel
+    from sim.ensemble_compare import compare_ensemble, memo, memo_blocks  # noqa: PLC0415
+    from sim.priors import resolve  # noqa: PLC0415  lazy: pandas, the kernel
+    from sim.report import to_html  # noqa: PLC0415  lazy: pandas, the kernel
+    from sim.scenario import ScenarioError, scenario_hash  # noqa: PLC0415  lazy: pandas, the kernel
+
+    scn = load_or_fail(scenario, set_)
+    names = strategy_list(strategies, scn, scenario)
+    try:
+        posterior, _ = read_posterior(ensemble, scenario_hash(scn), [r.path for r in resolve(scn)])
+    except ScenarioError as exc:
+        fail([str(p) for p in exc.problems])
+    check_out_dir(out_dir)
+    total = sets * worlds * (days or scn.meta.horizon_days) * len(names)
+    with progress(total) as bar:
+        task = bar.add_task("compare", total=total)
+        try:
+            cmp = compare_ensemble(scn, posterior, names, sets, worlds, seed, days, threads,
+                                   lambda n: bar.advance(task, n))
+        except ScenarioError as exc:
+            fail([f"{ensemble}: {p}" for p in exc.problems])
+    text = memo(cmp, scn.meta.name, str(ensemble))
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "ensemble.md").write_text(text)
+        (out_dir / "ensemble.html").write_text(
+            to_html(memo_blocks(cmp, scn.meta.name, str(ensemble))))
+        cmp.per_set.to_csv(out_dir / "ensemble_per_set.csv", index=False)
+        cmp.table.to_csv(out_dir / "ensemble_summary.csv", index=False)
+    t = Table(title=f"Across {sets} parameter sets of {ensemble.name}, {worlds} worlds each "
+                    "(RMST gain in days against the baseline)", title_justify="left")
+    for col in ("strategy", "RMST gain", "5%-95%", "P(beats)", "P(first)", "var. from params",
+                "verdict"):
+        t.add_column(col)
+    for r in cmp.table.itertuples():
+        t.add_row(r.strategy, f"{r.rmst_gain:+.1f}", f"{r.rmst_gain_5:+.1f}..{r.rmst_gain_95:+.1f}",
+                  _pct(r.p_beats), _pct(r.p_first), _pct(r.share_parameters), r.verdict)
+    out.print(t)
+    for line in text.splitlines():
+        if line.startswith(("- ", "Where")):
+            out.print(line.replace("**", ""), highlight=False)
+
+
+def _pct(x: float) -> str:
+    return "" if math.isnan(x) else f"{x:.0%}"

@@ -1,0 +1,213 @@
+"""Comparing strategies across a posterior: everything the record allows (issue 17, item 5).
+
+``sets`` parameter sets are drawn from the posterior by weight; each runs the same worlds under
+every strategy (common random numbers, extended to parameters: set ``k`` runs worlds
+``k * worlds ..`` under each strategy, with the same parameter values). Per set, each strategy's
+paired effect against the baseline: survival at days 90 and 180 and the gain in mean days held
+up to the horizon (RMST). Across sets:
+
+- ``p_beats``: the share of sets where the strategy's RMST gain is positive (a tie counts
+  half);
+- ``p_first``: the share of sets where it has the highest RMST (ties shared);
+- ``share_parameters``: of the variance of the per-set RMST gains, the share due to the
+  parameters; the rest is Monte Carlo noise of ``worlds`` worlds a set. One-way random effects
+  on the per-world paired differences d_kw: var(set means) = s2_par + s2_mc / m, with s2_mc the
+  mean within-set variance, so share = max(0, var(set means) - s2_mc / m) / var(set means).
+
+Where each strategy ranks first, and so where the ranking flips, is a PRIM box over the
+parameter sets drawn (:func:`sim.sweep.analyze.prim`, as a sweep's analysis finds it), over the
+parameters that vary among them.
+
+A difference is called clear only when it holds across the ensemble: when the Wilson 95%
+interval of ``p_beats`` over the sets drawn lies above 0.9 (a clear gain: nine sets in ten or
+more favour it, and enough sets were drawn to say so; 50 of 50 gives a lower bound of 0.93,
+10 of 10 only 0.72) or below 0.1 (a clear loss); otherwise the evidence cannot separate the
+strategy from the baseline.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.ensemble import run_sets
+from sim.results import wilson
+from sim.schema import Scenario
+
+CLEAR = 0.9  # share of sets that must favour a strategy (lower 95% bound) for "clear"
+DAYS = (90, 180)
+
+
+@dataclass
+class EnsembleComparison:
+    """Per set and strategy (``per_set``) and across sets (``table``)."""
+
+    per_set: pd.DataFrame  # set, strategy, survival_90, survival_180, rmst, *_gain
+    table: pd.DataFrame  # strategy, mean gains, p_beats, p_first, share_parameters, verdict
+    sets: pd.DataFrame  # the parameter sets drawn
+    worlds: int
+    horizon: int
+
+
+def draw_sets(posterior: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.DataFrame:
+    """``n`` parameter sets drawn by weight (with replacement) from a posterior table."""
+    w = posterior["weight"].to_numpy(dtype=float)
+    pick = rng.choice(len(posterior), size=n, p=w / w.sum())
+    cols = [c for c in posterior.columns if c not in ("weight", "distance")]
+    return posterior.iloc[pick][cols].reset_index(drop=True)
+
+
+def _per_world(worlds: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """Each world's days held (up to the horizon) and whether it held past days 90, 180."""
+    t = worlds["survival_days"].to_numpy()
+    held = ~worlds["is_collapsed"].to_numpy()
+    cols = {"set": worlds["set"].to_numpy(), "world": worlds["world"].to_numpy(),
+            "rmst": np.minimum(t, horizon).astype(float)}
+    for d in DAYS:
+        cols[f"survival_{d}"] = ((t > d) | held).astype(float)
+    return pd.DataFrame(cols)
+
+
+def compare_ensemble(scn: Scenario, posterior: pd.DataFrame, strategies: list[str],
+                     sets: int = 50, worlds: int = 200, seed: int = 0, days: int | None = None,
+                     threads: int | None = None,
+                     progress: Callable[[int], None] | None = None) -> EnsembleComparison:
+    """Every strategy on the same worlds and the same parameter sets drawn from ``posterior``.
+
+    Args:
+        strategies: names, the baseline first.
+        sets: parameter sets drawn by weight; worlds: worlds per set.
+    """
+    drawn = draw_sets(posterior, sets, np.random.default_rng(seed))
+    horizon = days or scn.meta.horizon_days
+    by = {}
+    for name in strategies:
+        res = run_sets(scn, drawn, worlds, seed, name, days, threads=threads, progress=progress,
+                       series=())
+        by[name] = _per_world(res.worlds, horizon)
+    per_set = _per_set(by, strategies)
+    table = _across(by, per_set, strategies, worlds)
+    table["where_first"] = where_first(per_set, drawn, strategies)
+    return EnsembleComparison(per_set, table, drawn, worlds, horizon)
+
+
+def where_first(per_set: pd.DataFrame, drawn: pd.DataFrame, strategies: list[str]) -> list[str]:
+    """Per strategy, the PRIM box of parameter values where it ranks first ("" when it ranks
+    first in every set or in none: no condition to state)."""
+    from sim.sweep.analyze import describe_box, prim
+
+    wide = per_set.pivot(index="set", columns="strategy", values="rmst")[strategies]
+    best = wide.idxmax(axis=1).to_numpy()
+    x = drawn.loc[wide.index, [c for c in drawn.columns if drawn[c].nunique() > 1]]
+    out = []
+    for name in strategies:
+        y = best == name
+        out.append(describe_box(prim(x, y), x) if 0 < y.sum() < len(y) and len(x.columns)
+                   else "")
+    return out
+
+
+def _per_set(by: dict[str, pd.DataFrame], strategies: list[str]) -> pd.DataFrame:
+    base = by[strategies[0]].groupby("set").mean()
+    rows = []
+    for name in strategies:
+        m = by[name].groupby("set").mean()
+        for k in m.index:
+            row = {"set": k, "strategy": name}
+            for col in ("rmst", *(f"survival_{d}" for d in DAYS)):
+                row[col] = m.at[k, col]
+                row[f"{col}_gain"] = m.at[k, col] - base.at[k, col]
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def parameter_share(diff: pd.DataFrame, worlds: int) -> float:
+    """Share of the variance of per-set mean differences due to the parameters (see the module
+    docstring); NaN when the set means do not vary."""
+    means = diff.groupby("set")["d"].mean()
+    within = diff.groupby("set")["d"].var(ddof=1).mean()
+    total = means.var(ddof=1)
+    if not total > 0:
+        return float("nan")
+    return float(max(0.0, total - within / worlds) / total)
+
+
+def _across(by, per_set: pd.DataFrame, strategies: list[str], worlds: int) -> pd.DataFrame:
+    wide = per_set.pivot(index="set", columns="strategy", values="rmst")[strategies]
+    best = wide.to_numpy() == wide.to_numpy().max(axis=1, keepdims=True)
+    first = (best / best.sum(axis=1, keepdims=True)).mean(axis=0)
+    rows = []
+    for i, name in enumerate(strategies):
+        mine = per_set[per_set["strategy"] == name]
+        diff = by[name][["set"]].assign(d=by[name]["rmst"] - by[strategies[0]]["rmst"])
+        gain = mine["rmst_gain"].to_numpy()
+        p_beats = float(np.mean((gain > 0) + 0.5 * (gain == 0))) if i else float("nan")
+        rows.append({"strategy": name, "rmst_gain": mine["rmst_gain"].mean(),
+                     "rmst_gain_5": mine["rmst_gain"].quantile(0.05),
+                     "rmst_gain_95": mine["rmst_gain"].quantile(0.95),
+                     **{f"survival_{d}_gain": mine[f"survival_{d}_gain"].mean() for d in DAYS},
+                     "p_beats": p_beats, "p_first": float(first[i]),
+                     "share_parameters": parameter_share(diff, worlds) if i else float("nan"),
+                     "verdict": verdict(p_beats, len(gain)) if i else "reference"})
+    return pd.DataFrame(rows)
+
+
+def verdict(p_beats: float, n_sets: int) -> str:
+    """Clear only when the difference holds across the ensemble (see the module docstring)."""
+    low, high = wilson(round(p_beats * n_sets), n_sets)
+    if low >= CLEAR:
+        return "clear gain"
+    if high <= 1.0 - CLEAR:
+        return "clear loss"
+    return "cannot separate"
+
+
+def memo_blocks(cmp: EnsembleComparison, scenario: str, posterior: str) -> list[tuple]:
+    """The comparison across the posterior, in words, where the ranking flips, and one table,
+    as memo blocks (:func:`sim.report.to_markdown`, :func:`sim.report.to_html`)."""
+    t = cmp.table
+    blocks = [("h1", f"{scenario}: strategies across the calibrated ensemble"),
+              ("p", (f"{len(cmp.sets)} parameter sets drawn by weight from `{posterior}`, "
+                    f"{cmp.worlds} worlds each, the same worlds and sets under every strategy; "
+                    f"{cmp.horizon} days.")),
+              ("ul", [_sentence(r, t.iloc[0]["strategy"], len(cmp.sets))
+                      for r in t.iloc[1:].itertuples()])]
+    flips = [f"**{r.strategy}**: {r.where_first}" for r in t.itertuples() if r.where_first]
+    if flips:
+        blocks += [("p", ("Where the ranking flips (PRIM over the parameter sets; each box is "
+                         "where that strategy ranks first):")), ("ul", flips)]
+    head = ["strategy", "mean RMST gain (days)", "5%-95% over sets", "P(beats baseline)",
+            "P(ranks first)", "share of variance from parameters", "verdict"]
+    rows = [[r.strategy, f"{r.rmst_gain:+.1f}", f"{r.rmst_gain_5:+.1f} to {r.rmst_gain_95:+.1f}",
+             _pct(r.p_beats), _pct(r.p_first), _pct(r.share_parameters), r.verdict]
+            for r in t.itertuples()]
+    return [*blocks, ("table", head, rows)]
+
+
+def memo(cmp: EnsembleComparison, scenario: str, posterior: str) -> str:
+    """ensemble.md: :func:`memo_blocks` as Markdown."""
+    from sim.report import to_markdown
+
+    return to_markdown(memo_blocks(cmp, scenario, posterior))
+
+
+def _sentence(r, baseline: str, n_sets: int) -> str:
+    if r.verdict == "clear gain":
+        head = f"**{r.strategy}** beats {baseline} across the ensemble"
+    elif r.verdict == "clear loss":
+        head = f"**{r.strategy}** does worse than {baseline} across the ensemble"
+    else:
+        head = f"The evidence cannot separate **{r.strategy}** from {baseline}"
+    few = (r.verdict == "cannot separate" and not CLEAR > r.p_beats > 1.0 - CLEAR)
+    more = (f" Too few sets to call it clear: {n_sets} were drawn (draw more with --sets)."
+            if few else "")
+    return (f"{head}: it holds the truce longer in {_pct(r.p_beats)} of the parameter sets "
+            f"(mean gain {r.rmst_gain:+.1f} days) and ranks first in {_pct(r.p_first)}.{more}")
+
+
+def _pct(x: float) -> str:
+    return "n/a" if math.isnan(x) else f"{x:.0%}"
