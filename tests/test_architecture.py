@@ -172,6 +172,11 @@ def test_no_private_name_is_imported_from_another_module(code):
     assert code[1] == []
 
 
+def test_yaml_reading_and_located_problems_import_nothing_else_from_sim(code):
+    assert code[0]["sim.yamlio"] == set()
+    assert code[0]["sim.atomic"] == set()
+
+
 # ------------------------------------------------------------------ the checks can fail
 MODULES = {"sim.a", "sim.b", "sim.c", "sim.low"}
 TABLE = "| layer | modules |\n|---|---|\n| 1 base | `low` |\n| 2 top | `a`, `b`, `c` |\n"

@@ -32,7 +32,7 @@ def check(files: Annotated[list[Path], typer.Argument(
 
         trucesim check --priors scenarios/syria_2016.yaml
     """
-    from sim.scenario_check import check_scenario  # noqa: PLC0415  lazy: loads the runner
+    from sim.scenario_check import check_scenario  # noqa: PLC0415  lazy: scipy, pandas (priors)
 
     failed = False
     for f in files:

@@ -36,9 +36,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from pydantic import BaseModel
 
+from sim import play
 from sim.memory import plan
 from sim.model import TruceModel
-from sim.play import verdict
 from sim.rng import BLOCK
 from sim.runner import batches
 from sim.scenario import load
@@ -377,7 +377,7 @@ def judge(game, worlds: int, on_share, cancel: threading.Event | None = None) ->
             on_share(share)
 
     try:
-        text = "\n\n".join(verdict(game, worlds, progress=tick).lines())
+        text = "\n\n".join(play.verdict(game, worlds, progress=tick).lines())
     except _Cancelled:
         return ""
     on_share(100)
@@ -387,7 +387,7 @@ def judge(game, worlds: int, on_share, cancel: threading.Event | None = None) ->
 # ------------------------------------------------------------------ serving
 def serve(path: Path, host: str, port: int, overrides: list[str]) -> None:
     """Replace this process by a Solara server for the dashboard (same pid, so stopping it by
-    its pid stops the server); it serves :data:`sim.viz.page.Page`."""
+    its pid stops the server); it serves :data:`sim.viz.app.Page`."""
     env = dict(os.environ)
     env[ENV_SCENARIO] = str(Path(path).resolve())
     env[ENV_SET] = json.dumps(overrides)
@@ -395,7 +395,7 @@ def serve(path: Path, host: str, port: int, overrides: list[str]) -> None:
     # Solara otherwise sends usage events to Mixpanel (after asking api.ipify.org for this
     # machine's address) and asks pypi.org for its latest version: nothing may leave the machine
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
-    argv = [sys.executable, "-m", "solara", "run", "sim.viz.page", "--host", host,
+    argv = [sys.executable, "-m", "solara", "run", "sim.viz.app", "--host", host,
             "--port", str(port), "--production", "--no-open", "--no-check-version",
             "--log-level", "warning"]
     sys.stdout.flush()

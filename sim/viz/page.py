@@ -16,8 +16,6 @@ give the page's state as data attributes, for tests and scripts to wait on.
 
 from __future__ import annotations
 
-import json
-import os
 import time
 from pathlib import Path
 
@@ -33,8 +31,6 @@ from sim.story import Narrator, narrate
 from sim.strategies import available
 from sim.viz.dashboard import (
     ENSEMBLE_BLOCKS,
-    ENV_SCENARIO,
-    ENV_SET,
     dashboard_model,
     ensemble_csv,
     judge,
@@ -362,14 +358,3 @@ def use_player(live: solara.Reactive, day: solara.Reactive, playing: solara.Reac
             playing.value = False
 
     solara.use_thread(play, dependencies=[id(model), running], intrusive_cancel=False)
-
-
-# ------------------------------------------------------------------ serving
-def _from_env():
-    path = os.environ.get(ENV_SCENARIO)
-    if not path:
-        return None
-    return make_page(Path(path), json.loads(os.environ.get(ENV_SET, "[]")))
-
-
-Page = _from_env()  # `solara run sim.viz.page` serves this (sim.viz.dashboard.serve)
