@@ -20,10 +20,11 @@ its own:
 - ``compare``: every Syria strategy (8) x 10,000 worlds x 365 days, with 1 worker and with 2
   (``compare_1``, ``compare_2``);
 - ``sweep``: rows from ``benchmarks/sweep.py`` (its ``measure()``) when that file exists;
-- ``game_off``: the batched run at 10,000 worlds of the same Syria scenario with its brokers'
-  interests and its battlefield removed (issue 19); ``game_share_of_day`` is
-  1 - wall(game_off) / wall(batched): the share of the day's time that weekly broker decisions
-  and the daily battlefield cost (target: at most a third);
+- ``game_on`` / ``game_off``: the batched run at 10,000 worlds of Syria with brokers who decide
+  and a battlefield (``examples/syria_2016_brokers.yaml``, issue 19), and of the same file with
+  its interests and battlefield removed; ``game_share_of_day`` is 1 - wall(off) / wall(on): the
+  share of the day's time that weekly broker decisions and the daily battlefield cost (target:
+  at most a third);
 - ``memory``: peak memory against the number of actors (5, 20, 100, 500), 256 worlds x 5 days
   within a 256 MiB budget (``--memory``, issue 22): the batch chosen, the estimate
   (:mod:`sim.memory`), the peak numpy allocated (``tracemalloc``) and the growth of resident
@@ -56,6 +57,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SYRIA = ROOT / "scenarios" / "syria_2016.yaml"
 OUT = ROOT / "benchmarks" / "results"
 SWEEP = Path(__file__).resolve().parent / "sweep.py"
+GAME = ROOT / "examples" / "syria_2016_brokers.yaml"  # brokers who decide, battlefield
 
 FULL = {"sizes": [1, 100, 10_000, 100_000, 1_000_000], "threads": [100, 10_000],
         "actors": [5, 20, 100], "actor_worlds": 1000, "actor_days": 90, "per_world": 100,
@@ -132,7 +134,7 @@ def _measure(kind: str, n: int, days: int | None, scenario: str | None = None) -
     from sim.model import TruceModel
     from sim.runner import compare
 
-    scn = sim.load(scenario or SYRIA)
+    scn = sim.load(GAME if kind.startswith("game_") else scenario or SYRIA)
     if kind == "game_off":
         scn = without_game(scn)
     horizon = days or scn.meta.horizon_days
@@ -145,7 +147,7 @@ def _measure(kind: str, n: int, days: int | None, scenario: str | None = None) -
     if kind == "rng_floor":  # the model's random draws alone, as the compiled day makes them
         floor(1, n, horizon, counts)
         world_days = n * horizon
-    elif kind in ("batched", "actors", "batched_2t", "game_off"):
+    elif kind in ("batched", "actors", "batched_2t", "game_on", "game_off"):
         sim.run(scn, worlds=n, seed=1, days=days, threads=2 if kind == "batched_2t" else 1)
         world_days = n * horizon
     elif kind.startswith("compile_"):  # a 1-world model built and stepped once
@@ -307,8 +309,8 @@ def collect(cfg: dict, isolated: bool, tmp: Path, log=print) -> dict:
             add(measure(kind, 1, 1, isolated=isolated))
     batched = [add(measure("batched", n, days, isolated=isolated)) for n in cfg["sizes"]]
     threaded = [add(measure("batched_2t", n, days, isolated=isolated)) for n in cfg["threads"]]
-    game_off = add(measure("game_off", max(n for n in cfg["sizes"] if n <= 10_000), days,
-                           isolated=isolated))
+    n_game = max(n for n in cfg["sizes"] if n <= 10_000)
+    game = [add(measure(k, n_game, days, isolated=isolated)) for k in ("game_on", "game_off")]
     rng = add(measure("rng_floor", max(n for n in cfg["sizes"] if n <= 10_000), days,
                       isolated=isolated))
     for n_actors in cfg["actors"]:
@@ -333,15 +335,14 @@ def collect(cfg: dict, isolated: bool, tmp: Path, log=print) -> dict:
             "engine_over_rng_floor": round(rng["world_days_per_s"] / marginal["1 thread"], 2)
             if marginal["1 thread"] else None,
             "floors": floors(batched, rng),
-            "game_share_of_day": game_share(batched, game_off),
+            "game_share_of_day": game_share(*game),
             "targets": {} if cfg is QUICK else _targets(batched, ratio, compares[-1], rows,
                                                         marginal)}
 
 
-def game_share(batched: list[dict], game_off: dict) -> float:
+def game_share(on: dict, off: dict) -> float:
     """1 - wall(without brokers' decisions and battlefield) / wall(with them), same size."""
-    on = next(r for r in batched if r["worlds"] == game_off["worlds"])
-    return round(1.0 - game_off["wall_s"] / on["wall_s"], 3)
+    return round(1.0 - off["wall_s"] / on["wall_s"], 3)
 
 
 def marginal_rate(rows: list[dict], time: str = "wall_s") -> int | None:
@@ -371,10 +372,9 @@ def _targets(batched: list[dict], ratio: float, compare_2: dict, rows: list[dict
     if by_size.get(1_000_000, {}).get("peak_rss_mib") is not None:
         out["peak_rss_mib_1m"] = _target("peak_rss_mib_1m",
                                          by_size[1_000_000]["peak_rss_mib"], below=True)
-    off = next((r for r in rows if r["kind"] == "game_off"), None)
-    if off and off["worlds"] in by_size:
-        out["game_share_of_day"] = _target("game_share_of_day", game_share(batched, off),
-                                           below=True)
+    game = [r for r in rows if r["kind"] in ("game_on", "game_off")]
+    if len(game) == 2:
+        out["game_share_of_day"] = _target("game_share_of_day", game_share(*game), below=True)
     multi = [r for r in rows if r["kind"] == "sweep" and r.get("workers", 1) > 1]
     if multi:  # wall time, start-up included; and steady state (benchmarks/sweep.py)
         out["sweep_scaling"] = _target("sweep_scaling", min(r["scaling"] for r in multi))
@@ -415,7 +415,8 @@ LABELS = {"compile_first": "first compile (empty cache), 1-world model, one day"
           "compile_cached": "the same with the compiled day cached on disk",
           "batched": "one batched run, 1 thread", "batched_2t": "one batched run, 2 threads",
           "rng_floor": "the model's random draws alone",
-          "game_off": "one batched run without brokers' decisions and battlefield, 1 thread",
+          "game_on": "Syria with brokers who decide and a battlefield, 1 thread",
+          "game_off": "the same without brokers' decisions and battlefield, 1 thread",
           "per_world": "one Mesa model per world, stepped in a loop",
           "compare_1": "compare, 8 strategies, 1 worker",
           "compare_2": "compare, 8 strategies, 2 workers"}
