@@ -11,11 +11,15 @@ The Python API mirrors the command line (:mod:`sim.api`); scenarios are named as
     cmp.table              # one row per strategy, against the baseline
     sim.plot_survival(cmp)
 
-Names are imported on first use, so ``import sim`` stays fast (2 ms; pandas and the model load
+Names are imported on first use, so ``import sim`` stays fast (about 5 ms; pandas and the model load
 with the first function called).
 """
 
 from importlib import import_module
+
+from sim.jitcache import forget_stale
+
+forget_stale()  # numba's cache is reused only for the rules it was compiled from
 
 _LAZY = {
     "load": "sim.api", "run": "sim.api", "compare": "sim.api",
