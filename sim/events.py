@@ -264,7 +264,7 @@ class _Day:
             mode = CollapseMode(s.collapse_mode[w])
             return [self._ev(world, What.STATUS, detail=new.name.lower(),
                              actor=self.m.actor_id(int(s.collapse_cause[w])),
-                             why=mode.name.lower())]
+                             why=mode.name.lower(), value=float(s.day_collapse[w]))]
         why = "violations_7d" if new is TruceStatus.IN_TROUBLE else "calm"
         return [self._ev(world, What.STATUS, detail=new.name.lower(), why=why,
                          value=float(s.count7[w]))]

@@ -24,7 +24,8 @@ from numba import njit
 
 from sim import rng
 from sim.bargaining.talks import propose_of, renege_of, talks_day
-from sim.rules import beliefs, brokers, decisions, observation, spoilers, status, talks
+from sim.rules import beliefs, breakdown, brokers, decisions, observation, spoilers, status, talks
+from sim.rules import types
 from sim.rules.frailty import initial_commitment as frailty_rule
 
 ATTACK, VIOLATE, WALKOUT, RETURN, WITHDRAW = range(5)
@@ -74,7 +75,7 @@ def world_day(w, day, key, s, p, t, forced, work):
     decide(w, rng.stream_key(key, day, rng.DECISIONS), s, p, t, forced)
     observe(w, rng.stream_key(key, day, rng.OBSERVATION),
             rng.stream_key(key, day, rng.INTERVENTIONS), s, p, t)
-    update_beliefs(w, s, p)
+    update_beliefs(w, rng.stream_key(key, day, rng.TYPES), s, p)
     press(w, rng.stream_key(key, day, rng.BROKERS), s, p, t)
     walkouts(w, day, rng.stream_key(key, day, rng.TALKS), s, p, forced)
     renege_draws(w, rng.stream_key(key, day, rng.RENEGE), s)
@@ -111,15 +112,20 @@ def decide(w, key, s, p, t, forced):
                              p.value_of_settlement[i], p.sensitivity_to_pressure[i],
                              s.talks_progress[w], s.in_talks[w, i], s.pressure[w, i],
                              t.p_verify[w] * lev, t.inducement[w, i])
+        tactical = p.has_types and s.is_tactical[w, i]
+        if tactical:  # the value of striking an opponent that believes it committed
+            m += types.surprise_gain(p.tactical_gain[i], s.belief[w], i)
         resolve = min(1.0, s.commitment[w, i] + t.commitment_bonus[w])
         p_opp = decisions.opportunity(resolve, m, p.choice_spread[i])
         p_ret = p.reciprocity[i] if provoked else 0.0
         intended = decisions.intend(p.policy[i], p_opp, p_ret, provoked, s.triggered[w, i],
                                     rng.uniform(key, 3 * i), rng.uniform(key, 3 * i + 1))
         fights = decisions.with_noise(intended, p.noise, rng.uniform(key, 3 * i + 2))
-        s.violated[w, i] = fights or s.withdrawn[w, i] or forced[VIOLATE, i]
+        if tactical and p.policy[i] == decisions.ADAPTIVE and rng.uniform(key, 3 * i) < p_opp:
+            s.launched[w, i] = True  # a tactical signer's offensive, from today on
+        s.violated[w, i] = fights or s.withdrawn[w, i] or s.launched[w, i] or forced[VIOLATE, i]
         s.n_violations[w, i] += int(s.violated[w, i])
-        if p.has_coerced:  # calm bought by leverage (docs/model.md); off by default
+        if p.has_coerced or p.has_types:  # calm bought by leverage (docs/model.md)
             added = t.p_verify[w] * (lev - _column_sum(p.leverage_eff, i))
             s.coerced[w, i] = beliefs.coerced_share(
                 p.gain_from_fighting[i], p.sensitivity_to_pressure[i] * added
@@ -157,11 +163,14 @@ def observe(w, key, key_collateral, s, p, t):
 
 
 @njit(cache=True, inline="always")
-def update_beliefs(w, s, p):
-    """4. Trust and commitment update from today's perceptions."""
+def update_beliefs(w, key, s, p):
+    """4. Trust and commitment update from today's perceptions (trust is the belief in the
+    other's type where hidden types are on: :func:`update_type_beliefs`)."""
     P = s.violated.shape[1]
+    if p.has_types:
+        update_type_beliefs(w, key, s, p)
     for i in range(P):
-        for j in range(P):
+        for j in range(P * (not p.has_types)):
             build = p.trust_build[i]
             if p.has_coerced:
                 build = beliefs.discounted_build(build, p.coerced_calm_discount[i],
@@ -178,6 +187,24 @@ def update_beliefs(w, s, p):
         if s.commitment[w, i] < p.withdrawal_commitment[i]:
             s.withdrawn[w, i] = True
     s.mean_trust_all[w] = total / P if P else 1.0
+
+
+@njit(cache=True, inline="always")
+def update_type_beliefs(w, key, s, p):
+    """4b. Each party's belief that each other is committed, by Bayes' rule from what it
+    perceived today and a private signal of the type; trust is that belief."""
+    P = s.violated.shape[1]
+    for i in range(P):
+        for j in range(P):
+            if i == j:
+                continue
+            says = types.signal_says_tactical(s.is_tactical[w, j], p.signal_accuracy,
+                                              rng.uniform(key, i * P + j))
+            b = types.posterior(s.belief[w, i, j], s.perceived[w, i, j] > 0,
+                                p.hostile_if_committed, p.hostile_if_tactical, s.coerced[w, j],
+                                p.signal_accuracy, says)
+            s.belief[w, i, j] = b
+            s.trust[w, i, j] = b
 
 
 @njit(cache=True, inline="always")
@@ -314,8 +341,10 @@ def update_status(w, day, s, p, forced):
                                 p.trouble_violations_7d, p.collapse_violent_days)
     if s.status[w] == status.COLLAPSED:
         return
-    if new == status.COLLAPSED:
-        s.day_collapse[w] = day
+    if new == status.COLLAPSED:  # dated at its onset, confirmed today (sim.rules.breakdown)
+        s.day_collapse_confirmed[w] = day
+        s.day_collapse[w] = day if mode == status.WITHDRAWAL else \
+            breakdown.onset_day(s.violent_ring, w, day)
         s.collapse_mode[w] = mode
         s.collapse_cause[w] = withdrew if mode == status.WITHDRAWAL else s.spiral_cause[w]
     elif new == status.IN_TROUBLE:
@@ -397,6 +426,16 @@ def initial_commitment(keys, commitment, half_width):
         u = rng.uniform(rng.stream_key(keys[w], rng.SETUP_DAY, rng.FRAILTY), 0)
         for i in range(commitment.shape[1]):
             commitment[w, i] = frailty_rule(commitment[w, i], half_width[i], u)
+
+
+@njit(cache=True, _nrt=False)
+def draw_types(keys, is_tactical, p_tactical):
+    """Hidden types: each party of each world is a tactical signer with its probability
+    (one set-up draw per party, :mod:`sim.rules.types`)."""
+    for w in range(keys.shape[0]):
+        key = rng.stream_key(keys[w], rng.SETUP_DAY, rng.TYPES)
+        for i in range(is_tactical.shape[1]):
+            is_tactical[w, i] = types.is_tactical(p_tactical[i], rng.uniform(key, i))
 
 
 def forced_today(events, day: int, width: int) -> np.ndarray:

@@ -70,6 +70,8 @@ class TruceModel(mesa.Model):
         if self.params.commitment_range.any():  # frailty (docs/model.md); off by default
             kernel.initial_commitment(self.streams.keys, self.state.commitment,
                                       self.params.commitment_range)
+        if self.params.has_types:  # hidden types (docs/model.md); off by default
+            kernel.draw_types(self.streams.keys, self.state.is_tactical, self.params.p_tactical)
         self.day = 0
         self.engine = InterventionEngine(list(self.params.interventions), scenario,
                                          self.params, n_worlds)

@@ -96,6 +96,14 @@ class Params:
     coerced_calm_discount: np.ndarray  # (P,) trust discount for calm bought by leverage
     initial_progress: float  # progress settled by the truce agreement itself
     spoiler_receptiveness: np.ndarray  # (S,) response to inducements
+    # hidden types and beliefs (docs/model.md "Hidden types"; sim.rules.types); off by default
+    has_types: bool
+    p_tactical: np.ndarray  # (P,)
+    tactical_gain: np.ndarray  # (P,)
+    belief_prior: np.ndarray  # (P,) every observer's prior that j is committed
+    hostile_if_committed: float
+    hostile_if_tactical: float
+    signal_accuracy: float
 
     @property
     def n_parties(self) -> int:
@@ -150,6 +158,8 @@ Fixed = namedtuple("Fixed", (
     "policy", "reciprocity", "choice_spread", "trust_build", "trust_loss", "commitment_speed",
     "walkout_threshold", "p_walkout", "p_return", "withdrawal_commitment",
     "coerced_calm_discount", "has_coerced",
+    "has_types", "p_tactical", "tactical_gain", "hostile_if_committed", "hostile_if_tactical",
+    "signal_accuracy",
     "p_attack", "provocation", "targets", "on_parties", "spoiler_receptiveness",
     "leverage_eff", "mediator_legitimacy", "position_gap", "base_rate", "start_day", "decay",
     "p_detect", "noise", "trouble_violations_7d", "collapse_window_days",
@@ -157,6 +167,18 @@ Fixed = namedtuple("Fixed", (
     "ideals", "salience", "reservation", "hardening", "discount", "p_renege", "bargaining_power",
     "mediator_pull", "concession_rate", "agreement_tolerance", "opening_gap", "compromise",
     "open_proposals"))
+
+
+def _types(scn: Scenario, parties) -> dict:
+    """Hidden types and the observers' model (sim.rules.types); a common prior by default."""
+    b = scn.beliefs
+    p_tactical = _arr(parties, lambda a: a.intent.p_tactical)
+    prior = (np.full(len(parties), b.prior_committed) if b.prior_committed is not None
+             else 1.0 - p_tactical)
+    return {"has_types": b.enabled, "p_tactical": p_tactical,
+            "tactical_gain": _arr(parties, lambda a: a.intent.tactical_gain),
+            "belief_prior": prior, "hostile_if_committed": b.hostile_if_committed,
+            "hostile_if_tactical": b.hostile_if_tactical, "signal_accuracy": b.signal_accuracy}
 
 
 def _arr(actors, get) -> np.ndarray:
@@ -276,4 +298,5 @@ def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | Non
         coerced_calm_discount=_arr(parties, lambda a: a.behaviour.coerced_calm_discount),
         initial_progress=scn.talks.initial_progress,
         spoiler_receptiveness=_arr(spoilers, lambda a: SPOILER_RECEPTIVENESS[a.spoiler.type]),
+        **_types(scn, parties),
     )

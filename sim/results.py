@@ -46,6 +46,7 @@ def world_table(model, first_world: int, seed: int, scn_hash: str, strategy: str
         "strategy": strategy,
         "is_collapsed": collapsed,
         "day_collapse": s.day_collapse,
+        "day_collapse_confirmed": s.day_collapse_confirmed,
         "survival_days": np.where(collapsed, s.day_collapse, p.horizon).astype(np.int32),
         "collapse_mode": pd.Categorical.from_codes(s.collapse_mode, [m.name.lower() for m in
                                                                      CollapseMode]),
@@ -63,6 +64,9 @@ def world_table(model, first_world: int, seed: int, scn_hash: str, strategy: str
     }
     for i, pid in enumerate(p.party_ids):
         cols[f"violations_{pid}"] = s.n_violations[:, i]
+    if p.has_types:  # hidden types (docs/model.md 11.5)
+        for i, pid in enumerate(p.party_ids):
+            cols[f"is_tactical_{pid}"] = s.is_tactical[:, i]
     if model.has_issues:
         cols.update(_talks_columns(model))
     for i, sid in enumerate(p.spoiler_ids):

@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from sim.fields import ActorId, Prob, Signed, Strict, Unit
 from sim.interventions_schema import Intervention, actor_refs
 from sim.priors_schema import DAY_STATISTICS, Prior, Target
+from sim.types_schema import Beliefs, Intent
 
 
 class ActorKind(StrEnum):
@@ -235,6 +236,9 @@ class Actor(Strict):
     )
     bargaining: Bargaining = Field(
         default_factory=Bargaining, description="Parties: stance at the table (with issues).")
+    intent: Intent = Field(
+        default_factory=Intent,
+        description="Parties: hidden type, drawn per world (committed or tactical signer).")
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Actor:
@@ -381,6 +385,9 @@ class Scenario(Strict):
         description="Issues negotiated at the talks; none: talks are a progress variable.",
     )
     pressure: Pressure = Field(default_factory=Pressure, description="Brokers' pressure.")
+    beliefs: Beliefs = Field(
+        default_factory=Beliefs,
+        description="Bayesian beliefs about the parties' hidden types (off by default).")
     strategies: dict[str, Strategy] = Field(
         default_factory=lambda: {"baseline": Strategy(description="No new intervention.")},
         description="Named strategies to compare; 'baseline' is required.",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sim.events import Event, What
 from sim.schema import ActorKind, Scenario
-from sim.story_digest import Digest
+from sim.story_digest import Digest, onset_of
 
 INTERVENTION_TEXT = {
     "mediation_meeting": "{who} call{s} an urgent meeting",
@@ -180,8 +180,9 @@ def narrate(events: list[Event], scn: Scenario, horizon: int) -> list[str]:
         text = narrator.sentence(e)
         if text:
             by_day.setdefault(e.day, []).append(text)
-    end = next((e.day for e in events if e.what is What.STATUS and e.detail == "collapsed"),
-               None)
+    ended = next((e for e in events if e.what is What.STATUS and e.detail == "collapsed"),
+                 None)
+    end = ended.day if ended is not None else None
     lines, quiet_from = [], 0
     last = end if end is not None else horizon - 1
     for day in sorted(d for d in by_day if d <= last):
@@ -195,7 +196,7 @@ def narrate(events: list[Event], scn: Scenario, horizon: int) -> list[str]:
             lines.append(_quiet(quiet_from, horizon - 1))
         lines.append(f"After {horizon} day{'s' if horizon > 1 else ''} the truce still holds.")
     else:
-        lines.append(f"The truce held {end} days.")
+        lines.append(f"The truce held {onset_of(ended)} days.")
     return lines
 
 
