@@ -26,9 +26,10 @@ from enum import StrEnum
 import numpy as np
 
 from sim.schema import EventAction
-from sim.state import CollapseMode, TruceStatus
+from sim.state import CollapseMode, TruceStatus, initial_belief
 
 MILESTONES = (0.25, 0.5, 0.75)  # talks progress worth telling
+BELIEF_BANDS = (0.1, 0.3, 0.5, 0.7, 0.9)  # belief that the other is regrouping worth telling
 
 
 class What(StrEnum):
@@ -45,6 +46,7 @@ class What(StrEnum):
     TALKS = "talks"
     AGREEMENT = "agreement"
     STATUS = "status"
+    BELIEF = "belief"
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class _Yesterday:
     perceived: np.ndarray
     progress: np.ndarray
     uses: np.ndarray
+    belief: np.ndarray
 
 
 class EventLog:
@@ -122,10 +125,11 @@ class EventLog:
             return _Yesterday(np.ones((len(w), P), bool), np.zeros((len(w), P), bool),
                               np.zeros(len(w), np.int8), np.zeros((len(w), P)),
                               np.zeros((len(w), P, P), np.int16), np.zeros(len(w)),
-                              np.zeros_like(uses))
+                              np.zeros_like(uses),
+                              np.broadcast_to(initial_belief(model.params), (len(w), P, P)))
         return _Yesterday(s.in_talks[w].copy(), s.withdrawn[w].copy(), s.status[w].copy(),
                           s.pressure[w].copy(), s.perceived[w].copy(),
-                          s.talks_progress[w].copy(), uses)
+                          s.talks_progress[w].copy(), uses, s.belief[w].copy())
 
 
 class _Day:
@@ -141,7 +145,7 @@ class _Day:
     def events(self, k: int, world: int) -> list[Event]:
         out: list[Event] = []
         for part in (self._interventions, self._attacks, self._violations, self._perceived,
-                     self._pressure, self._talks, self._status):
+                     self._beliefs, self._pressure, self._talks, self._status):
             out += part(k, world)
         return out
 
@@ -210,6 +214,22 @@ class _Day:
                 out.append(self._ev(world, What.PERCEIVED, actor=p.party_ids[i],
                                     target=p.party_ids[j], why=why, detail=culprits,
                                     trust=self._trust(w, i, j), value=float(n)))
+        return out
+
+    def _beliefs(self, k: int, world: int) -> list[Event]:
+        """Party i's belief that j is a tactical signer (regrouping), when it crosses one of
+        :data:`BELIEF_BANDS` (hidden types on: docs/model.md 11.5); value = that probability."""
+        if not self.p.has_types:
+            return []
+        w, p = self.w[k], self.p
+        before, now = 1.0 - self.prev.belief[k], 1.0 - self.s.belief[w]
+        out = []
+        for i, j in zip(*np.nonzero(~np.eye(p.n_parties, dtype=bool))):
+            lo, hi = sorted((before[i, j], now[i, j]))
+            if any(lo < band <= hi for band in BELIEF_BANDS):
+                out.append(self._ev(world, What.BELIEF, actor=p.party_ids[i],
+                                    target=p.party_ids[j], why="bayes",
+                                    trust=self._trust(w, i, j), value=float(now[i, j])))
         return out
 
     def _culprits(self, w: int, i: int, j: int) -> str:

@@ -24,8 +24,18 @@ from numba import njit
 
 from sim import rng
 from sim.bargaining.talks import propose_of, renege_of, talks_day
-from sim.rules import beliefs, breakdown, brokers, decisions, observation, spoilers, status, talks
-from sim.rules import types
+from sim.rules import (
+    beliefs,
+    breakdown,
+    brokers,
+    decisions,
+    intensity,
+    observation,
+    spoilers,
+    status,
+    talks,
+    types,
+)
 from sim.rules.frailty import initial_commitment as frailty_rule
 
 ATTACK, VIOLATE, WALKOUT, RETURN, WITHDRAW = range(5)
@@ -125,6 +135,10 @@ def decide(w, key, s, p, t, forced):
             s.launched[w, i] = True  # a tactical signer's offensive, from today on
         s.violated[w, i] = fights or s.withdrawn[w, i] or s.launched[w, i] or forced[VIOLATE, i]
         s.n_violations[w, i] += int(s.violated[w, i])
+        s.incidents[w, i] = int(s.violated[w, i]) if not p.has_intensity else intensity.size(
+            s.violated[w, i], p.max_incidents[i], p_opp, p.policy[i] == decisions.ADAPTIVE
+            and rng.uniform(key, 3 * i) < p_opp, s.seen_size[w, i],
+            s.withdrawn[w, i] or s.launched[w, i])
         if p.has_coerced or p.has_types:  # calm bought by leverage (docs/model.md)
             added = t.p_verify[w] * (lev - _column_sum(p.leverage_eff, i))
             s.coerced[w, i] = beliefs.coerced_share(
@@ -138,6 +152,7 @@ def observe(w, key, key_collateral, s, p, t):
     P, S = s.violated.shape[1], s.attacked.shape[1]
     blamed_total = 0
     for i in range(P):
+        s.seen_size[w, i] = 0
         hit = observation.collateral(t.collateral[w, i], rng.uniform(key_collateral, i))
         hostile = 0
         for j in range(P):
@@ -154,6 +169,8 @@ def observe(w, key, key_collateral, s, p, t):
                         t.p_misattribution[w], rng.uniform(key, 2 * P * P + at * S + k)))
                 seen += n_blamed + int(hit)
             s.perceived[w, i, j] = seen
+            if seen and s.incidents[w, j] > s.seen_size[w, i]:
+                s.seen_size[w, i] = s.incidents[w, j]
             s.blamed[w, i, j] = n_blamed
             hostile += seen
             blamed_total += n_blamed
@@ -331,7 +348,7 @@ def update_status(w, day, s, p, forced):
     for i in range(P):
         if forced[WITHDRAW, i]:
             s.withdrawn[w, i] = True
-        n_viol += int(s.violated[w, i])
+        n_viol += s.incidents[w, i]  # incidents: 1 per violation unless sizes are on
         away = away or not s.in_talks[w, i]
     violent = n_viol > 0
     _roll_windows(w, day, s, violent, n_viol)
@@ -339,14 +356,19 @@ def update_status(w, day, s, p, forced):
     withdrew = status.first_actor(s.withdrawn[w])
     new, mode = status.classify(s.violent_window[w], s.count7[w], away, withdrew >= 0,
                                 p.trouble_violations_7d, p.collapse_violent_days)
+    if new != status.COLLAPSED and intensity.is_offensive(n_viol, p.offensive_incidents):
+        new, mode = status.COLLAPSED, status.OFFENSIVE
     if s.status[w] == status.COLLAPSED:
         return
     if new == status.COLLAPSED:  # dated at its onset, confirmed today (sim.rules.breakdown)
         s.day_collapse_confirmed[w] = day
-        s.day_collapse[w] = day if mode == status.WITHDRAWAL else \
-            breakdown.onset_day(s.violent_ring, w, day)
+        s.day_collapse[w] = breakdown.onset_day(s.violent_ring, w, day) \
+            if mode == status.SUSTAINED_VIOLENCE else day
         s.collapse_mode[w] = mode
-        s.collapse_cause[w] = withdrew if mode == status.WITHDRAWAL else s.spiral_cause[w]
+        s.collapse_cause[w] = withdrew if mode == status.WITHDRAWAL else \
+            _largest(s.incidents[w]) if mode == status.OFFENSIVE else s.spiral_cause[w]
+        s.collapse_incidents[w] = s.incidents[w, s.collapse_cause[w]] \
+            if mode == status.OFFENSIVE else s.opening_incidents[w]
     elif new == status.IN_TROUBLE:
         s.days_in_trouble[w] += 1
         if s.day_first_trouble[w] < 0:
@@ -381,6 +403,8 @@ def _track_cause(w, s, p):
     if source >= 0:
         if s.quiet_days[w] >= p.quiet_days_reset:
             s.spiral_cause[w] = source
+            P = s.violated.shape[1]
+            s.opening_incidents[w] = s.incidents[w, source] if source < P else 1
         s.quiet_days[w] = 0
     else:
         s.quiet_days[w] += 1
@@ -393,6 +417,16 @@ def _column_sum(m, i):
     for b in range(m.shape[0]):
         total += m[b, i]
     return total
+
+
+@njit(cache=True)
+def _largest(row) -> int:
+    """Index of the largest entry of a row (the first of equals)."""
+    best = 0
+    for i in range(row.shape[0]):
+        if row[i] > row[best]:
+            best = i
+    return best
 
 
 @njit(cache=True)

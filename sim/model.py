@@ -31,6 +31,7 @@ def _series_reporters() -> dict:
         "n_in_trouble": lambda m: int((m.state.status == TruceStatus.IN_TROUBLE).sum()),
         "n_collapsed": lambda m: int((m.state.status == TruceStatus.COLLAPSED).sum()),
         "party_violations": lambda m: int(m.state.violated.sum()),
+        "incidents": lambda m: int(m.state.incidents.sum()),
         "spoiler_attacks": lambda m: int(m.state.attacked.sum()),
         "misattributed": lambda m: int(m.state.misattributed.sum()),
         "n_away_from_talks": lambda m: int((~m.state.in_talks).any(axis=1).sum()),

@@ -104,6 +104,9 @@ class Params:
     hostile_if_committed: float
     hostile_if_tactical: float
     signal_accuracy: float
+    # violations with a size (sim.rules.intensity); off when every max_incidents is 1
+    max_incidents: np.ndarray  # (P,) int
+    offensive_incidents: int
 
     @property
     def n_parties(self) -> int:
@@ -127,6 +130,8 @@ class Params:
         values = {name: getattr(self, name, None) for name in Fixed._fields}
         values.update(p_detect=float(self.info.p_detect), position_gap=self.position_gap,
                       has_coerced=bool(self.coerced_calm_discount.any()),
+                      has_intensity=bool((self.max_incidents > 1).any()
+                                         or self.offensive_incidents > 0),
                       has_politics=bool(self.issue_ids), on_parties=self.targets.any(axis=1),
                       **self._bargaining_fixed())
         return Fixed(**{k: np.ascontiguousarray(v) if isinstance(v, np.ndarray) else v
@@ -159,7 +164,7 @@ Fixed = namedtuple("Fixed", (
     "walkout_threshold", "p_walkout", "p_return", "withdrawal_commitment",
     "coerced_calm_discount", "has_coerced",
     "has_types", "p_tactical", "tactical_gain", "hostile_if_committed", "hostile_if_tactical",
-    "signal_accuracy",
+    "signal_accuracy", "has_intensity", "max_incidents", "offensive_incidents",
     "p_attack", "provocation", "targets", "on_parties", "spoiler_receptiveness",
     "leverage_eff", "mediator_legitimacy", "position_gap", "base_rate", "start_day", "decay",
     "p_detect", "noise", "trouble_violations_7d", "collapse_window_days",
@@ -299,4 +304,6 @@ def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | Non
         initial_progress=scn.talks.initial_progress,
         spoiler_receptiveness=_arr(spoilers, lambda a: SPOILER_RECEPTIVENESS[a.spoiler.type]),
         **_types(scn, parties),
+        max_incidents=np.array([a.behaviour.max_incidents for a in parties], dtype=np.int64),
+        offensive_incidents=rules.offensive_incidents,
     )

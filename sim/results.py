@@ -47,6 +47,7 @@ def world_table(model, first_world: int, seed: int, scn_hash: str, strategy: str
         "is_collapsed": collapsed,
         "day_collapse": s.day_collapse,
         "day_collapse_confirmed": s.day_collapse_confirmed,
+        "collapse_incidents": s.collapse_incidents,
         "survival_days": np.where(collapsed, s.day_collapse, p.horizon).astype(np.int32),
         "collapse_mode": pd.Categorical.from_codes(s.collapse_mode, [m.name.lower() for m in
                                                                      CollapseMode]),
@@ -98,7 +99,7 @@ def daily_table(sums: pd.DataFrame, start_date) -> pd.DataFrame:
     out["share_in_trouble"] = sums["n_in_trouble"] / n
     out["share_collapsed"] = sums["n_collapsed"] / n
     out["share_away_from_talks"] = sums["n_away_from_talks"] / n
-    for col in ("party_violations", "spoiler_attacks", "misattributed"):
+    for col in ("party_violations", "incidents", "spoiler_attacks", "misattributed"):
         out[f"{col}_per_world"] = sums[col] / n
     for col in ("trust", "commitment", "talks_progress"):
         out[f"mean_{col}"] = sums[f"sum_{col}"] / n

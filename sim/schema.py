@@ -133,6 +133,11 @@ class Behaviour(Strict):
     withdrawal_commitment: Unit = Field(
         0.0, description="Commitment below which the party formally withdraws (0 = never)."
     )
+    max_incidents: int = Field(
+        1, strict=True, ge=1, le=100,
+        description="Incidents in its largest violation (a major offensive); 1 = every "
+        "violation is one incident (sim.rules.intensity).",
+    )
     coerced_calm_discount: Unit = Field(
         0.0,
         description="How much less a quiet day counts for trust when outside leverage "
@@ -305,6 +310,11 @@ class TruceRules(Strict):
         ge=1,
         le=365,
         description="Quiet days after which a new escalation has a new cause.",
+    )
+    offensive_incidents: int = Field(
+        0, strict=True, ge=0, le=10000,
+        description="Incidents in one day that end the truce that day (a major offensive); "
+        "0 = off.",
     )
 
     @model_validator(mode="after")

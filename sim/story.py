@@ -85,7 +85,7 @@ class Narrator:
             What.WALKOUT: self._walkout, What.RETURN: self._return,
             What.WITHDRAWAL: self._withdrawal, What.INTERVENTION: self._intervention,
             What.TALKS: self._talks, What.AGREEMENT: lambda e: "every issue is agreed at the talks",
-            What.STATUS: self._status,
+            What.STATUS: self._status, What.BELIEF: self._belief,
         }
 
     def restart(self) -> None:
@@ -121,6 +121,11 @@ class Narrator:
         if e.why == "false":
             return f"{who} wrongly believes {other} fired on it"
         return None  # a violation that was seen: the violation itself is told
+
+    def _belief(self, e: Event) -> str:
+        """What a party now believes of the other's type (docs/model.md 11.5)."""
+        return (f"{self.name(e.actor)} now thinks {self.name(e.target)} is {e.value:.0%} likely "
+                "to be regrouping")
 
     def _pressure(self, e: Event) -> str:
         if self.brief and e.target in self._pressed:  # named in full the first time only
@@ -163,6 +168,8 @@ class Narrator:
         if e.detail == "collapsed":
             if e.why == "withdrawal":
                 return f"THE TRUCE COLLAPSES: {self.name(e.actor)} has withdrawn"
+            if e.why == "offensive":
+                return f"THE TRUCE COLLAPSES: {self.name(e.actor)} launches a major offensive"
             opened = f", in an escalation opened by {self.name(e.actor)}" if e.actor else ""
             return f"THE TRUCE COLLAPSES under sustained violence{opened}"
         if e.detail == "in_trouble":

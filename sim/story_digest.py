@@ -27,7 +27,7 @@ from sim.events import Event, What
 from sim.schema import ActorKind, Scenario
 
 TURNING = (What.STATUS, What.WALKOUT, What.RETURN, What.WITHDRAWAL, What.INTERVENTION,
-           What.TALKS, What.AGREEMENT)
+           What.TALKS, What.AGREEMENT, What.BELIEF)
 MAX_TURNING_POINTS = 10  # listed in the summary; the rest are told below it
 
 
@@ -169,6 +169,9 @@ class Digest:
         if c.why == "withdrawal":
             return (f"{self.nr.name(c.actor)} withdrew from the truce; the model names the "
                     "first party to withdraw as the cause.")
+        if c.why == "offensive":
+            return (f"a major offensive by {self.nr.name(c.actor)} ({rules.offensive_incidents} "
+                    "incidents or more in one day).")
         said = (f"sustained violence ({rules.collapse_violent_days} days with violations "
                 f"within {rules.collapse_window_days}).")
         esc = self.escalation

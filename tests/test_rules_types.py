@@ -134,3 +134,36 @@ def test_an_unknown_type_is_located(tmp_path):
                   "    intent: {types: {committed: 0.5, sneaky: 0.5}}")
     p, _ = one_problem(tmp_path, text)
     assert p.path.startswith("actors.south.intent.types")
+
+
+# --------------------------------------------------------------------------------- the story
+def test_the_story_says_what_a_party_believes_of_the_other():
+    """North is surely tactical and south starts 90% sure it is committed; with a perfect
+    signal south learns on day 0 that north is regrouping, and the story says so (north's
+    belief that south regroups falls from 0.1 to 0, crossing no band worth telling)."""
+    from sim.story import narrate
+
+    scn = make_scenario(
+        make_party("north", intent={"types": {"tactical": 1.0}}),
+        make_party("south"), horizon=5,
+        beliefs={"enabled": True, "prior_committed": 0.9, "signal_accuracy": 1.0})
+    model = TruceModel(scn, 1, 0, log_worlds=[0]).run()
+    told = [e for e in model.event_log.events if e.what == "belief"]
+    assert [(e.day, e.actor, e.target, e.value) for e in told] == [(0, "south", "north", 1.0)]
+    assert "South now thinks North is 100% likely to be regrouping" in " ".join(
+        narrate(model.event_log.events, scn, 5))
+
+
+def test_a_bad_type_distribution_exits_2_with_its_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+    from tests.test_schema_errors import make_file
+
+    text = edited("stances: {commitment: 0.7}", "stances: {commitment: 0.7}\n"
+                  "    intent: {types: {committed: 0.6, tactical: 0.6}}")
+    path = make_file(tmp_path, text)
+    result = CliRunner().invoke(app, ["run", str(path), "--worlds", "5"])
+    assert result.exit_code == 2
+    assert f"{path}:{line_of(text, 'intent')}: actors.south.intent:" in result.stderr
+    assert "Traceback" not in result.output + result.stderr

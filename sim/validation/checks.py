@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -82,7 +83,7 @@ def early_hazard(worlds: int, seed: int, path: Path | None = None,
     t, e, _ = _times(path or CEASEFIRE, worlds, seed, overrides=overrides)
     periods = [period_hazard(t, e, a, b) for a, b in HAZARD_PERIODS]
     ratios = [rate_ratio(k1, n1, k2, n2)
-              for (_, k1, n1), (_, k2, n2) in zip(periods, periods[1:])]
+              for (_, k1, n1), (_, k2, n2) in pairwise(periods)]
     ok = early_hazard_rule(*ratios)
     hazards = ", ".join(f"days {a}-{b - 1} {h:.4f} ({k} collapses)"
                         for (a, b), (h, k, _) in zip(HAZARD_PERIODS, periods))
