@@ -93,7 +93,7 @@ VARIABLES = (
     Var("violent_ring", ("ring:window",), B, False, "a party violated that day"),
     Var("violent_window", (), I32, 0, "violent days in the collapse window"),
     Var("violent7", (), I32, 0, "violent days in the last 7"),
-    Var("count_ring", ("ring:week",), I16, 0, "party violations, by day"),
+    Var("count_ring", ("ring:week",), I32, 0, "party violations (incidents), by day"),
     Var("count7", (), I32, 0, "party violations in the last 7 days"),
     Var("talks_progress", (), F, lambda p: p.initial_progress, "progress of the talks, [0, 1]"),
     Var("status", (), I8, TruceStatus.HOLDING, "TruceStatus"),
