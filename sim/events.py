@@ -27,9 +27,10 @@ import numpy as np
 
 from sim.broker_schema import ACTION_CODES, BrokerAction
 from sim.schema import EventAction
-from sim.state import CollapseMode, TruceStatus
+from sim.state import CollapseMode, TruceStatus, initial_belief
 
 MILESTONES = (0.25, 0.5, 0.75)  # talks progress worth telling
+BELIEF_BANDS = (0.1, 0.3, 0.5, 0.7, 0.9)  # belief that the other is regrouping worth telling
 
 
 class What(StrEnum):
@@ -47,6 +48,7 @@ class What(StrEnum):
     AGREEMENT = "agreement"
     STATUS = "status"
     BROKER = "broker"  # a broker with interests changed its action (docs/model.md section 12)
+    BELIEF = "belief"
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class _Yesterday:
     progress: np.ndarray
     uses: np.ndarray
     broker_action: np.ndarray
+    belief: np.ndarray
 
 
 class EventLog:
@@ -126,10 +129,12 @@ class EventLog:
             return _Yesterday(np.ones((len(w), P), bool), np.zeros((len(w), P), bool),
                               np.zeros(len(w), np.int8), np.zeros((len(w), P)),
                               np.zeros((len(w), P, P), np.int16), np.zeros(len(w)),
-                              np.zeros_like(uses), np.zeros_like(s.broker_action[w]))
+                              np.zeros_like(uses), np.zeros_like(s.broker_action[w]),
+                              np.broadcast_to(initial_belief(model.params), (len(w), P, P)))
         return _Yesterday(s.in_talks[w].copy(), s.withdrawn[w].copy(), s.status[w].copy(),
                           s.pressure[w].copy(), s.perceived[w].copy(),
-                          s.talks_progress[w].copy(), uses, s.broker_action[w].copy())
+                          s.talks_progress[w].copy(), uses, s.broker_action[w].copy(),
+                          s.belief[w].copy())
 
 
 class _Day:
@@ -145,7 +150,7 @@ class _Day:
     def events(self, k: int, world: int) -> list[Event]:
         out: list[Event] = []
         for part in (self._interventions, self._brokers, self._attacks, self._violations,
-                     self._perceived, self._pressure, self._talks, self._status):
+                     self._perceived, self._beliefs, self._pressure, self._talks, self._status):
             out += part(k, world)
         return out
 
@@ -231,6 +236,22 @@ class _Day:
                                     trust=self._trust(w, i, j), value=float(n)))
         return out
 
+    def _beliefs(self, k: int, world: int) -> list[Event]:
+        """Party i's belief that j is a tactical signer (regrouping), when it crosses one of
+        :data:`BELIEF_BANDS` (hidden types on: docs/model.md 11.5); value = that probability."""
+        if not self.p.has_types:
+            return []
+        w, p = self.w[k], self.p
+        before, now = 1.0 - self.prev.belief[k], 1.0 - self.s.belief[w]
+        out = []
+        for i, j in zip(*np.nonzero(~np.eye(p.n_parties, dtype=bool))):
+            lo, hi = sorted((before[i, j], now[i, j]))
+            if any(lo < band <= hi for band in BELIEF_BANDS):
+                out.append(self._ev(world, What.BELIEF, actor=p.party_ids[i],
+                                    target=p.party_ids[j], why="bayes",
+                                    trust=self._trust(w, i, j), value=float(now[i, j])))
+        return out
+
     def _culprits(self, w: int, i: int, j: int) -> str:
         """Spoilers whose attack today on party i could be blamed on party j (tied to them)."""
         p, ties = self.p, self.m.engine.ties[w]
@@ -294,7 +315,7 @@ class _Day:
             mode = CollapseMode(s.collapse_mode[w])
             return [self._ev(world, What.STATUS, detail=new.name.lower(),
                              actor=self.m.actor_id(int(s.collapse_cause[w])),
-                             why=mode.name.lower())]
+                             why=mode.name.lower(), value=float(s.day_collapse[w]))]
         why = "violations_7d" if new is TruceStatus.IN_TROUBLE else "calm"
         return [self._ev(world, What.STATUS, detail=new.name.lower(), why=why,
                          value=float(s.count7[w]))]

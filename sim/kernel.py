@@ -27,13 +27,16 @@ from sim.bargaining.talks import propose_of, renege_of, talks_day
 from sim.rules import (
     battlefield,
     beliefs,
+    breakdown,
     broker_choice,
     brokers,
     decisions,
+    intensity,
     observation,
     spoilers,
     status,
     talks,
+    types,
 )
 from sim.rules.frailty import initial_commitment as frailty_rule
 
@@ -86,7 +89,7 @@ def world_day(w, day, key, s, p, t, forced, work):
     decide(w, rng.stream_key(key, day, rng.DECISIONS), s, p, t, forced)
     observe(w, rng.stream_key(key, day, rng.OBSERVATION),
             rng.stream_key(key, day, rng.INTERVENTIONS), s, p, t)
-    update_beliefs(w, s, p)
+    update_beliefs(w, rng.stream_key(key, day, rng.TYPES), s, p)
     press(w, rng.stream_key(key, day, rng.BROKERS), s, p, t)
     walkouts(w, day, rng.stream_key(key, day, rng.TALKS), s, p, forced)
     renege_draws(w, rng.stream_key(key, day, rng.RENEGE), s)
@@ -133,15 +136,24 @@ def decide(w, key, s, p, t, forced):
                              p.value_of_settlement[i], p.sensitivity_to_pressure[i],
                              s.talks_progress[w], s.in_talks[w, i], s.pressure[w, i],
                              t.p_verify[w] * lev, induced)
+        tactical = p.has_types and s.is_tactical[w, i]
+        if tactical:  # the value of striking an opponent that believes it committed
+            m += types.surprise_gain(p.tactical_gain[i], s.belief[w], i)
         resolve = min(1.0, s.commitment[w, i] + t.commitment_bonus[w])
         p_opp = decisions.opportunity(resolve, m, p.choice_spread[i])
         p_ret = p.reciprocity[i] if provoked else 0.0
         intended = decisions.intend(p.policy[i], p_opp, p_ret, provoked, s.triggered[w, i],
                                     rng.uniform(key, 3 * i), rng.uniform(key, 3 * i + 1))
         fights = decisions.with_noise(intended, p.noise, rng.uniform(key, 3 * i + 2))
-        s.violated[w, i] = fights or s.withdrawn[w, i] or forced[VIOLATE, i]
+        if tactical and p.policy[i] == decisions.ADAPTIVE and rng.uniform(key, 3 * i) < p_opp:
+            s.launched[w, i] = True  # a tactical signer's offensive, from today on
+        s.violated[w, i] = fights or s.withdrawn[w, i] or s.launched[w, i] or forced[VIOLATE, i]
         s.n_violations[w, i] += int(s.violated[w, i])
-        if p.has_coerced:  # calm bought by leverage (docs/model.md); off by default
+        s.incidents[w, i] = int(s.violated[w, i]) if not p.has_intensity else intensity.size(
+            s.violated[w, i], p.max_incidents[i], p_opp, p.policy[i] == decisions.ADAPTIVE
+            and rng.uniform(key, 3 * i) < p_opp, s.seen_size[w, i],
+            s.withdrawn[w, i] or s.launched[w, i])
+        if p.has_coerced or p.has_types:  # calm bought by leverage (docs/model.md)
             added = t.p_verify[w] * (lev - _column_sum(p.leverage_eff, i))
             s.coerced[w, i] = beliefs.coerced_share(
                 p.gain_from_fighting[i], p.sensitivity_to_pressure[i] * added
@@ -154,6 +166,7 @@ def observe(w, key, key_collateral, s, p, t):
     P, S = s.violated.shape[1], s.attacked.shape[1]
     blamed_total = 0
     for i in range(P):
+        s.seen_size[w, i] = 0
         hit = observation.collateral(t.collateral[w, i], rng.uniform(key_collateral, i))
         hostile = 0
         for j in range(P):
@@ -170,6 +183,8 @@ def observe(w, key, key_collateral, s, p, t):
                         t.p_misattribution[w], rng.uniform(key, 2 * P * P + at * S + k)))
                 seen += n_blamed + int(hit)
             s.perceived[w, i, j] = seen
+            if seen and s.incidents[w, j] > s.seen_size[w, i]:
+                s.seen_size[w, i] = s.incidents[w, j]
             s.blamed[w, i, j] = n_blamed
             hostile += seen
             blamed_total += n_blamed
@@ -179,11 +194,14 @@ def observe(w, key, key_collateral, s, p, t):
 
 
 @njit(cache=True, inline="always")
-def update_beliefs(w, s, p):
-    """4. Trust and commitment update from today's perceptions."""
+def update_beliefs(w, key, s, p):
+    """4. Trust and commitment update from today's perceptions (trust is the belief in the
+    other's type where hidden types are on: :func:`update_type_beliefs`)."""
     P = s.violated.shape[1]
+    if p.has_types:
+        update_type_beliefs(w, key, s, p)
     for i in range(P):
-        for j in range(P):
+        for j in range(P * (not p.has_types)):
             build = p.trust_build[i]
             if p.has_coerced:
                 build = beliefs.discounted_build(build, p.coerced_calm_discount[i],
@@ -200,6 +218,24 @@ def update_beliefs(w, s, p):
         if s.commitment[w, i] < p.withdrawal_commitment[i]:
             s.withdrawn[w, i] = True
     s.mean_trust_all[w] = total / P if P else 1.0
+
+
+@njit(cache=True, inline="always")
+def update_type_beliefs(w, key, s, p):
+    """4b. Each party's belief that each other is committed, by Bayes' rule from what it
+    perceived today and a private signal of the type; trust is that belief."""
+    P = s.violated.shape[1]
+    for i in range(P):
+        for j in range(P):
+            if i == j:
+                continue
+            says = types.signal_says_tactical(s.is_tactical[w, j], p.signal_accuracy,
+                                              rng.uniform(key, i * P + j))
+            b = types.posterior(s.belief[w, i, j], s.perceived[w, i, j] > 0,
+                                p.hostile_if_committed, p.hostile_if_tactical, s.coerced[w, j],
+                                p.signal_accuracy, says)
+            s.belief[w, i, j] = b
+            s.trust[w, i, j] = b
 
 
 @njit(cache=True, inline="always")
@@ -329,7 +365,7 @@ def update_status(w, day, s, p, forced):
     for i in range(P):
         if forced[WITHDRAW, i]:
             s.withdrawn[w, i] = True
-        n_viol += int(s.violated[w, i])
+        n_viol += s.incidents[w, i]  # incidents: 1 per violation unless sizes are on
         away = away or not s.in_talks[w, i]
     violent = n_viol > 0
     _roll_windows(w, day, s, violent, n_viol)
@@ -337,12 +373,19 @@ def update_status(w, day, s, p, forced):
     withdrew = status.first_actor(s.withdrawn[w])
     new, mode = status.classify(s.violent_window[w], s.count7[w], away, withdrew >= 0,
                                 p.trouble_violations_7d, p.collapse_violent_days)
+    if new != status.COLLAPSED and intensity.is_offensive(n_viol, p.offensive_incidents):
+        new, mode = status.COLLAPSED, status.OFFENSIVE
     if s.status[w] == status.COLLAPSED:
         return
-    if new == status.COLLAPSED:
-        s.day_collapse[w] = day
+    if new == status.COLLAPSED:  # dated at its onset, confirmed today (sim.rules.breakdown)
+        s.day_collapse_confirmed[w] = day
+        s.day_collapse[w] = breakdown.onset_day(s.violent_ring, w, day) \
+            if mode == status.SUSTAINED_VIOLENCE else day
         s.collapse_mode[w] = mode
-        s.collapse_cause[w] = withdrew if mode == status.WITHDRAWAL else s.spiral_cause[w]
+        s.collapse_cause[w] = withdrew if mode == status.WITHDRAWAL else \
+            _largest(s.incidents[w]) if mode == status.OFFENSIVE else s.spiral_cause[w]
+        s.collapse_incidents[w] = s.incidents[w, s.collapse_cause[w]] \
+            if mode == status.OFFENSIVE else s.opening_incidents[w]
     elif new == status.IN_TROUBLE:
         s.days_in_trouble[w] += 1
         if s.day_first_trouble[w] < 0:
@@ -377,6 +420,8 @@ def _track_cause(w, s, p):
     if source >= 0:
         if s.quiet_days[w] >= p.quiet_days_reset:
             s.spiral_cause[w] = source
+            P = s.violated.shape[1]
+            s.opening_incidents[w] = s.incidents[w, source] if source < P else 1
         s.quiet_days[w] = 0
     else:
         s.quiet_days[w] += 1
@@ -389,6 +434,16 @@ def _column_sum(m, i):
     for b in range(m.shape[0]):
         total += m[b, i]
     return total
+
+
+@njit(cache=True)
+def _largest(row) -> int:
+    """Index of the largest entry of a row (the first of equals)."""
+    best = 0
+    for i in range(row.shape[0]):
+        if row[i] > row[best]:
+            best = i
+    return best
 
 
 @njit(cache=True)
@@ -422,6 +477,16 @@ def initial_commitment(keys, commitment, half_width):
         u = rng.uniform(rng.stream_key(keys[w], rng.SETUP_DAY, rng.FRAILTY), 0)
         for i in range(commitment.shape[1]):
             commitment[w, i] = frailty_rule(commitment[w, i], half_width[i], u)
+
+
+@njit(cache=True, _nrt=False)
+def draw_types(keys, is_tactical, p_tactical):
+    """Hidden types: each party of each world is a tactical signer with its probability
+    (one set-up draw per party, :mod:`sim.rules.types`)."""
+    for w in range(keys.shape[0]):
+        key = rng.stream_key(keys[w], rng.SETUP_DAY, rng.TYPES)
+        for i in range(is_tactical.shape[1]):
+            is_tactical[w, i] = types.is_tactical(p_tactical[i], rng.uniform(key, i))
 
 
 def forced_today(events, day: int, width: int) -> np.ndarray:

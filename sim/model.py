@@ -31,6 +31,7 @@ def series_reporters() -> dict:
         "n_in_trouble": lambda m: int((m.state.status == TruceStatus.IN_TROUBLE).sum()),
         "n_collapsed": lambda m: int((m.state.status == TruceStatus.COLLAPSED).sum()),
         "party_violations": lambda m: int(m.state.violated.sum()),
+        "incidents": lambda m: int(m.state.incidents.sum()),
         "spoiler_attacks": lambda m: int(m.state.attacked.sum()),
         "misattributed": lambda m: int(m.state.misattributed.sum()),
         "n_away_from_talks": lambda m: int((~m.state.in_talks).any(axis=1).sum()),
@@ -70,6 +71,8 @@ class TruceModel(mesa.Model):
         if self.params.commitment_range.any():  # frailty (docs/model.md); off by default
             kernel.initial_commitment(self.streams.keys, self.state.commitment,
                                       self.params.commitment_range)
+        if self.params.has_types:  # hidden types (docs/model.md); off by default
+            kernel.draw_types(self.streams.keys, self.state.is_tactical, self.params.p_tactical)
         self.day = 0
         self.engine = InterventionEngine(list(self.params.interventions), scenario,
                                          self.params, n_worlds)

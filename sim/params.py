@@ -98,6 +98,17 @@ class Params:
     initial_progress: float  # progress settled by the truce agreement itself
     spoiler_receptiveness: np.ndarray  # (S,) response to inducements
     game: Game  # brokers' interests and the battlefield (sim.params_game); off by default
+    # hidden types and beliefs (docs/model.md "Hidden types"; sim.rules.types); off by default
+    has_types: bool
+    p_tactical: np.ndarray  # (P,)
+    tactical_gain: np.ndarray  # (P,)
+    belief_prior: np.ndarray  # (P,) every observer's prior that j is committed
+    hostile_if_committed: float
+    hostile_if_tactical: float
+    signal_accuracy: float
+    # violations with a size (sim.rules.intensity); off when every max_incidents is 1
+    max_incidents: np.ndarray  # (P,) int
+    offensive_incidents: int
 
     @property
     def n_parties(self) -> int:
@@ -121,6 +132,8 @@ class Params:
         values = {name: getattr(self, name, None) for name in Fixed._fields}
         values.update(p_detect=float(self.info.p_detect), position_gap=self.position_gap,
                       has_coerced=bool(self.coerced_calm_discount.any()),
+                      has_intensity=bool((self.max_incidents > 1).any()
+                                         or self.offensive_incidents > 0),
                       has_politics=bool(self.issue_ids), on_parties=self.targets.any(axis=1),
                       **self._bargaining_fixed(), **self.game._asdict())
         return Fixed(**{k: np.ascontiguousarray(v) if isinstance(v, np.ndarray) else v
@@ -152,6 +165,8 @@ Fixed = namedtuple("Fixed", (
     "policy", "reciprocity", "choice_spread", "trust_build", "trust_loss", "commitment_speed",
     "walkout_threshold", "p_walkout", "p_return", "withdrawal_commitment",
     "coerced_calm_discount", "has_coerced",
+    "has_types", "p_tactical", "tactical_gain", "hostile_if_committed", "hostile_if_tactical",
+    "signal_accuracy", "has_intensity", "max_incidents", "offensive_incidents",
     "p_attack", "provocation", "targets", "on_parties", "spoiler_receptiveness",
     "leverage_eff", "mediator_legitimacy", "position_gap", "base_rate", "start_day", "decay",
     "p_detect", "noise", "trouble_violations_7d", "collapse_window_days",
@@ -159,6 +174,18 @@ Fixed = namedtuple("Fixed", (
     "ideals", "salience", "reservation", "hardening", "discount", "p_renege", "bargaining_power",
     "mediator_pull", "concession_rate", "agreement_tolerance", "opening_gap", "compromise",
     "open_proposals", *Game._fields))
+
+
+def _types(scn: Scenario, parties) -> dict:
+    """Hidden types and the observers' model (sim.rules.types); a common prior by default."""
+    b = scn.beliefs
+    p_tactical = _arr(parties, lambda a: a.intent.p_tactical)
+    prior = (np.full(len(parties), b.prior_committed) if b.prior_committed is not None
+             else 1.0 - p_tactical)
+    return {"has_types": b.enabled, "p_tactical": p_tactical,
+            "tactical_gain": _arr(parties, lambda a: a.intent.tactical_gain),
+            "belief_prior": prior, "hostile_if_committed": b.hostile_if_committed,
+            "hostile_if_tactical": b.hostile_if_tactical, "signal_accuracy": b.signal_accuracy}
 
 
 def _arr(actors, get) -> np.ndarray:
@@ -279,4 +306,7 @@ def compile_params(scn: Scenario, strategy: str = "baseline", horizon: int | Non
         initial_progress=scn.talks.initial_progress,
         spoiler_receptiveness=_arr(spoilers, lambda a: SPOILER_RECEPTIVENESS[a.spoiler.type]),
         game=compile_game(scn, parties, brokers),
+        **_types(scn, parties),
+        max_incidents=np.array([a.behaviour.max_incidents for a in parties], dtype=np.int64),
+        offensive_incidents=rules.offensive_incidents,
     )

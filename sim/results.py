@@ -46,6 +46,8 @@ def world_table(model, first_world: int, seed: int, scn_hash: str, strategy: str
         "strategy": strategy,
         "is_collapsed": collapsed,
         "day_collapse": s.day_collapse,
+        "day_collapse_confirmed": s.day_collapse_confirmed,
+        "collapse_incidents": s.collapse_incidents,
         "survival_days": np.where(collapsed, s.day_collapse, p.horizon).astype(np.int32),
         "collapse_mode": pd.Categorical.from_codes(s.collapse_mode, [m.name.lower() for m in
                                                                      CollapseMode]),
@@ -63,6 +65,9 @@ def world_table(model, first_world: int, seed: int, scn_hash: str, strategy: str
     }
     for i, pid in enumerate(p.party_ids):
         cols[f"violations_{pid}"] = s.n_violations[:, i]
+    if p.has_types:  # hidden types (docs/model.md 11.5)
+        for i, pid in enumerate(p.party_ids):
+            cols[f"is_tactical_{pid}"] = s.is_tactical[:, i]
     if model.has_issues:
         cols.update(_talks_columns(model))
     for i, sid in enumerate(p.spoiler_ids):
@@ -95,7 +100,7 @@ def daily_table(sums: pd.DataFrame, start_date) -> pd.DataFrame:
     out["share_in_trouble"] = sums["n_in_trouble"] / n
     out["share_collapsed"] = sums["n_collapsed"] / n
     out["share_away_from_talks"] = sums["n_away_from_talks"] / n
-    for col in ("party_violations", "spoiler_attacks", "misattributed"):
+    for col in ("party_violations", "incidents", "spoiler_attacks", "misattributed"):
         out[f"{col}_per_world"] = sums[col] / n
     for col in ("trust", "commitment", "talks_progress"):
         out[f"mean_{col}"] = sums[f"sum_{col}"] / n

@@ -24,9 +24,10 @@ from numba import njit
 BLOCK = 1024  # worlds per batch unit: the runner aligns batches on it (no longer a seed block)
 # New streams go at the end: a stream's key depends on its index here.
 STREAMS = ("spoilers", "decisions", "observation", "brokers", "talks", "interventions", "renege",
-           "frailty", "broker_choice")
+           "frailty", "broker_choice", "types")
 SPOILERS, DECISIONS, OBSERVATION, BROKERS, TALKS, INTERVENTIONS, RENEGE, FRAILTY = range(8)
 BROKER_CHOICE = 8  # brokers' weekly choices (sim.rules.broker_choice)
+TYPES = 9  # hidden types drawn per world (sim.rules.types)
 SETUP_DAY = -1  # the day key of draws made before day 0
 
 _G = np.uint64(0x9E3779B97F4A7C15)
@@ -105,9 +106,10 @@ def world_keys(seed, first, n):
 
 
 def daily_counts(n_parties: int, n_brokers: int, n_spoilers: int) -> np.ndarray:
-    """Draws a world makes each day, per stream (the frailty draw is made once, on day -1)."""
+    """Draws a world makes each day, per stream (the frailty draw is made once, on day -1;
+    the types stream draws only where hidden types are on: P on day -1, P * P a day)."""
     P, B, S = n_parties, n_brokers, n_spoilers
-    return np.array([S, 3 * P, 2 * P * P + P * P * S, B * P, P, P, P, 0], dtype=np.int64)
+    return np.array([S, 3 * P, 2 * P * P + P * P * S, B * P, P, P, P, 0, 0], dtype=np.int64)
 
 
 @njit(cache=True, nogil=True)

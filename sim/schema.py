@@ -18,6 +18,7 @@ from sim.broker_schema import Battlefield, Interests, battlefield_problems, inte
 from sim.fields import ActorId, Prob, Signed, Strict, Unit
 from sim.interventions_schema import Intervention, actor_refs
 from sim.priors_schema import DAY_STATISTICS, Prior, Target
+from sim.types_schema import Beliefs, Intent
 
 
 class ActorKind(StrEnum):
@@ -133,6 +134,11 @@ class Behaviour(Strict):
     withdrawal_commitment: Unit = Field(
         0.0, description="Commitment below which the party formally withdraws (0 = never)."
     )
+    max_incidents: int = Field(
+        1, strict=True, ge=1, le=100,
+        description="Incidents in its largest violation (a major offensive); 1 = every "
+        "violation is one incident (sim.rules.intensity).",
+    )
     coerced_calm_discount: Unit = Field(
         0.0,
         description="How much less a quiet day counts for trust when outside leverage "
@@ -239,6 +245,9 @@ class Actor(Strict):
     interests: Interests | None = Field(
         None, description="Brokers: what they want; with it they choose their action each "
         "week (absent: they press every violator they verify).")
+    intent: Intent = Field(
+        default_factory=Intent,
+        description="Parties: hidden type, drawn per world (committed or tactical signer).")
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Actor:
@@ -305,6 +314,11 @@ class TruceRules(Strict):
         ge=1,
         le=365,
         description="Quiet days after which a new escalation has a new cause.",
+    )
+    offensive_incidents: int = Field(
+        0, strict=True, ge=0, le=10000,
+        description="Incidents in one day that end the truce that day (a major offensive); "
+        "0 = off.",
     )
 
     @model_validator(mode="after")
@@ -388,6 +402,9 @@ class Scenario(Strict):
     battlefield: Battlefield | None = Field(
         None, description="Control and strength moved by fighting; the gain from fighting "
         "follows the balance (absent: a constant gain).")
+    beliefs: Beliefs = Field(
+        default_factory=Beliefs,
+        description="Bayesian beliefs about the parties' hidden types (off by default).")
     strategies: dict[str, Strategy] = Field(
         default_factory=lambda: {"baseline": Strategy(description="No new intervention.")},
         description="Named strategies to compare; 'baseline' is required.",

@@ -32,6 +32,7 @@ class CollapseMode(IntEnum):
     NONE = 0
     SUSTAINED_VIOLENCE = 1
     WITHDRAWAL = 2
+    OFFENSIVE = 3
 
 
 WEEK = 7
@@ -66,10 +67,25 @@ def _initial_balance(p: Params) -> np.ndarray:
     return e / e.sum() if e.sum() > 0 else np.full(p.n_parties, 1.0 / max(p.n_parties, 1))
 
 
+def initial_belief(p: Params) -> np.ndarray:
+    """(P, P): i's belief that j is committed starts at the prior about j; 1 about itself."""
+    belief = np.broadcast_to(p.belief_prior[None, :], (p.n_parties,) * 2).copy()
+    np.fill_diagonal(belief, 1.0)
+    return belief
+
+
 F, I16, I32, I8, B = np.float64, np.int16, np.int32, np.int8, np.bool_
 VARIABLES = (
     Var("commitment", ("P",), F, lambda p: p.commitment, "resolve to keep the truce"),
-    Var("trust", ("P", "P"), F, _initial_trust, "trust[w, i, j]: party i's trust in party j"),
+    Var("trust", ("P", "P"), F, lambda p: initial_belief(p) if p.has_types
+        else _initial_trust(p), "trust[w, i, j]: party i's trust in party j"),
+    Var("belief", ("P", "P"), F, initial_belief,
+        "belief[w, i, j]: i's belief that j is a committed signer (sim.rules.types)"),
+    Var("is_tactical", ("P",), B, False, "party is a tactical signer (drawn before day 0)"),
+    Var("launched", ("P",), B, False, "a tactical signer has launched its offensive"),
+    Var("incidents", ("P",), I16, 0, "incidents of each party's violation today"),
+    Var("seen_size", ("P",), I16, 0, "largest violation (incidents) each party perceived today"),
+    Var("opening_incidents", (), I16, 0, "incidents of the act opening the escalation"),
     Var("mean_trust", ("P",), F, lambda p: p.initial_trust if p.n_parties > 1 else 1.0,
         "mean trust of i in the others"),
     Var("mean_trust_all", (), F, lambda p: p.initial_trust.mean() if p.n_parties > 1 else 1.0,
@@ -87,7 +103,7 @@ VARIABLES = (
     Var("violent_ring", ("ring:window",), B, False, "a party violated that day"),
     Var("violent_window", (), I32, 0, "violent days in the collapse window"),
     Var("violent7", (), I32, 0, "violent days in the last 7"),
-    Var("count_ring", ("ring:week",), I16, 0, "party violations, by day"),
+    Var("count_ring", ("ring:week",), I32, 0, "party violations (incidents), by day"),
     Var("count7", (), I32, 0, "party violations in the last 7 days"),
     Var("talks_progress", (), F, lambda p: p.initial_progress, "progress of the talks, [0, 1]"),
     Var("status", (), I8, TruceStatus.HOLDING, "TruceStatus"),
@@ -110,7 +126,11 @@ VARIABLES = (
     Var("own7", ("Pk",), I32, 0, "own violations in the last 7 days"),
     Var("misattributed", (), I32, 0, "attacks blamed on a party today"),
     # outcomes
-    Var("day_collapse", (), I32, NEVER, "day the truce collapsed"),
+    Var("day_collapse", (), I32, NEVER, "day the truce ended: onset of the fighting that "
+        "ended it, or the withdrawal (sim.rules.breakdown)"),
+    Var("day_collapse_confirmed", (), I32, NEVER, "day the collapse rule confirmed it"),
+    Var("collapse_incidents", (), I16, NEVER, "incidents of the act that opened the final "
+        "escalation (sim.rules.intensity)"),
     Var("collapse_mode", (), I8, CollapseMode.NONE, "CollapseMode"),
     Var("collapse_cause", (), I32, NEVER, "actor code: party i, or P + spoiler s"),
     Var("days_in_trouble", (), I32, 0, "days in trouble"),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sim.events import Event, What
 from sim.model import TruceModel
 from sim.schema import ActorKind, Scenario
-from sim.story_digest import Digest
+from sim.story_digest import Digest, onset_of
 
 INTERVENTION_TEXT = {
     "mediation_meeting": "{who} call{s} an urgent meeting",
@@ -93,7 +93,7 @@ class Narrator:
             What.WALKOUT: self._walkout, What.RETURN: self._return,
             What.WITHDRAWAL: self._withdrawal, What.INTERVENTION: self._intervention,
             What.TALKS: self._talks, What.AGREEMENT: lambda e: "every issue is agreed at the talks",
-            What.STATUS: self._status, What.BROKER: self._broker,
+            What.STATUS: self._status, What.BROKER: self._broker, What.BELIEF: self._belief,
         }
 
     def restart(self) -> None:
@@ -131,6 +131,11 @@ class Narrator:
         if e.why == "false":
             return f"{who} wrongly believes {other} fired on it"
         return None  # a violation that was seen: the violation itself is told
+
+    def _belief(self, e: Event) -> str:
+        """What a party now believes of the other's type (docs/model.md 11.5)."""
+        return (f"{self.name(e.actor)} now thinks {self.name(e.target)} is {e.value:.0%} likely "
+                "to be regrouping")
 
     def _pressure(self, e: Event) -> str:
         if self.brief and e.target in self._pressed:  # named in full the first time only
@@ -179,6 +184,8 @@ class Narrator:
         if e.detail == "collapsed":
             if e.why == "withdrawal":
                 return f"THE TRUCE COLLAPSES: {self.name(e.actor)} has withdrawn"
+            if e.why == "offensive":
+                return f"THE TRUCE COLLAPSES: {self.name(e.actor)} launches a major offensive"
             opened = f", in an escalation opened by {self.name(e.actor)}" if e.actor else ""
             return f"THE TRUCE COLLAPSES under sustained violence{opened}"
         if e.detail == "in_trouble":
@@ -196,8 +203,9 @@ def narrate(events: list[Event], scn: Scenario, horizon: int) -> list[str]:
         text = narrator.sentence(e)
         if text:
             by_day.setdefault(e.day, []).append(text)
-    end = next((e.day for e in events if e.what is What.STATUS and e.detail == "collapsed"),
-               None)
+    ended = next((e for e in events if e.what is What.STATUS and e.detail == "collapsed"),
+                 None)
+    end = ended.day if ended is not None else None
     lines, quiet_from = [], 0
     last = end if end is not None else horizon - 1
     for day in sorted(d for d in by_day if d <= last):
@@ -211,7 +219,7 @@ def narrate(events: list[Event], scn: Scenario, horizon: int) -> list[str]:
             lines.append(_quiet(quiet_from, horizon - 1))
         lines.append(f"After {horizon} day{'s' if horizon > 1 else ''} the truce still holds.")
     else:
-        lines.append(f"The truce held {end} days.")
+        lines.append(f"The truce held {onset_of(ended)} days.")
     return lines
 
 

@@ -27,7 +27,7 @@ from sim.events import Event, What
 from sim.schema import ActorKind, Scenario
 
 TURNING = (What.STATUS, What.WALKOUT, What.RETURN, What.WITHDRAWAL, What.INTERVENTION,
-           What.TALKS, What.AGREEMENT)
+           What.TALKS, What.AGREEMENT, What.BELIEF)
 MAX_TURNING_POINTS = 10  # listed in the summary; the rest are told below it
 
 
@@ -44,6 +44,12 @@ class Escalation:
 def collapse_event(events: list[Event]) -> Event | None:
     """The collapse's status event, if the truce collapsed."""
     return next((e for e in events if e.what is What.STATUS and e.detail == "collapsed"), None)
+
+
+def onset_of(collapse: Event) -> int:
+    """The day a collapse is dated: the onset of the fighting that ended the truce (the
+    collapse event's value, :mod:`sim.rules.breakdown`), else the day it was confirmed."""
+    return int(collapse.value) if collapse.value is not None else collapse.day
 
 
 def final_escalation(events: list[Event], scn: Scenario, until: int) -> Escalation | None:
@@ -154,14 +160,22 @@ class Digest:
             violent = len({e.day for e in self.events if e.what is What.VIOLATION})
             return (f"Held: the truce still holds after {self.horizon} days "
                     f"({violent} of them with violations).")
-        return (f"Held: {self.collapse.day} of {self.horizon} days; the truce collapsed on day "
-                f"{self.collapse.day} ({date(self.start, self.collapse.day)}).")
+        c, onset = self.collapse, onset_of(self.collapse)
+        if onset == c.day:
+            return (f"Held: {onset} of {self.horizon} days; the truce collapsed on day "
+                    f"{onset} ({date(self.start, onset)}).")
+        return (f"Held: {onset} of {self.horizon} days; the fighting that ended the truce began "
+                f"on day {onset} ({date(self.start, onset)}), and the collapse was confirmed on "
+                f"day {c.day} ({date(self.start, c.day)}).")
 
     def _ending(self) -> str:
         c, rules = self.collapse, self.scn.truce
         if c.why == "withdrawal":
             return (f"{self.nr.name(c.actor)} withdrew from the truce; the model names the "
                     "first party to withdraw as the cause.")
+        if c.why == "offensive":
+            return (f"a major offensive by {self.nr.name(c.actor)} ({rules.offensive_incidents} "
+                    "incidents or more in one day).")
         said = (f"sustained violence ({rules.collapse_violent_days} days with violations "
                 f"within {rules.collapse_window_days}).")
         esc = self.escalation
@@ -209,7 +223,7 @@ class Digest:
             lines.append(f"After {self.horizon} day{'s' * (self.horizon > 1)} "
                          "the truce still holds.")
         else:
-            lines.append(f"The truce held {self.collapse.day} days.")
+            lines.append(f"The truce held {onset_of(self.collapse)} days.")
         return lines
 
     def _full(self, day: int) -> str:

@@ -115,6 +115,9 @@ def actor(draw, aid: str, kind: str, parties: list[str], spoilers: list[str],
     if kind == "party":
         out["incentives"] = draw(section(S.Incentives))
         out["behaviour"] = draw(section(S.Behaviour))
+        q = draw(st.floats(0.0, 1.0))
+        out["intent"] = {"types": {"committed": 1.0 - q, "tactical": q},
+                         "tactical_gain": draw(field(S.Intent, "tactical_gain"))}
         out["relations"] = {"spoiler_ties": draw(keyed(spoilers, dict_value(S.Relations,
                                                                             "spoiler_ties")))}
     elif kind == "broker":
@@ -195,6 +198,7 @@ def scenario_data(draw, max_parties: int = 4, max_brokers: int = 3,
         "truce": draw(section(S.TruceRules).map(_ordered_window)),
         "talks": draw(section(S.Talks)),
         "pressure": draw(section(S.Pressure)),
+        "beliefs": draw(section(S.Beliefs)) | {"enabled": draw(st.booleans())},
         "strategies": {"baseline": {"description": draw(TEXT),
                                     "interventions": draw(monitoring)}},
         "events": draw(events(horizon, parties, spoilers)),

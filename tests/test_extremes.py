@@ -99,6 +99,10 @@ def extreme_scenarios(draw):
     data = draw(scenario_data())
     data = _extremise(draw, data, S.Scenario)
     data["truce"] = _ordered_window(data["truce"])
+    for a in data["actors"]:  # a type distribution at a bound still sums to 1
+        if "intent" in a:
+            q = a["intent"]["types"]["tactical"]
+            a["intent"]["types"] = {"committed": 1.0 - q, "tactical": q}
     return validate(data, "<extreme>")
 
 

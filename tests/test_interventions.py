@@ -273,7 +273,8 @@ class InterventionContract:
               "cost_per_activation": 7.0, "cost_per_day": 1.5}
         data = deterministic_data(policy, horizon, costed=strategy(iv))
         worlds = run_data(data, "costed", 20).worlds
-        assert (worlds["day_collapse"] == (9 if policy == "always_violate" else -1)).all()
+        assert (worlds["day_collapse_confirmed"] == (9 if policy == "always_violate" else -1)
+                ).all()
         assert (worlds["n_activations"] == n_fired).all()
         assert (worlds["intervention_cost"] == 7.0 * n_fired + 1.5 * n_days).all()
 

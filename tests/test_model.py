@@ -159,11 +159,16 @@ def test_compliant_parties_without_spoilers_never_collapse():
 
 
 @pytest.mark.parametrize("violent_days, window", [(10, 14), (3, 5), (1, 1)])
-def test_violent_parties_collapse_on_day_collapse_violent_days_minus_one(violent_days, window):
+def test_violent_parties_collapse_at_onset_confirmed_on_day_violent_days_minus_one(
+        violent_days, window):
+    """The fighting starts on day 0 (the breakdown's date); the window confirms it on day
+    collapse_violent_days - 1 (docs/model.md 6.3)."""
     scn = make_quiet_scenario("always_violate", truce={"collapse_violent_days": violent_days,
                                                        "collapse_window_days": window})
     worlds = run(scn, worlds=50, seed=2).worlds
-    assert (worlds["day_collapse"] == violent_days - 1).all()
+    assert (worlds["day_collapse"] == 0).all()
+    assert (worlds["day_collapse_confirmed"] == violent_days - 1).all()
+    assert (worlds["survival_days"] == 0).all()
     assert (worlds["collapse_mode"] == "sustained_violence").all()
     assert (worlds["collapse_cause"] == "north").all()  # first in scenario order on day 0
 

@@ -92,7 +92,10 @@ def test_each_world_row_is_consistent(scn, seed):
     assert ((w["collapse_mode"] == "none") == ~collapsed).all()
     assert ((w["collapse_cause"] != "") == collapsed).all()
     assert (w["day_collapse"] < horizon).all()
-    assert (w["days_in_trouble"] <= w["survival_days"]).all()
+    # trouble is counted up to the day a collapse is confirmed, which may follow its onset
+    confirmed = np.where(collapsed, w["day_collapse_confirmed"], horizon)
+    assert (w["days_in_trouble"] <= confirmed).all()
+    assert (w["day_collapse"] <= w["day_collapse_confirmed"]).all()
 
 
 @given(section(S.SpoilerTraits), field(S.Actor, "capability"), st.floats(0, 1),

@@ -105,7 +105,7 @@ def test_quiet_days_are_folded_and_the_story_ends_at_the_collapse():
     assert "the truce is in trouble (4 violations in the last 7 days)" in lines[3]
     assert "THE TRUCE COLLAPSES under sustained violence, in an escalation opened by North" \
         in lines[9]
-    assert lines[-1] == "The truce held 9 days."
+    assert lines[-1] == "The truce held 0 days."  # the fighting began on day 0 (confirmed day 9)
     quiet = make_scenario(make_party("north", policy="always_comply"),
                           make_party("south", policy="always_comply"),
                           horizon=20, information=PERFECT_SIGHT)
@@ -135,7 +135,9 @@ def digest_of(scn, events, horizon) -> Digest:
 def test_the_summary_comes_first_and_daily_violations_fold_into_one_line():
     scn = make_violator_scenario()
     d = digest_of(scn, logged(scn).event_log.events, 30)
-    assert d.summary()[0] == "Held: 9 of 30 days; the truce collapsed on day 9 (10 Jan 2020)."
+    assert d.summary()[0] == ("Held: 0 of 30 days; the fighting that ended the truce began on "
+                              "day 0 (1 Jan 2020), and the collapse was confirmed on day 9 "
+                              "(10 Jan 2020).")
     assert "The model names North as the cause because it opened the last escalation, on day 0"\
         in d.summary()[1]
     assert d.summary()[2] == ("Turning points: day 0: first violence (North), the last "
@@ -151,7 +153,7 @@ def test_the_summary_comes_first_and_daily_violations_fold_into_one_line():
     assert days[1].endswith("North breaks the truce twice.")
     assert days[5].endswith("North breaks the truce daily.")
     assert "South walks out of the talks after 6 hostile acts in a week" in days[4]
-    assert days[-1] == "The truce held 9 days."
+    assert days[-1] == "The truce held 0 days."
 
 
 def make_spoiler_opened_collapse():

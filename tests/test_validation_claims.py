@@ -42,24 +42,29 @@ def _ceasefire_with(tmp_path: Path, old: str, new: str) -> Path:
     return path
 
 
-@pytest.mark.slow
-def test_without_frailty_the_hazard_does_not_fall_early(tmp_path, monkeypatch):
-    # Without frailty the hazard rises over the first months (0.0009 in days 0-29 against
-    # 0.0022-0.0036 later at 4,096 worlds), so the ratio's upper limit is below 1.
-    path = _ceasefire_with(tmp_path, "commitment_range: 0.4", "commitment_range: 0.0")
-    monkeypatch.setattr(checks, "CEASEFIRE", path)
-    result = checks.early_hazard(1000, 1)
-    assert not result.passed and result.hi < 1
+ALL_COMMITTED = [f"actors.{p}.intent.types.{t}={v}" for p in ("government", "rebels")
+                 for t, v in (("committed", 1.0), ("tactical", 0.0))]
 
 
 @pytest.mark.slow
-def test_without_the_coerced_calm_discount_there_is_no_mediation_dilemma(tmp_path, monkeypatch):
-    # With kappa = 0 trust grows under leverage as under any calm, and truces that were calm
-    # for 90 days fail less, not more, after the leverage goes (ratio 0.65 at 1,000 worlds).
-    path = _ceasefire_with(tmp_path, "coerced_calm_discount: 1.0", "coerced_calm_discount: 0.0")
+def test_with_every_party_committed_there_is_no_early_peak():
+    # Negative control of the hidden types (frailty is off in the scenario): with no tactical
+    # signer few truces fail at all (48 of 1,000 within the year at seed 1: 3 in week one, 5
+    # in weeks 2-4), and no period's hazard clearly exceeds the next one's (week one / weeks
+    # 2-4: 1.8, 95% interval 0.4-7.5), where the scenario as shipped gives 3.4 (2.7-4.3).
+    result = checks.early_hazard(1000, 1, overrides=ALL_COMMITTED)
+    assert not result.passed and result.lo < 1
+
+
+@pytest.mark.slow
+def test_without_hidden_types_there_is_no_mediation_dilemma(tmp_path, monkeypatch):
+    # The dilemma comes from the tactical signers that leverage holds back until it goes:
+    # with every party committed, truces calm for 90 days fail less, not more, after it.
+    path = _ceasefire_with(tmp_path, "types: {committed: 0.8, tactical: 0.2}",
+                           "types: {committed: 1.0}")
     monkeypatch.setattr(checks, "CEASEFIRE", path)
     result = checks.mediation_dilemma(1000, 1)
-    assert not result.passed and result.hi < 1
+    assert not result.passed
 
 
 @pytest.mark.slow

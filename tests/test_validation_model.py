@@ -43,6 +43,8 @@ def test_new_fields_default_to_the_old_behaviour():
     assert p.initial_progress == 0.0
     assert not p.commitment_range.any() and not p.coerced_calm_discount.any()
     assert p.spoiler_receptiveness.tolist() == [0.0]  # spoilers are total unless told
+    assert not p.has_types and not p.p_tactical.any()  # hidden types off (issue 18)
+    assert (p.max_incidents == 1).all() and p.offensive_incidents == 0  # sizes off
 
 
 def test_definitive_agreement_starts_with_the_issues_settled():

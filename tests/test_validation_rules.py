@@ -39,7 +39,7 @@ def ci(lo: float, hi: float) -> tuple[float, float, float]:
 
 # ------------------------------------------------------------------------------ 1. the rules
 RULE_CASES = [
-    # early_hazard: both ratios' lower limits strictly above 1
+    # early_hazard: every ratio's lower limit strictly above 1
     ("early both clear", early_hazard_rule, (ci(1 + EPS, 3), ci(1 + EPS, 3)), True),
     ("early first at 1", early_hazard_rule, (ci(1.0, 3), ci(1.5, 3)), False),
     ("early second at 1", early_hazard_rule, (ci(1.5, 3), ci(1.0, 3)), False),
@@ -149,19 +149,20 @@ def test_monitoring_check_puts_the_monitored_arm_in_the_numerator(monkeypatch):
 
 
 def test_early_hazard_check_on_hand_made_times(monkeypatch):
-    # 1,000 worlds: 90 collapse in days 0-29 (3 a day), 150 in 30-179 (1 a day), 30 in
-    # 180-364. World-days at risk, a world collapsing on day t counting t - start: days 0-29:
-    # 910 x 30 + 90 x 14.5 = 28,605, hazard 0.0031; days 30-179: 760 x 150 + 150 x 74.5 =
-    # 125,175, hazard 0.0012; days 180-364 ~0.0002. Both ratios (~2.6, ~5.5) clearly above 1:
+    # 1,000 worlds: 70 collapse in week one (10 a day), 84 in weeks 2-4 (4 a day), 152 in
+    # days 28-179 (1 a day), 37 after. World-days at risk (a world collapsing on day t counts
+    # t - start): week one 930 x 7 + 10 x (0 + ... + 6) = 6,720, hazard 0.0104; weeks 2-4
+    # 846 x 21 + 4 x (0 + ... + 20) = 18,606, hazard 0.0045; ratio 2.31 with SE(log)
+    # sqrt(1/70 + 1/84) = 0.16, lower limit 1.68; the later ratios (~3.5, ~4) clear 1 too:
     # passes. A hazard rising with time must fail.
-    falling = times(*spread(90, 0, 29), *spread(150, 30, 179), *spread(30, 180, 364),
-                    (730, None))
+    falling = times(*spread(70, 0, 6), *spread(84, 7, 27), *spread(152, 28, 179),
+                    *spread(37, 180, 364), (657, None))
     fake_times(monkeypatch, {("civil_war_ceasefire", "baseline"): falling})
     result = checks.early_hazard(1000, 1)
-    assert result.passed and result.figure == pytest.approx((90 / 28605) / (150 / 125175),
+    assert result.passed and result.figure == pytest.approx((70 / 6720) / (84 / 18606),
                                                              rel=1e-3)
-    rising = times(*spread(10, 0, 29), *spread(150, 30, 179), *spread(200, 180, 364),
-                   (640, None))
+    rising = times(*spread(7, 0, 6), *spread(63, 7, 27), *spread(152, 28, 179),
+                   *spread(200, 180, 364), (578, None))
     fake_times(monkeypatch, {("civil_war_ceasefire", "baseline"): rising})
     assert not checks.early_hazard(1000, 1).passed
 

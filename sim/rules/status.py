@@ -13,7 +13,7 @@ from __future__ import annotations
 from numba import njit
 
 HOLDING, IN_TROUBLE, COLLAPSED = 0, 1, 2  # sim.state.TruceStatus
-NONE, SUSTAINED_VIOLENCE, WITHDRAWAL = 0, 1, 2  # sim.state.CollapseMode
+NONE, SUSTAINED_VIOLENCE, WITHDRAWAL, OFFENSIVE = 0, 1, 2, 3  # sim.state.CollapseMode
 
 
 @njit(cache=True)

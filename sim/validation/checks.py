@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -72,17 +73,24 @@ def _holding(t: np.ndarray, e: np.ndarray, day: int) -> tuple[int, int]:
     return int(((t > day) | ~e).sum()), len(t)
 
 
-def early_hazard(worlds: int, seed: int) -> Measured:
-    """Hazard is highest early: the first 30 days against days 30-180, and later."""
-    t, e, _ = _times(CEASEFIRE, worlds, seed)
-    periods = [period_hazard(t, e, a, b) for a, b in ((0, 30), (30, 180), (180, 365))]
-    (h0, k0, n0), (h1, k1, n1), (h2, k2, n2) = periods
-    early = rate_ratio(k0, n0, k1, n1)
-    later = rate_ratio(k1, n1, k2, n2)
-    ok = early_hazard_rule(early, later)
-    return Measured(*early, ok, f"daily hazard days 0-29 {h0:.4f} ({k0} collapses), 30-179 "
-                    f"{h1:.4f} ({k1}), 180-364 {h2:.4f} ({k2}); ratio 30-179 / 180-364 "
-                    f"{later[0]:.2f} ({later[1]:.2f}-{later[2]:.2f})")
+# the early-hazard claim's periods (days [start, end)): week one, weeks two to four, months two
+# to six, after six months (to the horizon)
+HAZARD_PERIODS = ((0, 7), (7, 28), (28, 180), (180, 365))
+
+
+def early_hazard(worlds: int, seed: int, path: Path | None = None,
+                 overrides: list[str] | None = None) -> Measured:
+    """Hazard is highest in week one and falls after: the daily hazard of each period of
+    :data:`HAZARD_PERIODS` and the rate ratios of consecutive periods."""
+    t, e, _ = _times(path or CEASEFIRE, worlds, seed, overrides=overrides)
+    periods = [period_hazard(t, e, a, b) for a, b in HAZARD_PERIODS]
+    ratios = [rate_ratio(k1, n1, k2, n2)
+              for (_, k1, n1), (_, k2, n2) in pairwise(periods)]
+    ok = early_hazard_rule(*ratios)
+    hazards = ", ".join(f"days {a}-{b - 1} {h:.4f} ({k} collapses)"
+                        for (a, b), (h, k, _) in zip(HAZARD_PERIODS, periods))
+    steps = ", ".join(f"{r[0]:.2f} ({r[1]:.2f}-{r[2]:.2f})" for r in ratios[1:])
+    return Measured(*ratios[0], ok, f"daily hazard {hazards}; later ratios {steps}")
 
 
 def design_classes(worlds: int, seed: int) -> Measured:
@@ -214,9 +222,10 @@ def upper_below(ci: Interval, threshold: float) -> bool:
     return ci[2] < threshold
 
 
-def early_hazard_rule(early: Interval, later: Interval) -> bool:
-    """Both hazard ratios (days 0-29 / 30-179, 30-179 / 180-364) clearly above 1."""
-    return lower_above(early, 1.0) and lower_above(later, 1.0)
+def early_hazard_rule(*ratios: Interval) -> bool:
+    """Every ratio of a period's hazard to the next one's (week one / weeks 2-4, weeks 2-4 /
+    months 2-6, months 2-6 / after) clearly above 1: highest in week one, falling after."""
+    return bool(ratios) and all(lower_above(r, 1.0) for r in ratios)
 
 
 def design_classes_rule(step1: Interval, step2: Interval) -> bool:
