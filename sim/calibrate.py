@@ -16,9 +16,10 @@ cube by each prior's CDF, ``u = F(theta)``, where every prior is uniform, so pri
   after ``generations`` generations, or when the acceptance rate falls below 1.5%; the
   posterior is the last complete generation.
 
-Each batch of candidates (a generation's moves) runs as one batched run (:mod:`sim.ensemble`), ``worlds`` worlds per
-set; candidate ``g`` (counted over the whole calibration) runs worlds ``g * worlds ...`` of the
-seed, so no two candidates share random numbers and the result does not depend on batching.
+Each batch of candidates (a generation's moves) runs as one batched run (:mod:`sim.ensemble`),
+``worlds`` worlds per set; candidate ``g`` (counted over the whole calibration) runs worlds
+``g * worlds ...`` of the seed, so no two candidates share random numbers and the result does
+not depend on batching.
 
 Distance (:func:`distances`): the mean over targets of each target's miss, each in [0, 1]:
 for a statistic of each world, one minus the share of the set's worlds meeting it (the record
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +41,7 @@ import pandas as pd
 from sim.ensemble import run_blocks
 from sim.priors import Resolved, apply_sets, distribution, resolve
 from sim.priors_schema import RUN_STATISTICS, Target
+from sim.processes import process_pool
 from sim.results import median_survival, world_table
 from sim.scenario import ScenarioError
 from sim.schema import Scenario
@@ -101,6 +104,7 @@ class Calibration:
 
     @property
     def final(self) -> Generation:
+        """The last complete generation (the posterior)."""
         return self.generations[-1]
 
     def values(self, u: np.ndarray) -> pd.DataFrame:
@@ -296,6 +300,9 @@ def calibrate(scn: Scenario, targets: list[Target] | None = None, s: Settings = 
     """ABC-SMC of the scenario's priors against ``targets`` (default: the scenario's).
 
     Args:
+        scn: the scenario whose priors are calibrated.
+        targets: the targets to calibrate against (None: the scenario's own).
+        s: how hard to calibrate (population, worlds, budget, ...).
         progress: called with world-days done, as they are done.
         on_generation: called after each complete generation with the state to resume from
             (:func:`state_of`; JSON-ready).
@@ -342,10 +349,6 @@ def calibrate(scn: Scenario, targets: list[Target] | None = None, s: Settings = 
 def _pool(workers: int, scheduler: str | None = None):
     """A Dask client of ``scheduler``, else a process pool for ``workers`` > 1, else a
     context holding None; each has ``submit(fn, *args)`` giving a future with ``result()``."""
-    from contextlib import nullcontext
-
-    from sim.processes import process_pool
-
     if scheduler is not None:
         return DaskPool(scheduler)
     return process_pool(workers) if workers > 1 else nullcontext(None)
@@ -366,7 +369,7 @@ class DaskPool:
         self.address, self.timeout, self.client = address, timeout, None
 
     def __enter__(self):
-        from distributed import Client
+        from distributed import Client  # noqa: PLC0415  lazy: dask distributed
 
         try:
             self.client = Client(self.address, timeout=self.timeout)
@@ -376,6 +379,7 @@ class DaskPool:
         return self
 
     def submit(self, fn, *args):
+        """Send ``fn(*args)`` to the scheduler; a Dask future, not cached (``pure=False``)."""
         return self.client.submit(fn, *args, pure=False)
 
     def __exit__(self, *exc) -> None:

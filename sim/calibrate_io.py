@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from sim.priors_schema import Strict, Target
 from sim.scenario import Problem, ScenarioError, parse_yaml, problems_from, read_text
+from sim.targets import from_record
 
 META_KEY = b"trucesim"
 MIN_ESS = 2.0  # a posterior whose effective sample size is below this is one point, not a spread
@@ -41,8 +42,6 @@ def load_targets(path: str | Path) -> list[Target]:
     Raises:
         ScenarioError: with file, line and field of every problem (e.g. an unknown statistic).
     """
-    from sim.targets import from_record
-
     file = str(path)
     doc, data = parse_yaml(read_text(path), file)
     if isinstance(data, dict) and "held_at_day" in data:
@@ -91,6 +90,7 @@ def read_posterior(path: str | Path, scenario_hash: str | None = None,
     """A posterior written by `trucesim calibrate`: (particles, provenance).
 
     Args:
+        path: the posterior's Parquet file.
         scenario_hash: when given, the posterior must have been made for this scenario.
         paths: when given, the field paths the posterior must hold (the scenario's priors).
 

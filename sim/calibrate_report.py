@@ -64,8 +64,8 @@ def _unused(path: str, strategy: str) -> bool:
 
 
 def verdict(ratio: float, unused: bool = False) -> str:
-    """constrained / partly / at prior, by the width ratio; "not run" for a field the
-    calibrated strategy never uses."""
+    """The verdict "constrained" / "partly" / "at prior", by the width ratio; "not run" for a
+    field the calibrated strategy never uses, "n/a" for a NaN ratio."""
     if unused:
         return "not run"
     if math.isnan(ratio):
@@ -92,10 +92,10 @@ def predictive_check(scn: Scenario, cal: Calibration, targets: list[Target],
 
 def plot_prior_posterior(cal: Calibration, path: Path) -> None:
     """One panel per parameter: the prior's density, the posterior's weighted histogram."""
-    import matplotlib
+    import matplotlib  # noqa: PLC0415  lazy: matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # noqa: PLC0415  lazy: matplotlib
 
     n = len(cal.fields)
     cols = min(6, n)
@@ -120,10 +120,10 @@ def plot_prior_posterior(cal: Calibration, path: Path) -> None:
 
 def plot_pairs(cal: Calibration, names: list[str], path: Path) -> None:
     """Pairs of the most constrained parameters: posterior particles, sized by weight."""
-    import matplotlib
+    import matplotlib  # noqa: PLC0415  lazy: matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # noqa: PLC0415  lazy: matplotlib
 
     table, w = posterior_table(cal), cal.final.weights
     k = len(names)

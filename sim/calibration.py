@@ -15,6 +15,8 @@ from sim.runner import RunResult
 
 @dataclass(frozen=True)
 class Target:
+    """A figure a baseline run should reach: its bounds and the record they come from."""
+
     name: str
     low: float
     high: float
@@ -55,5 +57,6 @@ def measure(result: RunResult) -> dict[str, float]:
 
 
 def check(result: RunResult) -> list[tuple[Target, float, bool]]:
+    """Each target with the run's figure for it and whether the figure is within bounds."""
     figures = measure(result)
     return [(t, figures[t.name], t.low <= figures[t.name] <= t.high) for t in TARGETS]

@@ -27,7 +27,7 @@ from sim.bargaining.nash import make_work
 from sim.model import TruceModel, series_reporters
 from sim.params import Params, compile_params
 from sim.priors import apply_sets
-from sim.results import world_table
+from sim.results import SURVIVAL_DAYS, world_table
 from sim.rng import Streams
 from sim.scenario import ScenarioError, scenario_hash
 from sim.schema import Scenario
@@ -82,6 +82,7 @@ class EnsembleResult:
     sets: pd.DataFrame  # the parameter sets, indexed by set
 
     def set_worlds(self, k: int) -> pd.DataFrame:
+        """The per-world rows of parameter set ``k``."""
         return self.worlds[self.worlds["set"] == k]
 
 
@@ -117,7 +118,11 @@ def run_blocks(scenarios: list[Scenario], sizes: list[int], seed: int = 0,
     Args:
         scenarios: one validated scenario per parameter set (same actors and strategy).
         sizes: worlds per block.
+        seed: the run's seed.
+        strategy: the name of the strategy every block runs.
+        days: the horizon in days (None: the scenario's).
         first: each block's first global world index (default: consecutive from 0).
+        threads: kernel threads (:func:`sim.kernel.usable_threads`; None: the default).
         progress: called with world-days done after each day.
         series: the daily reporters each block keeps (of :data:`SERIES`).
     """
@@ -143,8 +148,16 @@ def run_sets(scn: Scenario, sets: pd.DataFrame, worlds: int, seed: int = 0,
     """``worlds`` worlds under each parameter set (a row of ``sets``), in one batched run.
 
     Args:
+        scn: the scenario the parameter sets are applied to.
+        sets: the parameter sets, one per row (columns are field paths).
+        worlds: worlds per parameter set.
+        seed: the run's seed.
+        strategy: the name of the strategy every set runs.
+        days: the horizon in days (None: the scenario's).
         same_worlds: every set runs worlds ``0 .. worlds - 1`` (else consecutive blocks).
         first: each set's first global world index (overrides ``same_worlds``).
+        threads: kernel threads (:func:`sim.kernel.usable_threads`; None: the default).
+        progress: called with world-days done after each day.
         scenarios: the sets already applied to ``scn`` (:func:`scenarios_of`), if at hand.
         series: the daily sums to keep (of :data:`SERIES`; none is fastest).
 
@@ -171,10 +184,6 @@ def run_sets(scn: Scenario, sets: pd.DataFrame, worlds: int, seed: int = 0,
 def survival_spread(worlds, horizon: int):
     """Per day of :data:`sim.results.SURVIVAL_DAYS` within the horizon: the median, 5% and 95%
     over parameter sets of each set's share of worlds holding."""
-    import pandas as pd
-
-    from sim.results import SURVIVAL_DAYS
-
     t, held = worlds["survival_days"], ~worlds["is_collapsed"]
     rows = []
     for d in (d for d in SURVIVAL_DAYS if d <= horizon):

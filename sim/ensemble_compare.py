@@ -37,6 +37,7 @@ import pandas as pd
 from sim.ensemble import run_sets
 from sim.results import wilson
 from sim.schema import Scenario
+from sim.sweep.analyze import describe_box, prim
 
 CLEAR = 0.9  # share of sets that must favour a strategy (lower 95% bound) for "clear"
 DAYS = (90, 180)
@@ -79,8 +80,15 @@ def compare_ensemble(scn: Scenario, posterior: pd.DataFrame, strategies: list[st
     """Every strategy on the same worlds and the same parameter sets drawn from ``posterior``.
 
     Args:
+        scn: the scenario the parameter sets are applied to.
+        posterior: weighted particles (e.g. from :func:`sim.calibrate_io.read_posterior`).
         strategies: names, the baseline first.
-        sets: parameter sets drawn by weight; worlds: worlds per set.
+        sets: parameter sets drawn by weight.
+        worlds: worlds per set.
+        seed: seed of the draw of sets and of the runs.
+        days: the horizon in days (None: the scenario's).
+        threads: kernel threads (:func:`sim.kernel.usable_threads`; None: the default).
+        progress: called with world-days done, as they are done.
     """
     drawn = draw_sets(posterior, sets, np.random.default_rng(seed))
     horizon = days or scn.meta.horizon_days
@@ -98,8 +106,6 @@ def compare_ensemble(scn: Scenario, posterior: pd.DataFrame, strategies: list[st
 def where_first(per_set: pd.DataFrame, drawn: pd.DataFrame, strategies: list[str]) -> list[str]:
     """Per strategy, the PRIM box of parameter values where it ranks first ("" when it ranks
     first in every set or in none: no condition to state)."""
-    from sim.sweep.analyze import describe_box, prim
-
     wide = per_set.pivot(index="set", columns="strategy", values="rmst")[strategies]
     best = wide.idxmax(axis=1).to_numpy()
     x = drawn.loc[wide.index, [c for c in drawn.columns if drawn[c].nunique() > 1]]
@@ -190,7 +196,7 @@ def memo_blocks(cmp: EnsembleComparison, scenario: str, posterior: str) -> list[
 
 def memo(cmp: EnsembleComparison, scenario: str, posterior: str) -> str:
     """ensemble.md: :func:`memo_blocks` as Markdown."""
-    from sim.report import to_markdown
+    from sim.report import to_markdown  # noqa: PLC0415  lazy: matplotlib, lifelines (via sim.viz)
 
     return to_markdown(memo_blocks(cmp, scenario, posterior))
 

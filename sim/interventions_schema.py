@@ -57,6 +57,8 @@ class Trigger(Strict):
 
 
 class Base(Strict):
+    """Fields every intervention has: its trigger, duration, costs and a note."""
+
     trigger: Trigger = Field(default_factory=Trigger, description="When it is activated.")
     duration_days: Day | None = Field(
         None, description="Days one activation lasts (absent: until until_day or the end)."

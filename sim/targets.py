@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.calibration import measure
 from sim.priors_schema import RUN_STATISTICS, Statistic, Target
 from sim.results import wilson
 from sim.runner import RunResult
@@ -88,8 +89,6 @@ def met_by_world(worlds: pd.DataFrame, targets: list[Target]) -> pd.DataFrame:
 def _run_figures(result: RunResult) -> dict[str, float]:
     """The figures of the whole run; NaN for all when the run is shorter than they need
     (:func:`sim.calibration.measure` reads survival at day 180)."""
-    from sim.calibration import measure
-
     if len(result.daily) <= RUN_DAYS_NEEDED:
         return {s.value: float("nan") for s in RUN_STATISTICS}
     return measure(result)

@@ -23,12 +23,13 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL_CASES = [ROOT / "scenarios/syria_2016.yaml", ROOT / "scenarios/syria_2016_monitored.yaml",
               *sorted((ROOT / "scenarios/cases").glob("*.yaml"))]
 WIDE = 'source: "ignorance: wide"'
+WALKOUT = f"{{dist: truncated_normal, mean: 3, sd: 2, low: 1, high: 9, {WIDE}}}"
 GOOD = f"""\
 priors:
   information.p_detect: {{dist: uniform, low: 0.2, high: 0.9, {WIDE}}}
   actors.north.behaviour.reciprocity: {{dist: beta, a: 2, b: 5, low: 0.1, high: 0.9, {WIDE}}}
   actors.*.stances.commitment: {{dist: triangular, low: 0.3, mode: 0.7, high: 1.0, {WIDE}}}
-  actors.south.behaviour.walkout_threshold: {{dist: truncated_normal, mean: 3, sd: 2, low: 1, high: 9, {WIDE}}}
+  actors.south.behaviour.walkout_threshold: {WALKOUT}
   information.p_false_alarm: {{dist: log_uniform, low: 0.001, high: 0.1, {WIDE}}}
 """
 
@@ -93,8 +94,10 @@ def test_support_below_an_integer_fields_bound(tmp_path):
                        f"{{dist: uniform, low: 0, high: 5, {WIDE}}}")
     for c in ("0.8", "0.7"):
         text = text.replace(f"stances: {{commitment: {c}}}",
-                            f"stances: {{commitment: {c}}}\n    behaviour: {{walkout_threshold: 3}}")
-    located(tmp_path, text, "walkout_threshold: {dist", "priors.actors.*.behaviour.walkout_threshold.low",
+                            f"stances: {{commitment: {c}}}\n"
+                            "    behaviour: {walkout_threshold: 3}")
+    located(tmp_path, text, "walkout_threshold: {dist",
+            "priors.actors.*.behaviour.walkout_threshold.low",
             "(1..100)", "1 more")
 
 
@@ -106,15 +109,17 @@ def test_support_touching_an_open_bound(tmp_path):
 
 
 def test_a_key_shadowed_by_an_earlier_one(tmp_path):
-    text = with_priors(f"actors.*.stances.commitment: {{dist: uniform, low: 0, high: 1, {WIDE}}}",
-                       f"actors.north.stances.commitment: {{dist: uniform, low: 0, high: 1, {WIDE}}}")
+    text = with_priors(
+        f"actors.*.stances.commitment: {{dist: uniform, low: 0, high: 1, {WIDE}}}",
+        f"actors.north.stances.commitment: {{dist: uniform, low: 0, high: 1, {WIDE}}}")
     located(tmp_path, text, "actors.north.stances", "priors.actors.north.stances.commitment",
             "earlier key")
 
 
 def test_a_field_named_by_index_and_by_id_is_one_field(tmp_path):
-    text = with_priors(f"actors.1.stances.commitment: {{dist: uniform, low: 0, high: 1, {WIDE}}}",
-                       f"actors.south.stances.commitment: {{dist: uniform, low: 0, high: 1, {WIDE}}}")
+    text = with_priors(
+        f"actors.1.stances.commitment: {{dist: uniform, low: 0, high: 1, {WIDE}}}",
+        f"actors.south.stances.commitment: {{dist: uniform, low: 0, high: 1, {WIDE}}}")
     located(tmp_path, text, "actors.south.stances", "priors.actors.south.stances.commitment",
             "earlier key")
 
@@ -186,8 +191,8 @@ def test_applying_a_value_outside_the_schema_is_refused(tmp_path):
 def test_a_syria_draw_runs():
     scn = load("syria_2016")
     sets = draw(scn, 2, np.random.default_rng(1))
-    assert sets.shape[1] == len(needing_priors(parse_yaml(read_text(ROOT / "scenarios/syria_2016.yaml"),
-                                                         "s")[1]))
+    doc = parse_yaml(read_text(ROOT / "scenarios/syria_2016.yaml"), "s")[1]
+    assert sets.shape[1] == len(needing_priors(doc))
     from sim.runner import run
 
     result = run(apply(scn, sets.iloc[1]), "monitoring", worlds=16, seed=1, days=40)
@@ -217,7 +222,10 @@ def test_every_draw_lies_in_the_support(prior, seed):
 
 
 def _normal_mean(mean: float, sd: float, low: float, high: float) -> float:
-    """Mean of a normal truncated to [low, high]: mean + sd (phi(a) - phi(b)) / (Phi(b) - Phi(a))."""
+    """Mean of a normal truncated to [low, high].
+
+    That is mean + sd (phi(a) - phi(b)) / (Phi(b) - Phi(a)).
+    """
     a, b = (low - mean) / sd, (high - mean) / sd
     phi = [math.exp(-z * z / 2) / math.sqrt(2 * math.pi) for z in (a, b)]
     cdf = [0.5 * (1 + math.erf(z / math.sqrt(2))) for z in (a, b)]

@@ -91,13 +91,16 @@ def nash_solution(ideals, salience, disagreement, power=None, fixed=None, terms=
     """Nash bargaining solution for W worlds, P parties, K issues (:func:`nash_of` in each).
 
     Args:
-        ideals, salience: (W, P, K) or (P, K).
+        ideals: (W, P, K) or (P, K) ideal points of each party on each issue.
+        salience: (W, P, K) or (P, K) weight of each issue to each party.
         disagreement: (W, P) or (P,) disagreement utilities d_i (reservation values).
         power: bargaining powers b_i, (P,) or (W, P); equal if None.
-        fixed, terms: (W, K) issues already agreed, held at ``terms``.
+        fixed: (W, K) issues already agreed, held at ``terms``.
+        terms: (W, K) the agreed terms of the ``fixed`` issues.
         x0: (W, K) starting point for the coordinate ascent (yesterday's solution, say).
         method: "frontier" (exact, two parties), "ascent" (any P) or "auto".
-        sweeps, tol: coordinate-ascent budget and stopping rule (max coordinate change).
+        sweeps: coordinate-ascent budget (at most this many sweeps over the issues).
+        tol: coordinate-ascent stopping rule (max coordinate change).
     """
     a, w, d = as_worlds(ideals, salience, disagreement)
     W, P, K = a.shape
@@ -202,7 +205,7 @@ def _sweep(x, fixed, a, w, d, b, rest) -> None:
 
 @njit(cache=True, nogil=True)
 def _line_search(x, h, a, w, d, b, y) -> None:
-    """x <- the maximiser of the objective on the ray x + t h, t >= 0, inside the box."""
+    """Move x to the maximiser of the objective on the ray x + t h, t >= 0, inside the box."""
     room = np.inf
     for k in range(x.shape[0]):
         if h[k] > 0:

@@ -53,7 +53,8 @@ def negotiate(ideals, salience, reservation, discount=0.99, mediator=None, round
     """Run a negotiation to its end in one or many worlds.
 
     Args:
-        ideals, salience: (P, K) for one world, or (W, P, K).
+        ideals: (P, K) for one world, or (W, P, K): each party's ideal point on each issue.
+        salience: (P, K) for one world, or (W, P, K): each issue's weight to each party.
         reservation: (P,) or (W, P) reservation values (outside options), in utility.
         discount: per-round discount factor(s), scalar, (P,) or (W, P): Rubinstein's delta_i
             for "alternating", the daily delta_i weighing a party's own demand for "mediated";
@@ -63,7 +64,10 @@ def negotiate(ideals, salience, reservation, discount=0.99, mediator=None, round
         rounds: horizon (defaults: zeuthen 20000 rounds, mediated 2000 days, alternating long
             enough to be within 1e-12 of the infinite game, :func:`rubinstein.horizon`).
         protocol: "zeuthen" | "alternating" | "mediated". The first two need two parties.
-        pull, concession_rate, eps: passed to ``talks_step`` ("mediated").
+        pull: the mediator's pull, passed to ``talks_step`` ("mediated").
+        concession_rate: largest daily fraction of the way to the proposal, passed to
+            ``talks_step`` ("mediated").
+        eps: issue-agreement tolerance, passed to ``talks_step`` ("mediated").
         step: Zeuthen's smallest concession.
     """
     if protocol not in PROTOCOLS:

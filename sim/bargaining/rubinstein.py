@@ -116,8 +116,10 @@ def alternating_offers(delta1, delta2, o1=0.0, o2=0.0, rounds: int = 500) -> Alt
     """Finite-horizon alternating offers over a pie of size 1, solved by backward induction.
 
     Args:
-        delta1, delta2: per-round discount factors in (0, 1), scalars or (W,).
-        o1, o2: outside options as shares of the pie available at disagreement.
+        delta1: party 1's per-round discount factor in (0, 1), scalar or (W,).
+        delta2: party 2's per-round discount factor in (0, 1), scalar or (W,).
+        o1: party 1's outside option as a share of the pie, available at disagreement.
+        o2: party 2's outside option as a share of the pie, available at disagreement.
         rounds: the horizon T. As T grows the share tends to :func:`outside_option_share`
             (to Rubinstein's x* without outside options) with agreement in round 0.
     """

@@ -166,8 +166,11 @@ def mediator_proposal(ideals, salience, reservation, agreed=None, terms=None,
     """(W, K) the mediator's proposal (:func:`propose_of` in each world).
 
     Args:
-        ideals, salience: (W, P, K) or (P, K); reservation: (W, P).
-        agreed, terms: (W, K) issues already settled and their terms.
+        ideals: (W, P, K) or (P, K) ideal points of each party on each issue.
+        salience: (W, P, K) or (P, K) weight of each issue to each party.
+        reservation: (W, P) reservation values of the parties.
+        agreed: (W, K) issues already settled.
+        terms: (W, K) the terms of the settled issues.
         method: "nash" (Nash solution of today's reservation values; the compromise where the
             zone is empty) or "compromise" (Achen's salience-weighted compromise).
         weight: (P,) or (W, P) bargaining power / capability of each party (equal if None).
@@ -205,12 +208,17 @@ def talks_step(demands, ideals, salience, reservation, at_table, pull, concessio
 
     Args:
         demands: (W, P, K) demands this morning.
-        ideals, salience: (W, P, K) or (P, K). reservation: (W, P) today's r_i.
+        ideals: (W, P, K) or (P, K) ideal points of each party on each issue.
+        salience: (W, P, K) or (P, K) weight of each issue to each party.
+        reservation: (W, P) today's r_i.
         at_table: (W, P) bool, False for a party that has walked out.
         pull: the mediator's pull in [0, 1], scalar or (W,).
         concession_rate: largest daily fraction of the way to m, scalar or (W,).
-        agreed, terms: (W, K) issues settled so far and their terms (none if None).
+        agreed: (W, K) issues settled so far (none if None).
+        terms: (W, K) the terms of the settled issues.
         proposal: (W, K) the mediator's proposal; computed with ``method`` if None.
+        method: how :func:`mediator_proposal` computes a missing proposal ("nash" or
+            "compromise").
         discount: delta_i, daily discount of a party's own demand when weighing m, scalar,
             (P,) or (W, P).
         harden_rate: largest daily fraction of the way back to the ideal (concession_rate

@@ -46,8 +46,9 @@ class ZeuthenResult(NamedTuple):
 
 @njit(cache=True, nogil=True)
 def risk_limit_of(own, other, d) -> float:
-    """rho = (u(own) - u(other)) / (u(own) - d) of one party; +inf when the own demand is worth
-    no more than disagreement yet still better than the other's (it cannot concede further)."""
+    """Risk limit rho = (u(own) - u(other)) / (u(own) - d) of one party; +inf when the own
+    demand is worth no more than disagreement yet still better than the other's (it cannot
+    concede further)."""
     gain, loss = own - d, own - other
     if gain > 0:
         return loss / gain
@@ -73,7 +74,8 @@ def zeuthen(ideals, salience, disagreement, step: float = 1e-3, max_rounds: int 
     """Run Zeuthen's process between parties 0 and 1 in W worlds.
 
     Args:
-        ideals, salience: (W, 2, K) or (2, K).
+        ideals: (W, 2, K) or (2, K) ideal points of each party on each issue.
+        salience: (W, 2, K) or (2, K) weight of each issue to each party.
         disagreement: (W, 2) or (2,) disagreement utilities d_i.
         step: the smallest concession, in utility; the settlement is within about ``step`` of
             the Nash solution.
