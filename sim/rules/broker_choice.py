@@ -129,8 +129,8 @@ def weekly_choice(w, key, s, p):
 @njit(cache=True, inline="always")
 def tally(w, day, s, p):
     """Today's violations and spoiler attacks on parties, into the week's record; on the day
-    of a collapse, the broker (if any) fighting for the party that caused it."""
-    if s.day_collapse[w] == day:
+    a collapse is confirmed, the broker (if any) fighting for the party that caused it."""
+    if s.day_collapse_confirmed[w] == day:
         cause = s.collapse_cause[w]
         for b in range(s.broker_action.shape[1]):
             if s.broker_action[w, b] == FIGHT and cause == p.broker_client[b]:
