@@ -24,10 +24,9 @@ from numba import njit
 BLOCK = 1024  # worlds per batch unit: the runner aligns batches on it (no longer a seed block)
 # New streams go at the end: a stream's key depends on its index here.
 STREAMS = ("spoilers", "decisions", "observation", "brokers", "talks", "interventions", "renege",
-           "frailty", "broker_choice", "types")
-SPOILERS, DECISIONS, OBSERVATION, BROKERS, TALKS, INTERVENTIONS, RENEGE, FRAILTY = range(8)
-BROKER_CHOICE = 8  # brokers' weekly choices (sim.rules.broker_choice)
-TYPES = 9  # hidden types drawn per world (sim.rules.types)
+           "frailty", "types", "broker_choice")
+SPOILERS, DECISIONS, OBSERVATION, BROKERS, TALKS, INTERVENTIONS, RENEGE, FRAILTY, TYPES = range(9)
+BROKER_CHOICE = 9  # brokers' weekly choices (sim.rules.broker_choice)
 SETUP_DAY = -1  # the day key of draws made before day 0
 
 _G = np.uint64(0x9E3779B97F4A7C15)
