@@ -3,10 +3,11 @@
 :func:`run_day` runs phases 1-7 of :meth:`sim.model.TruceModel.step` for every world of a
 batch, one world at a time, calling the rules of :mod:`sim.rules` on that world's numbers.
 Worlds do not interact, so threads can share the worlds of a day (:func:`over_worlds`; the
-compiled loops release the GIL) and each world's numbers are the same whatever thread runs it. Draws come from the counter-based
-keys of :mod:`sim.rng`: world ``w``'s draw ``i`` of stream ``k`` on day ``d`` is a function of
-(seed, first_world + w, d, k, i) only. Where the scenario declares issues, the talks are
-bargaining (:func:`bargain`, the compiled rules of :mod:`sim.bargaining`), in the same pass.
+compiled loops release the GIL) and each world's numbers are the same whatever thread runs it.
+Draws come from the counter-based keys of :mod:`sim.rng`: world ``w``'s draw ``i`` of stream
+``k`` on day ``d`` is a function of (seed, first_world + w, d, k, i) only. Where the scenario
+declares issues, the talks are bargaining (:func:`bargain`, the compiled rules of
+:mod:`sim.bargaining`), in the same pass.
 
 Arguments: ``s`` is a :class:`sim.state.State`, ``p`` a :class:`sim.params.Fixed`, ``t`` a
 :class:`sim.strategies.engine.Today`; ``forced`` (5, max(P, S)) marks today's scripted events
@@ -39,6 +40,7 @@ from sim.rules import (
     types,
 )
 from sim.rules.frailty import initial_commitment as frailty_rule
+from sim.schema import EventAction
 
 ATTACK, VIOLATE, WALKOUT, RETURN, WITHDRAW = range(5)
 WEEK = 7
@@ -491,7 +493,6 @@ def draw_types(keys, is_tactical, p_tactical):
 
 def forced_today(events, day: int, width: int) -> np.ndarray:
     """(5, width) bool: today's scripted events by action row."""
-    from sim.schema import EventAction
     rows = {EventAction.ATTACK: ATTACK, EventAction.VIOLATE: VIOLATE,
             EventAction.WALKOUT: WALKOUT, EventAction.RETURN: RETURN,
             EventAction.WITHDRAW: WITHDRAW}

@@ -13,7 +13,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim.bargaining.issues import compromise
+from sim.bargaining.nash import make_work
 from sim.params_game import Game, compile_game
+from sim.rules.talks import open_proposals
 from sim.schema import ActorKind, BrokerRole, EventAction, Policy, Scenario, SpoilerType
 from sim.strategies import resolve
 
@@ -37,6 +40,8 @@ class Info(NamedTuple):
 
 @dataclass(frozen=True)
 class Params:
+    """One scenario's fixed numbers as arrays per actor kind, indexed in the scenario's order."""
+
     party_ids: list[str]
     broker_ids: list[str]
     spoiler_ids: list[str]
@@ -112,14 +117,17 @@ class Params:
 
     @property
     def n_parties(self) -> int:
+        """Number of parties, P."""
         return len(self.party_ids)
 
     @property
     def n_brokers(self) -> int:
+        """Number of brokers, B."""
         return len(self.broker_ids)
 
     @property
     def n_spoilers(self) -> int:
+        """Number of spoilers, S."""
         return len(self.spoiler_ids)
 
     @property
@@ -143,10 +151,6 @@ class Params:
         """The scenario's opening gap on each issue (the spread of ideals, 1 where none), the
         mediator's fallback (the compromise) and its proposals while no issue is agreed
         (:func:`sim.rules.talks.open_proposals`)."""
-        from sim.bargaining.issues import compromise  # (sim.bargaining imports no model code)
-        from sim.bargaining.nash import make_work
-        from sim.rules.talks import open_proposals
-
         spread = np.ptp(self.ideals, axis=0) if self.n_parties else np.zeros(0)
         base = compromise(self.ideals[None], self.salience[None], self.bargaining_power)[0]
         P, K = self.ideals.shape

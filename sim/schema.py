@@ -22,12 +22,16 @@ from sim.types_schema import Beliefs, Intent
 
 
 class ActorKind(StrEnum):
+    """What an actor is to the truce: a party to it, a broker or a spoiler."""
+
     PARTY = "party"
     BROKER = "broker"
     SPOILER = "spoiler"
 
 
 class BrokerRole(StrEnum):
+    """A broker's role: mediator, guarantor or patron."""
+
     MEDIATOR = "mediator"
     GUARANTOR = "guarantor"
     PATRON = "patron"
@@ -58,6 +62,8 @@ class SpoilerType(StrEnum):
 
 
 class Meta(Strict):
+    """The scenario's name, description, start date and horizon."""
+
     name: str = Field(min_length=1, max_length=200, description="Short name of the scenario.")
     description: str = Field("", max_length=5000, description="What the scenario represents.")
     start_date: dt.date = Field(description="Calendar date of day 0, when the truce takes effect.")
@@ -70,12 +76,15 @@ class Meta(Strict):
 
 
 class Stances(Strict):
+    """An actor's commitment to the truce and position on the political issue."""
+
     commitment: Unit = Field(
         description="Initial commitment to the truce (0 = none, 1 = complete)."
     )
     position: Signed = Field(
         0.0,
-        description="Position on the political issue (-1 .. 1); the gap between parties slows talks.",
+        description="Position on the political issue (-1 .. 1); the gap between parties "
+        "slows talks.",
     )
     commitment_range: Unit = Field(
         0.0,
@@ -110,7 +119,8 @@ class Behaviour(Strict):
         gt=0.0,
         le=10.0,
         allow_inf_nan=False,
-        description="Logit spread of the daily choice: small = motive vs commitment decides sharply.",
+        description="Logit spread of the daily choice: small = motive vs commitment "
+        "decides sharply.",
     )
     initial_trust: Unit = Field(0.5, description="Initial trust in each other party.")
     trust_build: Unit = Field(
@@ -148,6 +158,8 @@ class Behaviour(Strict):
 
 
 class SpoilerTraits(Strict):
+    """A spoiler's type, attack rate, provocation and targets."""
+
     type: SpoilerType = Field(SpoilerType.TOTAL, description="Stedman's spoiler type.")
     p_attack: Prob = Field(description="Daily probability of an attack at full capability.")
     provocation: float = Field(
@@ -163,6 +175,8 @@ class SpoilerTraits(Strict):
 
 
 class Relations(Strict):
+    """An actor's ties: a broker's clients, leverage and bias; a party's spoiler ties."""
+
     clients: list[ActorId] = Field(
         default_factory=list,
         description="Parties (or other brokers) this broker backs as patron; no cycles.",
@@ -211,12 +225,16 @@ class Bargaining(Strict):
 
 
 class NegotiatedIssue(Strict):
+    """One issue negotiated at the talks."""
+
     id: ActorId = Field(description="Unique id, referenced by positions.")
     name: str = Field(min_length=1, max_length=200, description="Display name.")
     description: str = Field("", max_length=2000, description="What is at stake on it.")
 
 
 class Actor(Strict):
+    """A party, broker or spoiler, with the blocks that apply to its kind."""
+
     id: ActorId = Field(description="Unique id, referenced by relations and events.")
     name: str = Field(min_length=1, max_length=200, description="Display name.")
     kind: ActorKind = Field(description=("party (signed the truce), broker (mediator, "
@@ -265,6 +283,8 @@ class Actor(Strict):
 
 
 class Information(Strict):
+    """What parties and brokers see of each other's acts, and how reliably."""
+
     p_detect: Prob = Field(0.7, description="Probability a party's violation is seen by another.")
     p_verify: Prob = Field(
         0.3,
@@ -287,6 +307,8 @@ class Information(Strict):
 
 
 class TruceRules(Strict):
+    """When the truce is in trouble or has collapsed."""
+
     trouble_violations_7d: int = Field(
         4,
         strict=True,
@@ -333,6 +355,8 @@ class TruceRules(Strict):
 
 
 class Talks(Strict):
+    """The political talks: their pace, start day and, with issues, concessions."""
+
     base_rate: Unit = Field(
         0.01, description="Daily talks progress with full trust, a neutral mediator and no gap."
     )
@@ -354,10 +378,14 @@ class Talks(Strict):
 
 
 class Pressure(Strict):
+    """How brokers' accumulated pressure fades."""
+
     decay: Unit = Field(0.1, description="Share of accumulated pressure that fades per day.")
 
 
 class EventAction(StrEnum):
+    """What a scripted event does."""
+
     VIOLATE = "violate"
     ATTACK = "attack"
     WALKOUT = "walkout"
@@ -366,6 +394,8 @@ class EventAction(StrEnum):
 
 
 class ScriptedEvent(Strict):
+    """An event forced on a given day, e.g. one from the historical record."""
+
     day: int = Field(strict=True, ge=0, le=3650, description="Day of the event (0 = start date).")
     actor: ActorId = Field(description="Actor id: a party (or a spoiler for 'attack').")
     action: EventAction = Field(description="violate, attack, walkout, return or withdraw.")
@@ -385,6 +415,8 @@ class Strategy(Strict):
 
 
 class Scenario(Strict):
+    """A whole scenario file: actors, rules, talks, strategies, sources and priors."""
+
     meta: Meta = Field(description="Name, description, start date and horizon.")
     actors: list[Actor] = Field(
         min_length=1, max_length=500,
@@ -436,6 +468,7 @@ class Scenario(Strict):
         return self
 
     def actor_ids(self, kind: ActorKind | None = None) -> list[str]:
+        """Ids of the actors of ``kind`` (all actors if None), in the order listed."""
         return [a.id for a in self.actors if kind is None or a.kind is kind]
 
 

@@ -23,12 +23,16 @@ from sim.params import Params
 
 
 class TruceStatus(IntEnum):
+    """A world's truce status, as coded in the ``status`` variable."""
+
     HOLDING = 0
     IN_TROUBLE = 1
     COLLAPSED = 2
 
 
 class CollapseMode(IntEnum):
+    """How a world's truce collapsed (NONE while it holds), as coded in ``collapse_mode``."""
+
     NONE = 0
     SUSTAINED_VIOLENCE = 1
     WITHDRAWAL = 2
@@ -165,6 +169,7 @@ class State(namedtuple("State", [v.name for v in VARIABLES])):
 
     @property
     def n(self) -> int:
+        """Number of worlds held."""
         return len(self.status)
 
     @classmethod

@@ -284,9 +284,11 @@ VIOLENCE_DOWN = (("violations", -1), ("survival_days", +1))
 
 
 class TestMediationMeeting(InterventionContract):
-    intervention: ClassVar[dict] = {"kind": "mediation_meeting", "mediator": "envoy", "attendees": ["guarantor"],
-                    "boost": 0.5, "cost_per_activation": 5.0,
-                    "trigger": {"when": "violations_7d", "threshold": 3, "cooldown_days": 7}}
+    intervention: ClassVar[dict] = {"kind": "mediation_meeting", "mediator": "envoy",
+                                   "attendees": ["guarantor"], "boost": 0.5,
+                                   "cost_per_activation": 5.0,
+                                   "trigger": {"when": "violations_7d", "threshold": 3,
+                                               "cooldown_days": 7}}
     effects = VIOLENCE_DOWN
     # a meeting also brings parties back to the table: zero effect only where none walks out
     zero_effect: ClassVar[dict] = {"kind": "mediation_meeting", "mediator": "envoy",
@@ -308,8 +310,9 @@ class TestMonitoring(InterventionContract):
 
 
 class TestPressure(InterventionContract):
-    intervention: ClassVar[dict] = {"kind": "pressure", "actor": "guarantor", "strength": 1.0, "duration_days": 14,
-                    "cost_per_day": 0.5, "trigger": {"when": "violations_7d", "threshold": 2}}
+    intervention: ClassVar[dict] = {"kind": "pressure", "actor": "guarantor", "strength": 1.0,
+                                   "duration_days": 14, "cost_per_day": 0.5,
+                                   "trigger": {"when": "violations_7d", "threshold": 2}}
     effects = VIOLENCE_DOWN
     zero_effect: ClassVar[dict] = {"kind": "pressure", "actor": "guarantor", "strength": 0.0}
 
@@ -329,16 +332,16 @@ class TestInducements(InterventionContract):
 
 
 class TestSeparation(InterventionContract):
-    intervention: ClassVar[dict] = {"kind": "separation", "parties": ["north"], "rate": 0.1, "cost_to_party": 0.02,
-                    "cost_per_activation": 2.0}
+    intervention: ClassVar[dict] = {"kind": "separation", "parties": ["north"], "rate": 0.1,
+                                   "cost_to_party": 0.02, "cost_per_activation": 2.0}
     effects = (("misattributed", -1),)
     zero_effect: ClassVar[dict] = {"kind": "separation", "parties": ["north"], "rate": 0.0,
                                    "cost_to_party": 0.0}
 
 
 class TestActionAgainstSpoilers(InterventionContract):
-    intervention: ClassVar[dict] = {"kind": "action_against_spoilers", "spoilers": ["raiders"], "rate": 0.05,
-                    "p_collateral": 0.02, "cost_per_day": 1.0}
+    intervention: ClassVar[dict] = {"kind": "action_against_spoilers", "spoilers": ["raiders"],
+                                   "rate": 0.05, "p_collateral": 0.02, "cost_per_day": 1.0}
     effects = (("spoiler_attacks", -1),)
     zero_effect: ClassVar[dict] = {"kind": "action_against_spoilers", "spoilers": ["raiders"],
                                    "rate": 0.0, "p_collateral": 0.0}
@@ -353,9 +356,9 @@ class TestPoliticalPush(InterventionContract):
 
 
 class TestLeaderDiplomacy(InterventionContract):
-    intervention: ClassVar[dict] = {"kind": "leader_diplomacy", "brokers": ["guarantor"], "boost": 1.0,
-                    "duration_days": 14, "cost_per_activation": 3.0,
-                    "trigger": {"when": "in_trouble", "cooldown_days": 7}}
+    intervention: ClassVar[dict] = {"kind": "leader_diplomacy", "brokers": ["guarantor"],
+                                   "boost": 1.0, "duration_days": 14, "cost_per_activation": 3.0,
+                                   "trigger": {"when": "in_trouble", "cooldown_days": 7}}
     effects = VIOLENCE_DOWN
     zero_effect: ClassVar[dict] = {"kind": "leader_diplomacy", "brokers": ["guarantor"],
                                    "boost": 0.0}

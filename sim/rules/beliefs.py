@@ -39,6 +39,7 @@ def mean_trust_in_others(trust_row, i: int) -> float:
 
 @njit(cache=True)
 def update_commitment(commitment: float, mean_trust: float, speed: float) -> float:
+    """Commitment moved a fraction ``speed`` of the way towards the mean trust."""
     return commitment + speed * (mean_trust - commitment)
 
 

@@ -39,7 +39,9 @@ def at_table(in_talks: bool, hostile7: int, threshold: float, p_walkout: float,
 
 @njit(cache=True)
 def reservation(base: float, hardening: float, own7: int, hostile7: int, week: int) -> float:
-    """Today's reservation value of party i, what it expects from fighting:
+    """Today's reservation value of party i, what it expects from fighting.
+
+    It is
 
         r_i = clip(reservation_i + hardening_i * clip(adv_i, 0, 1), 0, 1),
         adv_i = (own violations - hostile acts suffered) over the last 7 days / 7,
@@ -59,10 +61,11 @@ def advantage(own7: int, hostile7: int, week: int) -> int:
 @njit(cache=True)
 def open_proposals(ideals, salience, base, hardening, power, compromise, work, out):
     """The mediator's proposals while no issue is agreed, for every combination of the
-    parties' advantages (:func:`advantage`; row sum_i adv_i 8^i): then the proposal depends on the reservation
-    values alone, each a function of a whole number of days in 0..7 (:func:`reservation`),
-    so there are at most 8**P of them, tabled once per scenario instead of once per world-day
-    (the same function, :func:`sim.bargaining.talks.propose_of`, makes both)."""
+    parties' advantages (:func:`advantage`; row sum_i adv_i 8^i): then the proposal depends on
+    the reservation values alone, each a function of a whole number of days in 0..7
+    (:func:`reservation`), so there are at most 8**P of them, tabled once per scenario instead
+    of once per world-day (the same function, :func:`sim.bargaining.talks.propose_of`, makes
+    both)."""
     P, K = ideals.shape
     week = 7
     r, adv = np.empty(P), np.zeros(P, dtype=np.int64)

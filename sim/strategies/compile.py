@@ -21,6 +21,8 @@ from sim.strategies.kinds import entry
 
 @dataclass(frozen=True)
 class Compiled:
+    """One intervention resolved against a scenario: who it reaches, and its added leverage."""
+
     iv: object
     party_mask: np.ndarray  # (P,)
     spoiler_mask: np.ndarray  # (S,)
@@ -50,6 +52,7 @@ def applicable(c: Compiled) -> bool:
 
 
 def compile_interventions(interventions: list, scn, params) -> list[Compiled]:
+    """Resolve each intervention against the scenario, dropping those with no one to act on."""
     brokers = [a for a in scn.actors if a.kind is ActorKind.BROKER]
     by_id = {a.id: a for a in scn.actors}
     tied = [p for p, row in zip(params.party_ids, params.ties) if np.any(row > 0)]

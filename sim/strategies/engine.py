@@ -62,6 +62,7 @@ class InterventionEngine:
 
     @property
     def empty(self) -> bool:
+        """Whether there are no interventions to run."""
         return not self.items
 
     def begin_day(self, day: int, state) -> Today:

@@ -87,6 +87,7 @@ class MediationMeetingKind(_BrokerKind):
     schema = ivs.MediationMeeting
 
     def amount(self, iv, brokers, by_id) -> float:
+        """Commitment restored: boost x legitimacy x (1 + attendees' mean leverage), at most 1."""
         if iv.mediator:
             legitimacy = by_id[iv.mediator].legitimacy
         else:
@@ -98,6 +99,7 @@ class MediationMeetingKind(_BrokerKind):
         return float(min(1.0, iv.boost * legitimacy * (1.0 + (np.mean(lev) if lev else 0.0))))
 
     def one_off(self, engine, c, k, fired, active, state) -> None:
+        """Add the fired meeting to the fading bonus; parties not withdrawn return to talks."""
         engine.bonus[k] = engine.bonus[k] * (1.0 - c.iv.fade) + fired * c.amount
         state.in_talks[...] |= fired[:, None] & ~state.withdrawn
 
@@ -109,6 +111,7 @@ class MonitoringKind(Kind):
     FIELDS = ("p_verify", "p_misattribution", "p_false_alarm")
 
     def apply(self, c, on, t, engine):
+        """Today's verification, attribution and false-alarm probabilities replaced where on."""
         iv = c.iv
         values = {f: np.where(on, getattr(iv, f), getattr(t, f))
                   for f in self.FIELDS if getattr(iv, f) is not None}
@@ -127,9 +130,11 @@ class CoercivePressureKind(_LeverageKind):
     schema = ivs.CoercivePressure
 
     def brokers(self, iv, brokers, by_id) -> list:
+        """The named broker, else the guarantors."""
         return [by_id[iv.actor]] if iv.actor else guarantors(brokers)
 
     def leverage_row(self, iv, broker, i, params):
+        """The broker's effective leverage on each party, times ``strength``."""
         return iv.strength * params.leverage_eff[i]
 
 
@@ -139,17 +144,20 @@ class GuaranteeKind(_LeverageKind):
     schema = ivs.Guarantee
 
     def brokers(self, iv, brokers, by_id) -> list:
+        """The named guarantor, else the most capable guarantor (none without brokers)."""
         if iv.guarantor:
             return [by_id[iv.guarantor]]
         pool = guarantors(brokers)
         return [max(pool, key=lambda b: b.capability)] if pool else []
 
     def leverage_row(self, iv, broker, i, params):
+        """Punishment per party: strength x commitment x capability x (1 - favour to it)."""
         favour = np.array([max(0.0, broker.relations.bias.get(p, 0.0))
                            for p in params.party_ids])
         return iv.strength * broker.stances.commitment * broker.capability * (1.0 - favour)
 
     def apply(self, c, on, t, engine):
+        """The guarantor's added leverage, and today's guarantee flag set where on."""
         t = super().apply(c, on, t, engine)
         return t._replace(guarantee=np.maximum(t.guarantee, on.astype(float)))
 
@@ -160,6 +168,7 @@ class InducementsKind(Kind):
     schema = ivs.Inducements
 
     def apply(self, c, on, t, engine):
+        """Recipients' (and the named spoilers') daily inducement raised by ``amount`` where on."""
         iv, onf = c.iv, on.astype(float)
         t = t._replace(inducement=t.inducement + onf[:, None] * c.party_mask[None, :] * iv.amount)
         if iv.spoilers:  # the spoilers named, and only those (Stedman 1997)
@@ -174,12 +183,15 @@ class SeparationKind(Kind):
     schema = ivs.Separation
 
     def parties(self, iv, params, tied):
+        """The parties named, else those tied to a spoiler."""
         return iv.parties or tied
 
     def applicable(self, c) -> bool:
+        """Whether it reaches any party."""
         return bool(c.party_mask.any())
 
     def one_off(self, engine, c, k, fired, active, state) -> None:
+        """Commitment cost on firing; the parties' ties to spoilers cut by ``rate`` while active."""
         iv = c.iv
         state.commitment[...] -= (fired[:, None] * c.party_mask[None, :]) * iv.cost_to_party
         np.clip(state.commitment, 0.0, 1.0, out=state.commitment)
@@ -193,12 +205,15 @@ class ActionAgainstSpoilersKind(Kind):
     schema = ivs.ActionAgainstSpoilers
 
     def applicable(self, c) -> bool:
+        """Whether it reaches any spoiler."""
         return bool(c.spoiler_mask.any())
 
     def one_off(self, engine, c, k, fired, active, state) -> None:
+        """The targeted spoilers' capability cut by ``rate`` while active."""
         engine.capability *= 1.0 - active[:, None] * c.spoiler_mask[None, :] * c.iv.rate
 
     def apply(self, c, on, t, engine):
+        """Collateral incidents raised by the parties' exposure to the targeted spoilers."""
         exposure = (engine.ties * c.spoiler_mask[None, None, :]).max(axis=2, initial=0.0)
         return t._replace(collateral=np.minimum(
             1.0, t.collateral + on.astype(float)[:, None] * c.iv.p_collateral * exposure))
@@ -210,6 +225,7 @@ class PoliticalPushKind(Kind):
     schema = ivs.PoliticalPush
 
     def apply(self, c, on, t, engine):
+        """The talks and the spoilers' provocation multipliers scaled where on."""
         iv = c.iv
         return t._replace(
             talks_multiplier=t.talks_multiplier * np.where(on, iv.talks_multiplier, 1.0),
@@ -224,6 +240,7 @@ class LeaderDiplomacyKind(_BrokerKind):
     multiplicative = True
 
     def apply(self, c, on, t, engine):
+        """The named brokers' leverage multiplied by ``1 + boost`` where on."""
         onf = on.astype(float)
         return t._replace(leverage=t.leverage * (
             1.0 + c.iv.boost * onf[:, None, None] * c.broker_mask[None, :, None]))

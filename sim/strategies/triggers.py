@@ -31,6 +31,7 @@ def metrics(state) -> dict[Metric, np.ndarray]:
 
 
 def condition(metric: Metric | None, threshold: float, figures: dict) -> np.ndarray | bool:
+    """Per world, whether a trigger holds: its metric past the threshold, or its flag; else True."""
     if metric is None:
         return True
     value = figures[metric]
