@@ -68,4 +68,6 @@ def tiled(x, n: int) -> np.ndarray:
     """A contiguous (n, *x.shape) copy of ``x`` repeated over a leading worlds axis, so that
     elementwise operations with (n, ...) arrays run as one flat loop."""
     x = np.asarray(x)
-    return np.ascontiguousarray(np.broadcast_to(x, (n, *x.shape)))
+    out = np.empty((n, *x.shape), dtype=x.dtype)  # always writable: a read-only view (n = 1)
+    out[...] = x  # would be another type to numba, and another compile of the day
+    return out

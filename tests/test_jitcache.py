@@ -46,3 +46,25 @@ def test_an_edited_rule_drops_the_cache_an_edited_cli_does_not(tmp_path):
     assert sources_stamp(tmp_path) != before
     assert forget_stale(tmp_path) is True
     assert not any(f.exists() for f in cached)
+
+
+def test_one_world_and_many_share_the_compiled_day():
+    """A 1-world model passes the compiled day arguments of the same numba types as a batch:
+    another type (a read-only array, say) would compile the whole day again (~45 s cold)."""
+    import numba
+
+    import sim
+    from sim import kernel
+    from sim.model import TruceModel
+
+    scn = sim.load("syria_2016")
+
+    def types(n):
+        m = TruceModel(scn, n, seed=1)
+        today = m.engine.begin_day(0, m.state)
+        forced = kernel.forced_today(m.params.events, 0, max(m.params.n_parties,
+                                                            m.params.n_spoilers))
+        args = (m.streams.keys, m.state, m.fixed, today, forced, m.work[0])
+        return [str(numba.typeof(a)) for a in args]
+
+    assert types(1) == types(3)
