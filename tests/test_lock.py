@@ -136,11 +136,9 @@ def test_two_sweeps_on_one_store_never_run_a_part_twice(tmp_path):
     assert f"{out}: in use by pid {first.pid} on host {socket.gethostname()}" in said
     assert "Traceback" not in second.stderr and "parts run" not in second.stdout
     stored = int(stderr.split("interrupted: ")[1].split(" of ")[0])
-    again = subprocess.run(sweep_cmd(exp_file, out), check=False, env=ENV,
-                           capture_output=True, text=True, timeout=900)
-    assert again.returncode == 0, again.stderr
-    assert f"{24 - stored} parts run, {stored} already done" in again.stdout
-    assert not (out / LOCK_NAME).exists()
+    assert _recorded_parts(out) == stored < 24  # what it said it kept is what the store holds
+    assert not (out / LOCK_NAME).exists()  # the lock went with the interrupted sweep; that the
+    # same command then resumes is tests/test_sweep_faults.py's ctrl-C test
 
 
 def _recorded_parts(out: Path) -> int:
