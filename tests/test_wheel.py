@@ -74,6 +74,27 @@ def make_venv(path: Path, deps: Path) -> Path:
     return path / "bin"
 
 
+def share_compiled_code(bin_: Path) -> None:
+    """Copy numba's cache of the checkout's package into the installed one, with the installed
+    sources given the checkout's modification times (numba's cache and :mod:`sim.jitcache` key
+    on a source's size and time): the installed package then loads the compiled day instead of
+    compiling it again (45-60 s of CPU per specialisation, most of this file's time). What this
+    file tests is the package's files and names; compiling is tested in the checkout."""
+    code = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    done = subprocess.run([bin_ / "python", "-c", code], check=True, capture_output=True,
+                          text=True)
+    target = Path(done.stdout.strip(), "sim")
+    for src in (ROOT / "sim").rglob("*.py"):
+        twin = target / src.relative_to(ROOT / "sim")
+        if twin.is_file() and twin.stat().st_size == src.stat().st_size:
+            os.utime(twin, ns=(src.stat().st_atime_ns, src.stat().st_mtime_ns))
+    for cached in (ROOT / "sim").rglob("__pycache__/*"):
+        if cached.suffix in (".nbi", ".nbc", ".stamp"):
+            twin = target / cached.relative_to(ROOT / "sim")
+            twin.parent.mkdir(exist_ok=True)
+            shutil.copy2(cached, twin)
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """(bin folder of the new environment, the wheel, a working folder outside the checkout)."""
@@ -82,6 +103,7 @@ def installed(tmp_path_factory):
     bin_ = make_venv(tmp / "venv", dependencies_view(tmp / "deps"))
     subprocess.run([sys.executable, "-m", "pip", "--python", str(bin_ / "python"), "install",
                     "-q", "--no-index", str(wheel)], check=True, capture_output=True, text=True)
+    share_compiled_code(bin_)
     work = tmp / "elsewhere"
     work.mkdir()
     return bin_, wheel, work
