@@ -45,6 +45,7 @@ from sim.scenario import load
 from sim.schema import ActorKind, BrokerRole, Scenario
 from sim.story import Narrator
 from sim.strategies import available
+from sim.viz import game_panels
 
 ENV_SCENARIO, ENV_SET = "TRUCESIM_VIZ_SCENARIO", "TRUCESIM_VIZ_SET"
 ENSEMBLE_BLOCKS = 8  # the curve fills in up to 8 x 1024 worlds (about 1 s of CPU per block)
@@ -162,6 +163,12 @@ def dashboard_model(path: Path, base: list[str]) -> type[TruceModel]:
             # reads it (look), one at a time
             self.lock = threading.RLock()
             self.drawn = threading.Event()  # the page has drawn the world's latest day
+            self.history: list[dict] = []  # game_panels.snapshot after each day
+
+        def step(self) -> None:
+            """A day of the world, then its beliefs, brokers and battlefield recorded."""
+            super().step()
+            self.history.append(game_panels.snapshot(self))
 
     return DashboardModel
 
@@ -183,6 +190,8 @@ class Look:
     ties: np.ndarray            # (parties, spoilers)
     series: pd.DataFrame        # one row per day run
     events: list                # the event log (sim.events.Event)
+    params: Any = None          # the compiled parameters (sim.params.Params)
+    history: list = ()          # game_panels.snapshot of each day run (the dashboard's model)
 
 
 def look(model: TruceModel) -> Look:
@@ -197,7 +206,8 @@ def _look(model: TruceModel) -> Look:
     return Look(model.config, model.day, p.horizon, model.streams.seed, model.strategy_name,
                 list(p.party_ids), list(p.spoiler_ids), s.commitment[0].copy(),
                 s.trust[0].copy(), model.engine.ties[0].copy(),
-                model.datacollector.get_model_vars_dataframe(), list(model.event_log.events))
+                model.datacollector.get_model_vars_dataframe(), list(model.event_log.events),
+                p, list(getattr(model, "history", ())))
 
 
 # ------------------------------------------------------------------ figures

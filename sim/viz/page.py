@@ -4,7 +4,8 @@ and figures of :mod:`sim.viz.dashboard`.
 The sidebar holds the settings (strategy, seed, the schema's sliders, each with its value),
 which apply when the student presses *Restart with these settings*, and the run controls
 (*Step one day*, *Run*/*Pause*) and the exports. The tabs are *The world* (the network, the
-world's days, the ensemble's survival curve and the story) and *Play a broker*. Each browser
+world's days, the ensemble's survival curve and the story, then beliefs, brokers' choices
+and the battlefield when the scenario has them on) and *Play a broker*. Each browser
 session builds its own model.
 
 Every handler reads the session's state when it fires (the live model, whether it is running,
@@ -29,6 +30,7 @@ from sim.scenario import load
 from sim.schema import ActorKind
 from sim.story import Narrator, narrate
 from sim.strategies import available
+from sim.viz import game_panels
 from sim.viz.dashboard import (
     ENSEMBLE_BLOCKS,
     dashboard_model,
@@ -155,6 +157,28 @@ def WorldTab(model, day: int, collapse: np.ndarray):
             solara.Text(f"ensemble: {len(collapse):,} of {ENSEMBLE_BLOCKS * BLOCK:,} worlds "
                         "run", classes=["trucesim-ensemble"])
         StoryCard(model, day)
+    GameRow(model, today)
+
+
+@solara.component
+def GameRow(model, today: tuple):
+    """Beliefs, brokers' choices and the battlefield, when the scenario has them on
+    (:mod:`sim.viz.game_panels`); nothing at all when they are off."""
+    w = look(model)
+    shown = game_panels.panels(w.params)
+    if not shown:
+        return
+    Hook("trucesim-game", panels=",".join(shown), day=w.day)
+    with solara.Columns([1, 1]):
+        Plot(game_figure_of, (model,), today)
+        with solara.Card("Brokers and beliefs now"):
+            Paragraphs(game_panels.now_lines(w) or ["Press Step one day or Run to start."],
+                       classes=["trucesim-game-now"])
+
+
+def game_figure_of(model):
+    """The game panels' figure of the live world as it is now."""
+    return game_panels.game_figure(look(model))
 
 
 @solara.component
