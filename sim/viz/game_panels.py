@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim.broker_schema import BrokerAction
-from sim.events import What
+from sim.events import Event, What
 from sim.story import Narrator
 
 ACTION_COLOURS = {"press": "tab:blue", "shield": "tab:purple", "reward": "tab:green",
@@ -97,22 +97,32 @@ def _battlefield(ax, look, names) -> None:
 
 
 def now_lines(look) -> list[str]:
-    """This week's choice of each deciding broker with the reason the story gives (its last
-    change of action), and its credibility; then each party's latest belief about the others."""
+    """This week's action of each deciding broker, with the reason the story gave when it
+    chose it (a broker that kept its first action has none), and its credibility; then each
+    party's latest belief about the others."""
     nr, out = Narrator(look.scn), []
     last = look.history[-1] if look.history else None
-    if "brokers" in panels(look.params):
-        said = {e.actor: nr.sentence(e) for e in look.events if e.what is What.BROKER}
-        for b, bid in enumerate(look.params.broker_ids):
-            if look.params.game.broker_decides[b] and bid in said:
-                cred = f" (credibility {last['credibility'][b]:.2f})" if last else ""
-                out.append(_capital(said[bid]) + cred)
+    if "brokers" in panels(look.params) and last is not None:
+        out += [_capital(_broker_now(look, nr, b)) +
+                f" (credibility {last['credibility'][b]:.2f})"
+                for b, on in enumerate(look.params.game.broker_decides) if on]
     if "beliefs" in panels(look.params) and last is not None:
         ids = look.party_ids
         out += [f"{nr.names[a]} thinks {nr.names[b]} is {last['regrouping'][i, j]:.0%} likely "
                 "to be regrouping" for i, a in enumerate(ids) for j, b in enumerate(ids)
                 if i != j][:MAX_BELIEF_LINES]
     return out
+
+
+def _broker_now(look, nr, b: int) -> str:
+    """Broker b's current action in a sentence: its last change's, with why, else plain."""
+    p, action = look.params, ACTIONS[int(look.history[-1]["action"][b])]
+    bid, c = p.broker_ids[b], int(p.game.broker_client[b])
+    told = [e for e in look.events if e.what is What.BROKER and e.actor == bid]
+    if told and told[-1].detail == action:
+        return nr.sentence(told[-1])
+    return nr.sentence(Event(look.day, 0, What.BROKER, bid, p.party_ids[c] if c >= 0 else "",
+                             detail=action))
 
 
 def _capital(text: str) -> str:
