@@ -6,7 +6,13 @@ from __future__ import annotations
 from sim.events import What
 from sim.model import TruceModel
 from sim.story import Narrator, tell
-from tests.factories import make_broker, make_party, make_quiet_scenario, make_scenario
+from tests.factories import (
+    make_broker,
+    make_party,
+    make_quiet_scenario,
+    make_scenario,
+    make_spoiler,
+)
 
 PERFECT_SIGHT = {"p_detect": 1.0, "p_false_alarm": 0.0, "noise": 0.0}
 
@@ -89,3 +95,24 @@ def test_without_brokers_interests_or_a_battlefield_nothing_new_is_logged():
     whats = {e.what for e in model.event_log.events}
     assert What.VIOLATION in whats  # the log is not empty
     assert not whats & {What.BROKER, What.BATTLEFIELD, What.BELIEF}
+
+
+def test_a_broker_joins_the_fighting_against_spoilers_after_their_attacks():
+    # raiders strike every day, the parties always comply: x = x_c = 0, a = 7 / 7 = 1 from day
+    # 7 on (0 on day 0); with stake 0, aim 1, V = C = 0.1: U(fight) = a - 0.1 - 0.1, which is
+    # -0.2 on day 0 (stay out) and 0.8 on day 7 (fight), the spoilers' term the only one > 0
+    raiders = make_spoiler("raiders", p_attack=1.0, provocation=0.0, targets=["north", "south"])
+    raiders["capability"] = 1.0
+    backer = make_broker("backer", role="patron", clients=["north"])
+    backer["interests"] = {"stake": 0.0, "counter_terrorism": 1.0, "truce_value": 0.1,
+                           "enforcement_cost": 0.1, "choice_spread": 0.0,
+                           "actions": ["fight", "stay_out"]}
+    scn = make_scenario(make_party("north", policy="always_comply"),
+                        make_party("south", policy="always_comply"), backer, raiders,
+                        horizon=15, information=PERFECT_SIGHT)
+    chose = events_of(scn, What.BROKER)
+    assert [(e.day, e.detail, e.why, e.count) for e in chose] == [
+        (0, "stay_out", "start", None), (7, "fight", "spoilers", 7)]
+    assert Narrator(scn).sentence(chose[1]) == (
+        "Backer joins the fighting for North after spoilers struck on 7 days last week "
+        "(counter-terrorism)")
