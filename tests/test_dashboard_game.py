@@ -156,3 +156,22 @@ def test_the_game_panels_appear_in_headless_chromium(game_server):
             browser.close()
     served = log.read_text()
     assert [line for line in served.splitlines() if "Traceback" in line] == []
+
+
+def test_the_worlds_csv_export_holds_the_panels_values_when_on(paths):
+    from sim.viz.dashboard import world_csv
+
+    model = stepped(paths[0], 9)
+    rows = world_csv(model).splitlines()
+    head = rows[1].split(",")
+    assert head[-8:] == ["p_regrouping_north_south", "p_regrouping_south_north",
+                         "action_backer", "credibility_backer", "control_north",
+                         "balance_north", "control_south", "balance_south"]
+    last = dict(zip(head, rows[-1].split(",")))
+    assert len(rows) == 2 + 9 and last["day"] == "8"
+    assert float(last["p_regrouping_north_south"]) == pytest.approx(
+        1.0 - model.state.belief[0, 0, 1])
+    assert last["action_backer"] == game_panels.ACTIONS[model.state.broker_action[0, 0]]
+    assert float(last["control_south"]) == pytest.approx(model.state.control[0, 1])
+    plain = world_csv(stepped(paths[1], 3)).splitlines()[1]
+    assert not {"action_backer", "control_north"} & set(plain.split(","))

@@ -343,13 +343,15 @@ def settings_line(model) -> str:
 
 
 def world_csv(model: TruceModel) -> str:
-    """The live world's days as CSV: one row per day run, with the settings as comment lines."""
+    """The live world's days as CSV: one row per day run (with beliefs, brokers' choices and
+    the battlefield when on), with the settings as comment lines."""
     w = look(model)
     df = w.series.rename(columns={"sum_trust": "mean_trust", "sum_commitment": "mean_commitment",
                                   "sum_talks_progress": "talks_progress"})
     df.insert(0, "day", np.arange(len(df)))
+    df = pd.concat([df.drop(columns=["n_worlds"]), game_panels.history_columns(w)], axis=1)
     head = f"# {w.scn.meta.name}; {settings_line(model)}\n"
-    return head + df.drop(columns=["n_worlds"]).to_csv(index=False)
+    return head + df.to_csv(index=False)
 
 
 def ensemble_csv(model: TruceModel, days_collapse: np.ndarray) -> str:

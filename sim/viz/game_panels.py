@@ -12,6 +12,7 @@ over worlds only.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.broker_schema import BrokerAction
@@ -123,6 +124,26 @@ def _broker_now(look, nr, b: int) -> str:
         return nr.sentence(told[-1])
     return nr.sentence(Event(look.day, 0, What.BROKER, bid, p.party_ids[c] if c >= 0 else "",
                              detail=action))
+
+
+def history_columns(look) -> pd.DataFrame:
+    """The panels' values, one row per day run, for the world's CSV export: each party's
+    belief that each other is regrouping (``p_regrouping_<party>_<other>``), each deciding
+    broker's action and credibility, each party's control and balance (none when all off)."""
+    shown, p, cols = panels(look.params), look.params, {}
+    ids = look.party_ids
+    if "beliefs" in shown:
+        cols |= {f"p_regrouping_{a}_{b}": _series(look, "regrouping")[:, i, j]
+                 for i, a in enumerate(ids) for j, b in enumerate(ids) if i != j}
+    if "brokers" in shown:
+        for b in np.flatnonzero(p.game.broker_decides):
+            cols[f"action_{p.broker_ids[b]}"] = [ACTIONS[h["action"][b]] for h in look.history]
+            cols[f"credibility_{p.broker_ids[b]}"] = _series(look, "credibility")[:, b]
+    if "battlefield" in shown:
+        for i, a in enumerate(ids):
+            cols[f"control_{a}"] = _series(look, "control")[:, i]
+            cols[f"balance_{a}"] = _series(look, "share")[:, i]
+    return pd.DataFrame(cols if look.history else {}, index=range(len(look.history)))
 
 
 def _capital(text: str) -> str:
