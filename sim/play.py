@@ -185,10 +185,11 @@ class OneWorld:
             "spent": self.spent,
         }
 
-    def run_week(self) -> list[Event]:
-        """Run up to 7 days, stopping early at a collapse or the horizon; the week's events."""
+    def run_week(self, days: int = WEEK) -> list[Event]:
+        """Run up to ``days`` days, stopping early at a collapse or the horizon; their
+        events."""
         n_before = len(self.model.event_log.events)
-        for _ in range(WEEK):
+        for _ in range(days):
             if self.finished:
                 break
             self.model.step()

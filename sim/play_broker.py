@@ -45,13 +45,15 @@ class BrokerGame(OneWorld):
         broker: id of a broker with ``interests`` (one the model lets decide).
         seed, world: which world (as in ``trucesim run --seed``).
         days: horizon override.
+        model: a one-world model with an event log to play in (the dashboard's), instead of a
+            new one; :meth:`release` hands the broker back to the model's rule.
 
     Raises:
         ValueError: if ``broker`` is not a broker, or one without interests.
     """
 
     def __init__(self, scn: Scenario, broker: str, seed: int = 0, world: int = 0,
-                 days: int | None = None):
+                 days: int | None = None, model: TruceModel | None = None):
         check_broker(scn, broker)
         actor = next(a for a in scn.actors if a.id == broker)
         if actor.interests is None:
@@ -62,14 +64,21 @@ class BrokerGame(OneWorld):
                              "launching interventions)")
         self.scn, self.broker, self.seed, self.world, self.role = (
             scn, broker, seed, world, str(actor.role))
-        self.model = TruceModel(scn, 1, seed, "baseline", first_world=world, days=days,
-                                log_worlds=[0])
+        self.model = model or TruceModel(scn, 1, seed, "baseline", first_world=world,
+                                         days=days, log_worlds=[0])
         self.b = self.model.params.broker_ids.index(broker)
-        decides = self.model.fixed.broker_decides.copy()
-        decides[self.b] = False  # the student decides for it
-        self.model.fixed = self.model.fixed._replace(broker_decides=decides)
+        self._decides(False)  # the student decides for it
         self.actions = allowed_actions(self.model.params.game, self.b)
         self.weeks: list[Week] = []
+
+    def _decides(self, by_the_rule: bool) -> None:
+        decides = self.model.fixed.broker_decides.copy()
+        decides[self.b] = by_the_rule
+        self.model.fixed = self.model.fixed._replace(broker_decides=decides)
+
+    def release(self) -> None:
+        """Hand the broker back to the model's rule, from its next weekly choice on."""
+        self._decides(True)
 
     # ---------------------------------------------------------------- the choice
     def record(self) -> tuple[float, float, float]:
@@ -132,19 +141,22 @@ class BrokerGame(OneWorld):
     def play_week(self, action: str) -> Week:
         """Take ``action`` (an allowed action's name) for the week, as the rule would at the
         week's start: credibility learnt from last week's conduct, the week tallied; then run
-        up to 7 days."""
+        to the model's next weekly choice (7 days, fewer for a game begun mid-week), stopping
+        early at a collapse or the horizon."""
         if self.finished:
             raise ValueError("the game is over (the truce collapsed or reached its horizon)")
         action = self.check(action)
         s, g, b = self.model.state, self.model.params.game, self.b
         x, _, _ = self.record()
-        s.credibility[0, b] = bc.learn(s.credibility[0, b], s.broker_action[0, b] == bc.PRESS,
-                                       x > 0.0, g.broker_learning[b])
+        if self.day % bc.WEEK == 0:  # the rule learns at its weekly choice only
+            s.credibility[0, b] = bc.learn(s.credibility[0, b],
+                                           s.broker_action[0, b] == bc.PRESS, x > 0.0,
+                                           g.broker_learning[b])
         code = ACTION_CODES[BrokerAction(action)]
         s.broker_action[0, b] = code
         s.n_broker_actions[0, b, code] += 1
         week = Week(self.day, [action], 0.0)
-        week.events = self.run_week()
+        week.events = self.run_week(bc.WEEK - self.day % bc.WEEK)
         self.weeks.append(week)
         return week
 

@@ -4,12 +4,14 @@ shown when the scenario has them on, absent when off, and in a real headless Chr
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 
 import pytest
 
+import sim.play
 from sim.viz import game_panels
 from sim.viz.dashboard import dashboard_model, look
 from sim.viz.page import GameRow
@@ -152,6 +154,7 @@ def test_the_game_panels_appear_in_headless_chromium(game_server):
                 "likely to be regrouping")
             expect(page.locator(".trucesim-game-now")).to_contain_text("Backer ")
             page.screenshot(path=str(ARTIFACTS / "dashboard_game.png"), full_page=True)
+            decide_a_week(page)
         finally:
             browser.close()
     served = log.read_text()
@@ -175,3 +178,62 @@ def test_the_worlds_csv_export_holds_the_panels_values_when_on(paths):
     assert float(last["control_south"]) == pytest.approx(model.state.control[0, 1])
     plain = world_csv(stepped(paths[1], 3)).splitlines()[1]
     assert not {"action_backer", "control_north"} & set(plain.split(","))
+
+
+def test_the_play_tab_lets_the_student_decide_as_a_broker_with_interests(paths):
+    import ipyvuetify as v
+    import solara
+
+    from sim.play_broker import BrokerGame
+    from sim.viz.page import PlayTab
+
+    model = stepped(paths[0], 0)
+    _, rc = solara.render(PlayTab(solara.reactive(model), solara.reactive(0),
+                                  solara.reactive(False)), handle_error=False)
+    rc.find(v.Select).widget.v_model = "Backer"
+    assert isinstance(model.game, sim.play.Game)  # interventions first, as for any broker
+    rc.find(v.BtnToggle).widget.v_model = 1  # decide as the broker
+    game = model.game
+    labels = [str(b.children[0]) for b in rc.find(v.Btn).widgets]
+    shown = [label.split(" · ")[0] for label in labels if " · utility " in label]
+    assert isinstance(game, BrokerGame) and shown == [a.replace("_", " ") for a in game.actions]
+    assert f"{game.best().replace('_', ' ')} · utility" in next(
+        label for label in labels if label.endswith("the model's choice"))
+    fight = next(label for label in labels if label.startswith("fight · "))
+    rc.find(v.Btn, children=[fight]).widget.click()
+    assert model.day == 7 and model.state.broker_action[0, 0] == 3  # fight
+    assert not model.fixed.broker_decides[0]  # the student decides, not the rule
+    rc.find(v.BtnToggle).widget.v_model = 0  # back to interventions: the rule decides again
+    assert model.fixed.broker_decides[0] and not isinstance(model.game, BrokerGame)
+
+
+def test_the_dashboards_verdict_for_a_deciding_broker_is_against_the_models_broker(paths):
+    from sim.play_broker import BrokerGame, broker_verdict
+    from sim.viz.dashboard import judge
+
+    model = stepped(paths[0], 0)
+    game = BrokerGame(model.config, "backer", model.streams.seed, model=model)
+    while not game.finished:
+        game.play_week("stay_out")
+    shares: list[int] = []
+    text = judge(game, 20, shares.append)
+    assert text.split("\n\n") == broker_verdict(game, "Backer", 20).lines()
+    assert shares[-1] == 100 and shares == sorted(shares)
+
+
+def decide_a_week(page) -> None:
+    """Play the patron as a broker who decides: its actions with their utilities; one of them
+    plays on to the model's next weekly choice (day 7, from day 2)."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Play a broker").click()
+    page.locator(".v-select", has_text="You play").click()
+    page.locator(".v-menu__content .v-list-item", has_text="Backer").click()
+    wait_for_hook(page, "trucesim-play-state", role="backer", mode="launch")
+    page.get_by_role("button", name="decide as the broker").click()
+    wait_for_hook(page, "trucesim-play-state", role="backer", mode="decide")
+    expect(page.get_by_text("the model's choice")).to_be_visible()
+    page.get_by_role("button", name=re.compile(r"^\s*stay out · utility")).click()
+    wait_for_state(page, seed=0, day=7)
+    wait_for_hook(page, "trucesim-play-state", day="7", mode="decide")
+    expect(page.get_by_text("Backer's credibility")).to_be_visible()

@@ -36,7 +36,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from pydantic import BaseModel
 
-from sim import play
+from sim import play, play_broker
 from sim.memory import plan
 from sim.model import TruceModel
 from sim.rng import BLOCK
@@ -373,10 +373,12 @@ class _Cancelled(Exception):
 
 
 def judge(game, worlds: int, on_share, cancel: threading.Event | None = None) -> str:
-    """The end-of-game verdict (every scripted strategy on ``worlds`` worlds: seconds of work)
+    """The end-of-game verdict (every scripted strategy, or the model's own broker for a
+    :class:`sim.play_broker.BrokerGame`, on ``worlds`` worlds: seconds of work)
     as paragraphs separated by blank lines, calling ``on_share`` with the share done each time
     it gains a percent; stops early, returning "", once ``cancel`` is set."""
-    total = len(available(game.scn)) * worlds * game.horizon
+    deciding = isinstance(game, play_broker.BrokerGame)  # against the model's own broker
+    total = (1 if deciding else len(available(game.scn))) * worlds * game.horizon
     done, shown = [0], [-1]
 
     def tick(world_days: int) -> None:
@@ -389,7 +391,10 @@ def judge(game, worlds: int, on_share, cancel: threading.Event | None = None) ->
             on_share(share)
 
     try:
-        text = "\n\n".join(play.verdict(game, worlds, progress=tick).lines())
+        result = (play_broker.broker_verdict(game, Narrator(game.scn).names[game.broker], worlds,
+                                             progress=tick) if deciding
+                  else play.verdict(game, worlds, progress=tick))
+        text = "\n\n".join(result.lines())
     except _Cancelled:
         return ""
     on_share(100)
