@@ -12,7 +12,15 @@ changes for it. Causes ("why") follow the model's own definitions (docs/model.md
 * a perceived hostile act is *seen* (a real violation, detected), *misattributed* (a spoiler's
   attack blamed on a party tied to it) or *false* (a false alarm or collateral damage);
 * a walkout follows hostile acts perceived over 7 days; a return follows a meeting or trust;
-* an intervention fires on its trigger; a status change follows the truce rules.
+* an intervention fires on its trigger; a status change follows the truce rules;
+* a broker with interests changes its weekly action for the reason its utility weighs most
+  (docs/model.md section 12.1), read from the week's record it chose from: its client's
+  violations (*client_violated*), the parties' (*violations*; *despite_violations* when it
+  stays out, *mostly_calm* when it rewards), a *calm* week, *spoilers*' attacks
+  (counter-terrorism) or the *ground* its client expects to gain; ``count`` is the number of
+  days behind that reason (*start* on day 0: no record yet);
+* a party's control of the contested ground has risen by :data:`CONTROL_STEP` or more since
+  it was last told (a battlefield shift, after fighting), told from the gainer's side.
 
 "What was believed" is the actor's trust in the other party and its commitment at the end of
 the day.
@@ -27,10 +35,12 @@ import numpy as np
 
 from sim.broker_schema import ACTION_CODES, BrokerAction
 from sim.schema import EventAction
-from sim.state import CollapseMode, TruceStatus, initial_belief
+from sim.state import WEEK, CollapseMode, TruceStatus, initial_belief
 
 MILESTONES = (0.25, 0.5, 0.75)  # talks progress worth telling
 BELIEF_BANDS = (0.1, 0.3, 0.5, 0.7, 0.9)  # belief that the other is regrouping worth telling
+CONTROL_STEP = 0.05  # a change of control worth telling: 5 points of the contested ground
+PRESS, SHIELD, REWARD, FIGHT, STAY_OUT = (ACTION_CODES[a] for a in BrokerAction)
 
 
 class What(StrEnum):
@@ -49,6 +59,7 @@ class What(StrEnum):
     STATUS = "status"
     BROKER = "broker"  # a broker with interests changed its action (docs/model.md section 12)
     BELIEF = "belief"
+    BATTLEFIELD = "battlefield"  # a party's control rose by CONTROL_STEP since last told
 
 
 @dataclass(frozen=True)
@@ -58,7 +69,8 @@ class Event:
     ``actor`` and ``target`` are actor ids ("" when none); ``why`` is a short cause code (see
     the module docstring); ``detail`` a kind-specific word (an intervention kind, a status);
     ``trust`` the actor's trust in the target and ``commitment`` the actor's commitment at the
-    end of the day, when they apply; ``value`` a kind-specific number (pressure, progress).
+    end of the day, when they apply; ``value`` a kind-specific number (pressure, progress);
+    ``count`` a number of days behind ``why`` (a broker's reason).
     """
 
     day: int
@@ -71,6 +83,7 @@ class Event:
     trust: float | None = None
     commitment: float | None = None
     value: float | None = None
+    count: int | None = None
 
     def as_dict(self) -> dict:
         """The event as plain data (floats rounded to 4 decimals), for JSON."""
@@ -92,6 +105,9 @@ class _Yesterday:
     uses: np.ndarray
     broker_action: np.ndarray
     belief: np.ndarray
+    week_violations: np.ndarray  # the week's record the brokers choose from (before its reset)
+    week_attacks: np.ndarray
+    control_told: np.ndarray  # (worlds, P) each party's control when it was last told
 
 
 class EventLog:
@@ -130,11 +146,14 @@ class EventLog:
                               np.zeros(len(w), np.int8), np.zeros((len(w), P)),
                               np.zeros((len(w), P, P), np.int16), np.zeros(len(w)),
                               np.zeros_like(uses), np.zeros_like(s.broker_action[w]),
-                              np.broadcast_to(initial_belief(model.params), (len(w), P, P)))
+                              np.broadcast_to(initial_belief(model.params), (len(w), P, P)),
+                              np.zeros((len(w), P), int), np.zeros(len(w), int),
+                              np.tile(model.params.game.control0, (len(w), 1)))
         return _Yesterday(s.in_talks[w].copy(), s.withdrawn[w].copy(), s.status[w].copy(),
                           s.pressure[w].copy(), s.perceived[w].copy(),
                           s.talks_progress[w].copy(), uses, s.broker_action[w].copy(),
-                          s.belief[w].copy())
+                          s.belief[w].copy(), s.week_violations[w].copy(),
+                          s.week_attacks[w].copy(), self._prev.control_told)
 
 
 class _Day:
@@ -150,7 +169,8 @@ class _Day:
     def events(self, k: int, world: int) -> list[Event]:
         out: list[Event] = []
         for part in (self._interventions, self._brokers, self._attacks, self._violations,
-                     self._perceived, self._beliefs, self._pressure, self._talks, self._status):
+                     self._perceived, self._beliefs, self._pressure, self._talks,
+                     self._battlefield, self._status):
             out += part(k, world)
         return out
 
@@ -176,19 +196,40 @@ class _Day:
         return out
 
     def _brokers(self, k: int, world: int) -> list[Event]:
-        """Brokers with interests that chose a new action today; ``value`` is the ground their
-        client expects to gain (share - control), where there is a battlefield."""
+        """Brokers with interests that chose a new action today, and why; ``value`` is the
+        ground their client expects to gain (share - control), where there is a battlefield."""
         w, p, s = self.w[k], self.p, self.s
         out = []
         for b in np.flatnonzero(s.broker_action[w] != self.prev.broker_action[k]):
             c = int(p.game.broker_client[b])
             gain = float(s.share[w, c] - s.control[w, c]) \
                 if c >= 0 and p.game.has_battlefield else None
+            why, count = self._broker_why(k, int(b), c, int(s.broker_action[w, b]), gain or 0.0)
             out.append(self._ev(world, What.BROKER, actor=p.broker_ids[b],
-                                target=p.party_ids[c] if c >= 0 else "", why="choice",
+                                target=p.party_ids[c] if c >= 0 else "", why=why,
                                 detail=list(BrokerAction)[s.broker_action[w, b]].value,
-                                value=gain))
+                                value=gain, count=count))
         return out
+
+    def _broker_why(self, k: int, b: int, c: int, a: int, gain: float) -> tuple[str, int | None]:
+        """The reason its utility (sim.rules.broker_choice) weighs most for action ``a``, from
+        the week's record it chose from, and the days behind it."""
+        if self.day == 0:
+            return "start", None
+        record, g = self.prev.week_violations[k], self.p.game
+        n_all, n_c = int(record.sum()), int(record[c]) if c >= 0 else 0
+        if a == FIGHT:
+            attacks = int(self.prev.week_attacks[k])
+            terms = {"ground": g.broker_stake[b] * max(gain, 0.0),  # the terms of U(fight)
+                     "client_violated": g.broker_stake[b] * n_c / WEEK,
+                     "spoilers": g.broker_ct[b] * attacks / WEEK}
+            why = max(terms, key=terms.get)
+            return why, {"spoilers": attacks, "client_violated": n_c, "ground": None}[why]
+        if a == SHIELD and n_c:
+            return "client_violated", n_c
+        if a in (REWARD, STAY_OUT) and n_all:
+            return ("mostly_calm" if a == REWARD else "despite_violations"), n_all
+        return ("violations", n_all) if n_all else ("calm", 0)
 
     def _attacks(self, k: int, world: int) -> list[Event]:
         w, p = self.w[k], self.p
@@ -304,6 +345,24 @@ class _Day:
                for m in MILESTONES if before < m <= now]
         if self.m.has_issues and self.s.day_agreement[w] == self.day:
             out.append(self._ev(world, What.AGREEMENT, why="all_issues_agreed"))
+        return out
+
+    def _battlefield(self, k: int, world: int) -> list[Event]:
+        """Parties whose control of the contested ground rose by :data:`CONTROL_STEP` or more
+        since it was last told (a change of that size either way is told, to the gainer, or
+        noted, for the loser: no retelling of a line the control hovers about); ``detail``:
+        the brokers fighting for it this week."""
+        if not self.p.game.has_battlefield:
+            return []
+        w, p, s, told = self.w[k], self.p, self.s, self.prev.control_told[k]
+        moved = np.abs(s.control[w] - told) >= CONTROL_STEP - 1e-9
+        out = []
+        for i in np.flatnonzero(moved & (s.control[w] > told)):
+            backers = [bid for b, bid in enumerate(p.broker_ids)
+                       if s.broker_action[w, b] == FIGHT and p.game.broker_client[b] == i]
+            out.append(self._ev(world, What.BATTLEFIELD, actor=p.party_ids[i], why="fighting",
+                                detail=",".join(backers), value=float(s.control[w, i])))
+        told[moved] = s.control[w][moved]
         return out
 
     def _status(self, k: int, world: int) -> list[Event]:

@@ -139,36 +139,13 @@ class Week:
     events: list[Event] = field(default_factory=list)
 
 
-class Game:
-    """A game of play mode.
+class OneWorld:
+    """What every game of play mode shares: one world of one model, played a week at a time.
+    Subclasses set ``scn``, ``broker``, ``seed``, ``world``, ``model``, ``weeks`` and
+    ``spent``."""
 
-    Args:
-        scn: the scenario.
-        broker: id of the broker the student plays.
-        seed, world: which world (as in ``trucesim run --seed``).
-        days: horizon override.
-        strategy: what the other brokers do as scripted (default: the baseline, nothing new).
-        model: a one-world model with an event log to play in (the dashboard's), instead of a
-            new one.
-
-    Raises:
-        ValueError: if ``broker`` is not a broker of the scenario.
-    """
-
-    def __init__(self, scn: Scenario, broker: str, seed: int = 0, world: int = 0,
-                 days: int | None = None, strategy: str = "baseline",
-                 model: TruceModel | None = None):
-        brokers = scn.actor_ids(ActorKind.BROKER)
-        if broker not in brokers:
-            raise ValueError(f"'{broker}' is not a broker; expected one of: "
-                             f"{', '.join(brokers) or 'none (this scenario has no broker)'}")
-        self.scn, self.broker, self.seed, self.world = scn, broker, seed, world
-        self.strategy = strategy
-        self.model = model or TruceModel(scn, 1, seed, strategy, first_world=world, days=days,
-                                         log_worlds=[0])
-        self.actions = broker_actions(scn, broker, strategy)
-        self.weeks: list[Week] = []
-        self.spent = 0.0
+    model: TruceModel
+    spent: float = 0.0
 
     @property
     def day(self) -> int:
@@ -196,23 +173,6 @@ class Game:
         d = int(self.model.state.day_collapse[0])
         return d if d >= 0 else self.horizon
 
-    def play_week(self, choices: list[int]) -> Week:
-        """Launch the chosen actions (indices into :attr:`actions`) and run up to 7 days,
-        stopping early at a collapse or the horizon."""
-        picked = [self.actions[i] for i in dict.fromkeys(choices)]
-        for action in picked:
-            _add(self.model, action.launch(self.day))
-        week = Week(self.day, [a.kind for a in picked], sum(a.cost for a in picked))
-        n_before = len(self.model.event_log.events)
-        for _ in range(WEEK):
-            if self.finished:
-                break
-            self.model.step()
-        week.events = self.model.event_log.events[n_before:]
-        self.spent = float(self.model.engine.cost[0])
-        self.weeks.append(week)
-        return week
-
     def status(self) -> dict:
         """The student's view of the world today."""
         s, p = self.model.state, self.model.params
@@ -224,6 +184,65 @@ class Game:
             "away_from_talks": [pid for pid, on in zip(p.party_ids, s.in_talks[0]) if not on],
             "spent": self.spent,
         }
+
+    def run_week(self, days: int = WEEK) -> list[Event]:
+        """Run up to ``days`` days, stopping early at a collapse or the horizon; their
+        events."""
+        n_before = len(self.model.event_log.events)
+        for _ in range(days):
+            if self.finished:
+                break
+            self.model.step()
+        return self.model.event_log.events[n_before:]
+
+
+def check_broker(scn: Scenario, broker: str) -> None:
+    """Raise ValueError, naming the scenario's brokers, if ``broker`` is not one of them."""
+    brokers = scn.actor_ids(ActorKind.BROKER)
+    if broker not in brokers:
+        raise ValueError(f"'{broker}' is not a broker; expected one of: "
+                         f"{', '.join(brokers) or 'none (this scenario has no broker)'}")
+
+
+class Game(OneWorld):
+    """A game of play mode.
+
+    Args:
+        scn: the scenario.
+        broker: id of the broker the student plays.
+        seed, world: which world (as in ``trucesim run --seed``).
+        days: horizon override.
+        strategy: what the other brokers do as scripted (default: the baseline, nothing new).
+        model: a one-world model with an event log to play in (the dashboard's), instead of a
+            new one.
+
+    Raises:
+        ValueError: if ``broker`` is not a broker of the scenario.
+    """
+
+    def __init__(self, scn: Scenario, broker: str, seed: int = 0, world: int = 0,
+                 days: int | None = None, strategy: str = "baseline",
+                 model: TruceModel | None = None):
+        check_broker(scn, broker)
+        self.scn, self.broker, self.seed, self.world = scn, broker, seed, world
+        self.strategy = strategy
+        self.model = model or TruceModel(scn, 1, seed, strategy, first_world=world, days=days,
+                                         log_worlds=[0])
+        self.actions = broker_actions(scn, broker, strategy)
+        self.weeks: list[Week] = []
+        self.spent = 0.0
+
+    def play_week(self, choices: list[int]) -> Week:
+        """Launch the chosen actions (indices into :attr:`actions`) and run up to 7 days,
+        stopping early at a collapse or the horizon."""
+        picked = [self.actions[i] for i in dict.fromkeys(choices)]
+        for action in picked:
+            _add(self.model, action.launch(self.day))
+        week = Week(self.day, [a.kind for a in picked], sum(a.cost for a in picked))
+        week.events = self.run_week()
+        self.spent = float(self.model.engine.cost[0])
+        self.weeks.append(week)
+        return week
 
 
 @dataclass

@@ -39,6 +39,14 @@ BROKER_TEXT = {  # what a broker with interests chose (sim.broker_schema.BrokerA
     "fight": "{who} joins the fighting for {client}{gain}",
     "stay_out": "{who} stays out",
 }
+BROKER_WHY = {  # why it chose it: the week's record its utility weighs most (sim.events)
+    "client_violated": " after {client} broke the truce on {days} last week",
+    "violations": " after violations on {days} last week",
+    "calm": " after a calm week",
+    "mostly_calm": " after a mostly calm week (violations on {days})",
+    "despite_violations": " despite violations on {days} last week",
+    "spoilers": " after spoilers struck on {days} last week (counter-terrorism)",
+}
 TRIGGER_TEXT = {
     "violations_7d": "violations reached {n:g} in a week",
     "trust_below": "trust fell below {n:g}",
@@ -94,6 +102,7 @@ class Narrator:
             What.WITHDRAWAL: self._withdrawal, What.INTERVENTION: self._intervention,
             What.TALKS: self._talks, What.AGREEMENT: lambda e: "every issue is agreed at the talks",
             What.STATUS: self._status, What.BROKER: self._broker, What.BELIEF: self._belief,
+            What.BATTLEFIELD: self._battlefield,
         }
 
     def restart(self) -> None:
@@ -148,10 +157,17 @@ class Narrator:
         return f"{who} press{'' if len(pressing) > 1 else 'es'} {self.name(e.target)}"
 
     def _broker(self, e: Event) -> str:
-        """What a broker with interests chose this week (docs/model.md section 12.1)."""
+        """What a broker with interests chose this week, and why (docs/model.md 12.1)."""
         who, client = self.name(e.actor), self.name(e.target)
         gain = f" (it expects to gain {e.value:.0%} of the ground)" if e.value else ""
-        return BROKER_TEXT[e.detail].format(who=who, client=client, gain=gain)
+        why = BROKER_WHY.get(e.why, "").format(client=client, days=_n_days(e.count or 0))
+        return BROKER_TEXT[e.detail].format(who=who, client=client, gain=gain) + why
+
+    def _battlefield(self, e: Event) -> str:
+        """A party gains ground (docs/model.md, "Battlefield")."""
+        backed = f", with {self.name(e.detail)} fighting for it" if e.detail else ""
+        return (f"{self.name(e.actor)} gains ground: it now holds {e.value:.0%} of the "
+                f"contested ground{backed}")
 
     def _walkout(self, e: Event) -> str:
         who = self.name(e.actor)
@@ -221,6 +237,10 @@ def narrate(events: list[Event], scn: Scenario, horizon: int) -> list[str]:
     else:
         lines.append(f"The truce held {onset_of(ended)} days.")
     return lines
+
+
+def _n_days(n: int) -> str:
+    return f"{n} day{'s' * (n != 1)}"
 
 
 def _quiet(first: int, last: int) -> str:

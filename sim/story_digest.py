@@ -4,8 +4,9 @@ daily; the brokers press it").
 
 *Turning points* are the events that change a world's course: a change of status (in trouble,
 calm again, collapse), a walkout, a return, a withdrawal, an intervention, a milestone of the
-talks, an agreement, an event of the scenario's script, the first hostile act, and the start of
-the escalation that ended the truce. Their days are told in full. Every other day is ordinary
+talks, an agreement, a belief crossing a band, a shift of the battlefield, a broker joining the
+fighting, an event of the scenario's script, the first hostile act, and the start of the
+escalation that ended the truce. Their days are told in full. Every other day is ordinary
 (violations, attacks, misperceptions, pressure): between two turning points, ordinary days are
 counted, one line per escalation, and quiet spells of ``truce.quiet_days_reset`` days or more
 get a line of their own.
@@ -27,7 +28,7 @@ from sim.events import Event, What
 from sim.schema import ActorKind, Scenario
 
 TURNING = (What.STATUS, What.WALKOUT, What.RETURN, What.WITHDRAWAL, What.INTERVENTION,
-           What.TALKS, What.AGREEMENT, What.BELIEF)
+           What.TALKS, What.AGREEMENT, What.BELIEF, What.BATTLEFIELD)
 MAX_TURNING_POINTS = 10  # listed in the summary; the rest are told below it
 
 

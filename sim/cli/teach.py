@@ -94,9 +94,16 @@ def _parse_choice(line: str, n: int) -> list[int] | None:
 
 
 def _show_week(week, narrator) -> None:
-    said = [narrator.sentence(e) for e in week.events]
-    said = [s for s in said if s]
-    for s in said[-8:]:
+    """The week's events in sentences: every broker's choice, belief and battlefield shift,
+    then the latest of the rest (up to 8 lines in all, at least 3 of the rest)."""
+    from sim.events import What  # noqa: PLC0415  lazy: the model
+
+    game_kinds = (What.BROKER, What.BELIEF, What.BATTLEFIELD)
+    told = [narrator.sentence(e) for e in week.events if e.what in game_kinds]
+    rest = [s for s in (narrator.sentence(e) for e in week.events if e.what not in game_kinds)
+            if s]
+    said = [s for s in told if s] + rest[-max(3, 8 - len(told)):]
+    for s in said:
         out.print(f"  · {s}", markup=False, highlight=False)
     if not said:
         out.print("  · a quiet week", highlight=False)
@@ -143,6 +150,9 @@ def play(
     scenario: Annotated[Path, typer.Argument(help=SCENARIO_HELP)],
     role: Annotated[str | None, typer.Option(
         help="Broker id you play (default: the most legitimate mediator).")] = None,
+    as_: Annotated[str | None, typer.Option(
+        "--as", help="Play a broker who decides (one with interests): choose its weekly "
+        "action among those its role allows, each shown with its utility.")] = None,
     seed: SeedOption = 0,
     world: WorldOption = 0,
     days: DaysOption = None,
@@ -152,21 +162,36 @@ def play(
 ):
     r"""Play one broker, week by week: choose its actions; the other actors act as modelled.
 
-    At the end your truce is compared with every scripted strategy, in the same world and on
-    average over `--worlds` worlds. Choices are read from standard input, one line per week,
-    so a game can be scripted: `printf '1\n\n2\n' | trucesim play ...`; when the input ends,
-    the remaining weeks pass with no action.
+    With `--role` you launch interventions (a meeting, monitoring, pressure, ...); at the end
+    your truce is compared with every scripted strategy, in the same world and on average over
+    `--worlds` worlds. With `--as` you are a broker who decides (docs/model.md section 12.1):
+    each week you choose what it does (press, shield, reward, fight for its client, stay out:
+    the actions its role allows), seeing each one's utility to it; the other brokers decide as
+    the model does, and at the end your truce is compared with the model's own broker.
+
+    Choices are read from standard input, one line per week, so a game can be scripted:
+    `printf '1\n\n2\n' | trucesim play ...`. With `--role` an empty line or the end of input
+    waits; with `--as` it takes the action of highest utility, and a line naming an action the
+    broker may not take ends a scripted game with exit code 2.
 
     Examples:
 
         trucesim play scenarios/syria_2016.yaml --role un_envoy --seed 3
 
         trucesim play scenarios/lakeland_teaching.yaml --role regional_council --days 120
+
+        printf 'shield\nfight\n\n' | trucesim play examples/syria_2016_brokers.yaml --as russia
     """
     from sim.play import Game, verdict  # noqa: PLC0415  lazy: the runner
     from sim.story import Narrator  # noqa: PLC0415  lazy: the model
 
     scn = load_or_fail(scenario, set_)
+    if as_ is not None:
+        if role is not None:
+            fail([f"{scenario}: --as and --role: play one broker, one way (--as: its own "
+                  "decisions; --role: interventions)"])
+        play_as(scenario, scn, as_, seed, world, days, worlds)
+        return
     role = role or _default_role(scn)
     try:
         game = Game(scn, role or "", seed, world, days)
@@ -187,6 +212,91 @@ def play(
     out.print("")
     for line in result.lines():
         out.print(line, highlight=False)
+
+
+ACTION_LABEL = {"press": "press the violators", "shield": "shield {client}",
+                "reward": "reward compliance", "fight": "fight for {client}",
+                "stay_out": "stay out"}
+
+
+def play_as(scenario: Path, scn, broker: str, seed: int, world: int, days: int | None,
+            worlds: int) -> None:
+    """`trucesim play --as BROKER`: the student makes a deciding broker's weekly choice."""
+    from sim.play_broker import BrokerGame, broker_verdict  # noqa: PLC0415  lazy: the runner
+    from sim.story import Narrator  # noqa: PLC0415  lazy: the model
+
+    try:
+        game = BrokerGame(scn, broker, seed, world, days)
+    except ValueError as exc:
+        fail([f"{scenario}: --as: {exc}"])
+    narrator = Narrator(scn)
+    name = narrator.names[broker]
+    out.print(f"[bold]{scn.meta.name}[/bold]: you are {name} ({broker}), a {game.role}; each "
+              f"week you choose what it does; {game.horizon} days, seed {seed}, world {world}.",
+              highlight=False)
+    lines, read = iter(sys.stdin.readline, ""), [0]
+    while not game.finished:
+        _show_options(game, narrator)
+        _show_week(game.play_week(_read_action(game, lines, read)), narrator)
+    total = worlds * game.horizon
+    with progress(total) as bar:
+        task = bar.add_task("verdict", total=total)
+        result = broker_verdict(game, name, worlds, progress=lambda n: bar.advance(task, n))
+    out.print("")
+    for line in result.lines():
+        out.print(line, highlight=False)
+
+
+def _show_options(game, narrator) -> None:
+    """Today's state, last week's record and each allowed action with its utility."""
+    st, s, g = game.status(), game.model.state, game.model.params.game
+    c = int(g.broker_client[game.b])
+    client = narrator.names[game.model.params.party_ids[c]] if c >= 0 else ""
+    out.print(f"\n[bold]Day {st['day']}[/bold] — truce {st['status']}; "
+              f"{st['violations_7d']} violations in 7 days; mean trust {st['mean_trust']:.2f}; "
+              f"your credibility {s.credibility[0, game.b]:.2f}", highlight=False)
+    record = ", ".join(f"{narrator.names[pid]} on {n}" for pid, n in
+                       zip(game.model.params.party_ids, s.week_violations[0]))
+    out.print(f"  Last week: days with violations: {record}; days spoilers struck: "
+              f"{int(s.week_attacks[0])}", markup=False, highlight=False)
+    best = game.best()
+    for i, o in enumerate(game.options(), 1):
+        label = ACTION_LABEL[o.action].format(client=client)
+        mark = "   <- the model's choice before its noise" if o.action == best else ""
+        out.print(f"  {i}. {label:<34} utility {o.utility:+.3f}{mark}", markup=False,
+                  highlight=False)
+
+
+def _read_action(game, lines, read: list[int]) -> str:
+    """The week's action from the next line (a number or a name; empty or the end of input:
+    the highest utility). A line not understood is asked again on a terminal; in a scripted
+    game it ends the game with its line number, exit 2."""
+    while True:
+        out.print("Your move (a number or an action; Enter = the highest utility): ", end="",
+                  highlight=False)
+        line = next(lines, None)
+        read[0] += line is not None
+        if line is None or not line.strip():
+            out.print("", highlight=False)
+            return game.best()
+        if not sys.stdin.isatty():
+            out.print(line.strip(), markup=False, highlight=False)
+        try:
+            return _action_of(game, line.strip())
+        except ValueError as exc:
+            if not sys.stdin.isatty():
+                fail([f"standard input, line {read[0]}: {exc}"])
+            err.print(str(exc), markup=False)
+
+
+def _action_of(game, text: str) -> str:
+    if text.isdigit():
+        k = int(text)
+        if not 1 <= k <= len(game.actions):
+            raise ValueError(f"'{text}': expected a number from 1 to {len(game.actions)} or "
+                             f"an action ({', '.join(game.actions)})")
+        return game.actions[k - 1]
+    return game.check(text)
 
 
 def _free(host: str, port: int) -> bool:

@@ -36,7 +36,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from pydantic import BaseModel
 
-from sim import play
+from sim import play, play_broker
 from sim.memory import plan
 from sim.model import TruceModel
 from sim.rng import BLOCK
@@ -45,6 +45,7 @@ from sim.scenario import load
 from sim.schema import ActorKind, BrokerRole, Scenario
 from sim.story import Narrator
 from sim.strategies import available
+from sim.viz import game_panels
 
 ENV_SCENARIO, ENV_SET = "TRUCESIM_VIZ_SCENARIO", "TRUCESIM_VIZ_SET"
 ENSEMBLE_BLOCKS = 8  # the curve fills in up to 8 x 1024 worlds (about 1 s of CPU per block)
@@ -162,6 +163,12 @@ def dashboard_model(path: Path, base: list[str]) -> type[TruceModel]:
             # reads it (look), one at a time
             self.lock = threading.RLock()
             self.drawn = threading.Event()  # the page has drawn the world's latest day
+            self.history: list[dict] = []  # game_panels.snapshot after each day
+
+        def step(self) -> None:
+            """A day of the world, then its beliefs, brokers and battlefield recorded."""
+            super().step()
+            self.history.append(game_panels.snapshot(self))
 
     return DashboardModel
 
@@ -183,6 +190,8 @@ class Look:
     ties: np.ndarray            # (parties, spoilers)
     series: pd.DataFrame        # one row per day run
     events: list                # the event log (sim.events.Event)
+    params: Any = None          # the compiled parameters (sim.params.Params)
+    history: list = ()          # game_panels.snapshot of each day run (the dashboard's model)
 
 
 def look(model: TruceModel) -> Look:
@@ -197,7 +206,8 @@ def _look(model: TruceModel) -> Look:
     return Look(model.config, model.day, p.horizon, model.streams.seed, model.strategy_name,
                 list(p.party_ids), list(p.spoiler_ids), s.commitment[0].copy(),
                 s.trust[0].copy(), model.engine.ties[0].copy(),
-                model.datacollector.get_model_vars_dataframe(), list(model.event_log.events))
+                model.datacollector.get_model_vars_dataframe(), list(model.event_log.events),
+                p, list(getattr(model, "history", ())))
 
 
 # ------------------------------------------------------------------ figures
@@ -333,13 +343,15 @@ def settings_line(model) -> str:
 
 
 def world_csv(model: TruceModel) -> str:
-    """The live world's days as CSV: one row per day run, with the settings as comment lines."""
+    """The live world's days as CSV: one row per day run (with beliefs, brokers' choices and
+    the battlefield when on), with the settings as comment lines."""
     w = look(model)
     df = w.series.rename(columns={"sum_trust": "mean_trust", "sum_commitment": "mean_commitment",
                                   "sum_talks_progress": "talks_progress"})
     df.insert(0, "day", np.arange(len(df)))
+    df = pd.concat([df.drop(columns=["n_worlds"]), game_panels.history_columns(w)], axis=1)
     head = f"# {w.scn.meta.name}; {settings_line(model)}\n"
-    return head + df.drop(columns=["n_worlds"]).to_csv(index=False)
+    return head + df.to_csv(index=False)
 
 
 def ensemble_csv(model: TruceModel, days_collapse: np.ndarray) -> str:
@@ -361,10 +373,12 @@ class _Cancelled(Exception):
 
 
 def judge(game, worlds: int, on_share, cancel: threading.Event | None = None) -> str:
-    """The end-of-game verdict (every scripted strategy on ``worlds`` worlds: seconds of work)
+    """The end-of-game verdict (every scripted strategy, or the model's own broker for a
+    :class:`sim.play_broker.BrokerGame`, on ``worlds`` worlds: seconds of work)
     as paragraphs separated by blank lines, calling ``on_share`` with the share done each time
     it gains a percent; stops early, returning "", once ``cancel`` is set."""
-    total = len(available(game.scn)) * worlds * game.horizon
+    deciding = isinstance(game, play_broker.BrokerGame)  # against the model's own broker
+    total = (1 if deciding else len(available(game.scn))) * worlds * game.horizon
     done, shown = [0], [-1]
 
     def tick(world_days: int) -> None:
@@ -377,7 +391,10 @@ def judge(game, worlds: int, on_share, cancel: threading.Event | None = None) ->
             on_share(share)
 
     try:
-        text = "\n\n".join(play.verdict(game, worlds, progress=tick).lines())
+        result = (play_broker.broker_verdict(game, Narrator(game.scn).names[game.broker], worlds,
+                                             progress=tick) if deciding
+                  else play.verdict(game, worlds, progress=tick))
+        text = "\n\n".join(result.lines())
     except _Cancelled:
         return ""
     on_share(100)

@@ -4,7 +4,8 @@ and figures of :mod:`sim.viz.dashboard`.
 The sidebar holds the settings (strategy, seed, the schema's sliders, each with its value),
 which apply when the student presses *Restart with these settings*, and the run controls
 (*Step one day*, *Run*/*Pause*) and the exports. The tabs are *The world* (the network, the
-world's days, the ensemble's survival curve and the story) and *Play a broker*. Each browser
+world's days, the ensemble's survival curve and the story, then beliefs, brokers' choices
+and the battlefield when the scenario has them on) and *Play a broker*. Each browser
 session builds its own model.
 
 Every handler reads the session's state when it fires (the live model, whether it is running,
@@ -24,11 +25,13 @@ import solara
 import solara.lab
 
 from sim.play import Game
+from sim.play_broker import BrokerGame
 from sim.rng import BLOCK
 from sim.scenario import load
 from sim.schema import ActorKind
 from sim.story import Narrator, narrate
 from sim.strategies import available
+from sim.viz import game_panels
 from sim.viz.dashboard import (
     ENSEMBLE_BLOCKS,
     dashboard_model,
@@ -155,6 +158,28 @@ def WorldTab(model, day: int, collapse: np.ndarray):
             solara.Text(f"ensemble: {len(collapse):,} of {ENSEMBLE_BLOCKS * BLOCK:,} worlds "
                         "run", classes=["trucesim-ensemble"])
         StoryCard(model, day)
+    GameRow(model, today)
+
+
+@solara.component
+def GameRow(model, today: tuple):
+    """Beliefs, brokers' choices and the battlefield, when the scenario has them on
+    (:mod:`sim.viz.game_panels`); nothing at all when they are off."""
+    w = look(model)
+    shown = game_panels.panels(w.params)
+    if not shown:
+        return
+    Hook("trucesim-game", panels=",".join(shown), day=w.day)
+    with solara.Columns([1, 1]):
+        Plot(game_figure_of, (model,), today)
+        with solara.Card("Brokers and beliefs now"):
+            Paragraphs(game_panels.now_lines(w) or ["Press Step one day or Run to start."],
+                       classes=["trucesim-game-now"])
+
+
+def game_figure_of(model):
+    """The game panels' figure of the live world as it is now."""
+    return game_panels.game_figure(look(model))
 
 
 @solara.component
@@ -167,51 +192,89 @@ def StoryCard(model, day: int):
                    classes=["trucesim-story"])
 
 
-def game_for(model, broker: str | None):
-    """The live model's game for ``broker`` (a new one when the broker changed; None if none)."""
-    if model.game is not None and model.game.broker != broker:
+LAUNCH, DECIDE = "launch interventions", "decide as the broker"  # the ways to play a broker
+
+
+def game_for(model, broker: str | None, decide: bool = False):
+    """The live model's game for ``broker`` (a new one when the broker or the way of playing it
+    changed, a deciding broker being handed back to the model's rule; None if no broker)."""
+    old = model.game
+    if old is not None and (old.broker != broker or isinstance(old, BrokerGame) != decide):
+        if isinstance(old, BrokerGame):
+            old.release()
         model.game = None
     if broker and model.game is None:
-        model.game = Game(model.config, broker, model.streams.seed, 0, model.params.horizon,
-                          model.strategy_name, model=model)
+        model.game = (BrokerGame(model.config, broker, model.streams.seed, model=model)
+                      if decide else Game(model.config, broker, model.streams.seed, 0,
+                                          model.params.horizon, model.strategy_name,
+                                          model=model))
     return model.game
 
 
 @solara.component
 def PlayTab(live: solara.Reactive, day: solara.Reactive, playing: solara.Reactive):
-    """Play one broker: choose this week's actions, then play the week. The verdict at the end
-    is computed in a thread of this session, with its progress shown, so the page stays live."""
+    """Play one broker: choose this week's actions (interventions, or, for a broker who decides,
+    its own action), then play the week. The verdict at the end is computed in a thread of this
+    session, with its progress shown, so the page stays live."""
     model, _ = live.value, day.value  # drawn again when either changes
     names = Narrator(model.config).names
     brokers = {names[b]: b for b in model.config.actor_ids(ActorKind.BROKER)}
-    role = solara.use_reactive(None)
+    deciding = {names[a.id] for a in model.config.actors
+                if getattr(a, "interests", None) is not None}
+    role, mode = solara.use_reactive(None), solara.use_reactive(LAUNCH)
     picked = solara.use_reactive(())
-    game = game_for(model, brokers.get(role.value))
 
-    def play_week():
+    def deciding_now() -> bool:  # read when a handler fires, never a stale copy
+        return role.value in deciding and mode.value == DECIDE
+
+    game = game_for(model, brokers.get(role.value), deciding_now())
+
+    def play_week(action: str | None = None):
         now = live.value
         with now.lock:
-            g = game_for(now, brokers.get(role.value))
-            if g is None or g.finished or playing.value:
+            g = game_for(now, brokers.get(role.value), deciding_now())
+            if g is None or g.finished or playing.value or (action is None) == deciding_now():
                 return
-            g.play_week([i for i, a in enumerate(g.actions) if a.kind in picked.value])
+            g.play_week(action if action else
+                        [i for i, a in enumerate(g.actions) if a.kind in picked.value])
         picked.value = ()
         day.value = now.day
 
     Hook("trucesim-play-state", role=brokers.get(role.value, ""), picked=",".join(picked.value),
-         day=look(model).day, finished=int(bool(game and game.finished)))
+         day=look(model).day, finished=int(bool(game and game.finished)),
+         mode="decide" if deciding_now() else "launch")
     with solara.Card("Play a broker"):
         solara.Select("You play", values=list(brokers), value=role)
+        if role.value in deciding:
+            solara.ToggleButtonsSingle(value=mode, values=[LAUNCH, DECIDE])
         if game is None:
             solara.Text("Choose a broker to play it week by week.")
             return
-        solara.Text(f"Day {model.day}; spent {game.spent:g} effort points.")
-        for a in game.actions:
-            ActionBox(a, picked)
-        solara.Button("Play a week", color="primary", on_click=play_week,
-                      disabled=game.finished or playing.value)  # not while Run runs
+        busy = game.finished or playing.value  # not while Run runs
+        if isinstance(game, BrokerGame):
+            DecideButtons(game, names[game.broker], play_week, busy)
+        else:
+            solara.Text(f"Day {model.day}; spent {game.spent:g} effort points.")
+            for a in game.actions:
+                ActionBox(a, picked)
+            solara.Button("Play a week", color="primary", on_click=play_week, disabled=busy)
         Verdict(game, game.finished)
     ThisWeek(model, model.day)
+
+
+def DecideButtons(game, name: str, on_choose, disabled: bool):
+    """One button per action the broker's rule allows, with its utility this week; pressing
+    one plays the week with it (:class:`sim.play_broker.BrokerGame`)."""
+    with game.model.lock:
+        options, best = game.options(), game.best()
+        credibility = float(game.model.state.credibility[0, game.b])
+    solara.Text(f"Day {game.day}; {name}'s credibility {credibility:.2f}. Each action's "
+                f"utility to {name} this week (the model adds its choice noise to these):")
+    for o in options:
+        mark = " · the model's choice" if o.action == best else ""
+        solara.Button(f"{o.action.replace('_', ' ')} · utility {o.utility:+.3f}{mark}",
+                      on_click=lambda a=o.action: on_choose(a), disabled=disabled,
+                      classes=["trucesim-decide"])
 
 
 def ActionBox(action, picked: solara.Reactive):
@@ -246,8 +309,10 @@ def Verdict(game, finished: bool):
     if outcome:
         Paragraphs(outcome)
     elif finished:
-        solara.Text(f"Judging your truce against every scripted strategy on {BLOCK:,} "
-                    f"worlds: {judged}%", classes=["trucesim-judging"])
+        against = ("the model's own broker" if isinstance(game, BrokerGame)
+                   else "every scripted strategy")
+        solara.Text(f"Judging your truce against {against} on {BLOCK:,} worlds: {judged}%",
+                    classes=["trucesim-judging"])
         solara.ProgressLinear(value=judged)
 
 
