@@ -90,10 +90,10 @@ def test_compare_ensemble_writes_the_memo(tmp_path):
                                              scenario_hash(validate(data, "<t>"))})
     out = tmp_path / "out"
     done = trucesim("compare", path, "--ensemble", post, "--sets", "10", "--worlds", "20",
-                    "--out", out)
+                    "--fixed-worlds", "0", "--out", out)
     assert done.returncode == 0, done.stderr
-    memo = (out / "ensemble.md").read_text()
-    assert (out / "ensemble.html").exists()
+    memo = (out / "report.md").read_text()
+    assert (out / "report.html").exists()
     assert "cannot separate **again** from baseline" in memo
 
 
