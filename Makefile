@@ -59,6 +59,8 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(VPY) benchmarks/run.py
 	$(VPY) benchmarks/run.py --docs
+	$(VPY) benchmarks/ensemble.py
+	$(VPY) benchmarks/ensemble.py --docs
 
 golden: $(STAMP)
 	$(VPY) -m tests.golden.regenerate
@@ -69,6 +71,7 @@ POSTERIOR_CMD := calibrate syria_2016 --out out/posterior_syria --budget 200 --p
 posterior: $(STAMP)
 	$(VENV)/bin/trucesim $(POSTERIOR_CMD)
 	cp out/posterior_syria/posterior.parquet scenarios/posteriors/syria_2016.parquet
+	$(VPY) -m tests.docs_calibration out/posterior_syria
 
 # The command-line reference, generated from the typer app (sim/docgen.py)
 docs: $(STAMP)
