@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.ensemble import run_sets
+from sim.ensemble import firsts, run_blocks, scenarios_of
 from sim.results import wilson
 from sim.schema import Scenario
 from sim.sweep.analyze import describe_box, prim
@@ -62,15 +62,23 @@ def draw_sets(posterior: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.D
     return posterior.iloc[pick][cols].reset_index(drop=True)
 
 
-def _per_world(worlds: pd.DataFrame, horizon: int) -> pd.DataFrame:
-    """Each world's days held (up to the horizon) and whether it held past days 90, 180."""
-    t = worlds["survival_days"].to_numpy()
-    held = ~worlds["is_collapsed"].to_numpy()
-    cols = {"set": worlds["set"].to_numpy(), "world": worlds["world"].to_numpy(),
-            "rmst": np.minimum(t, horizon).astype(float)}
+def per_world(day_collapse: np.ndarray, horizon: int) -> dict[str, np.ndarray]:
+    """Each world's days held (up to the horizon) and whether it held past days 90, 180, from
+    its day of collapse (-1: none), as :func:`sim.results.world_table` counts survival."""
+    held = day_collapse < 0
+    t = np.where(held, horizon, day_collapse)
+    cols = {"rmst": np.minimum(t, horizon).astype(float)}
     for d in DAYS:
         cols[f"survival_{d}"] = ((t > d) | held).astype(float)
-    return pd.DataFrame(cols)
+    return cols
+
+
+def _per_world(blocks: list, horizon: int) -> pd.DataFrame:
+    """Per world of every block (set ``k`` is block ``k``): set, days held, survival at days 90
+    and 180. Read from the blocks' state: no world table is assembled."""
+    day = np.concatenate([b.state.day_collapse for b in blocks])
+    sets = np.repeat(np.arange(len(blocks)), [b.state.n for b in blocks])
+    return pd.DataFrame({"set": sets, **per_world(day, horizon)})
 
 
 def compare_ensemble(scn: Scenario, posterior: pd.DataFrame, strategies: list[str],
@@ -92,11 +100,13 @@ def compare_ensemble(scn: Scenario, posterior: pd.DataFrame, strategies: list[st
     """
     drawn = draw_sets(posterior, sets, np.random.default_rng(seed))
     horizon = days or scn.meta.horizon_days
+    scenarios = scenarios_of(scn, drawn)  # validated once, shared by every strategy
+    sizes = [worlds] * sets
     by = {}
     for name in strategies:
-        res = run_sets(scn, drawn, worlds, seed, name, days, threads=threads, progress=progress,
-                       series=())
-        by[name] = _per_world(res.worlds, horizon)
+        blocks = run_blocks(scenarios, sizes, seed, name, days, firsts(sizes), threads,
+                            progress, series=())
+        by[name] = _per_world(blocks, horizon)
     per_set = _per_set(by, strategies)
     table = _across(by, per_set, strategies, worlds)
     table["where_first"] = where_first(per_set, drawn, strategies)
