@@ -90,12 +90,14 @@ def compare_rows(scn) -> list[dict]:
 def calibrate_row(scn, workers: int, budget: dict) -> dict:
     """Calibrating Syria at ``budget`` with ``workers`` processes."""
     s = Settings(**budget, workers=workers, seed=1)
+    load_avg = round(os.getloadavg()[0], 2)
     got = {}
     t = timed(lambda: got.setdefault("cal", calibrate(scn, s=s)))
     cal = got["cal"]
     row = {"kind": "calibrate", **budget, "workers": workers, **t,
            "simulated": cal.simulated, "generations": len(cal.generations),
-           "world_days": cal.simulated * budget["worlds"] * scn.meta.horizon_days}
+           "world_days": cal.simulated * budget["worlds"] * scn.meta.horizon_days,
+           "load_average_at_start": load_avg}
     print(json.dumps(row), flush=True)
     return row
 
@@ -117,12 +119,13 @@ def tables(report: dict) -> str:
     cal = [r for r in report["rows"] if r["kind"] == "calibrate"]
     if cal:
         out += ["", "| calibrate syria_2016 | workers | sets simulated | generations | "
-                "world-days | wall s | CPU s | target |", "|---|---|---|---|---|---|---|---|"]
+                "world-days | load at start | wall s | CPU s | target |", "|" + "---|" * 9]
         for r in cal:
             ok = "met" if r["wall_s"] <= CALIBRATE_TARGET_S else "not met"
             out.append(f"| --budget {r['budget']} --population {r['population']} --worlds "
                        f"{r['worlds']} | {r['workers']} | {r['simulated']:,} | "
-                       f"{r['generations']} | {r['world_days']:,} | {r['wall_s']} | "
+                       f"{r['generations']} | {r['world_days']:,} | "
+                       f"{r.get('load_average_at_start', '')} | {r['wall_s']} | "
                        f"{r['cpu_s']} | {CALIBRATE_TARGET_S:.0f} s wall: {ok} |")
     return "\n".join(out)
 
