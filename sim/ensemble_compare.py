@@ -183,8 +183,10 @@ def _across(by, per_set: pd.DataFrame, strategies: list[str], worlds: int) -> pd
 
 
 def _interval(p_beats: float, n_sets: int, i: int) -> dict:
-    """The Wilson 95% interval of ``p_beats`` over the sets drawn (NaN for the baseline)."""
-    low, high = wilson(round(p_beats * n_sets), n_sets) if i else (math.nan, math.nan)
+    """The Wilson 95% interval of ``p_beats`` over the sets drawn (NaN for the baseline). Ties
+    count half, so the count may be a half-integer: the score interval's formula takes it as
+    it is (rounding would centre the interval on another share)."""
+    low, high = wilson(p_beats * n_sets, n_sets) if i else (math.nan, math.nan)
     return {"p_beats_lo": low, "p_beats_hi": high}
 
 
@@ -205,7 +207,7 @@ def ranked(cmp: EnsembleComparison) -> list[str]:
 
 def verdict(p_beats: float, n_sets: int) -> str:
     """Clear only when the difference holds across the ensemble (see the module docstring)."""
-    low, high = wilson(round(p_beats * n_sets), n_sets)
+    low, high = wilson(p_beats * n_sets, n_sets)
     if low >= CLEAR:
         return "clear gain"
     if high <= 1.0 - CLEAR:

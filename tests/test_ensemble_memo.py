@@ -120,3 +120,14 @@ def test_prim_leaves_out_fields_of_strategies_not_compared():
                             for s in rmst for k in range(20)])
     boxes = where_first(per_set, drawn, ["base", "x"])
     assert "other" not in boxes[1] and boxes[1].startswith("a >= ")
+
+
+def test_the_interval_of_p_beats_is_centred_on_it_when_ties_count_half():
+    from sim.results import wilson
+
+    # 4 sets: x beats the baseline in 2, ties in 1, loses in 1: P(beats) = 2.5 / 4
+    cmp = make_comparison({"base": [40.0] * 4, "x": [50.0, 50.0, 40.0, 30.0]}, [0, 1, 2, 3])
+    row = cmp.table.set_index("strategy").loc["x"]
+    assert row["p_beats"] == 0.625
+    assert (row["p_beats_lo"], row["p_beats_hi"]) == wilson(2.5, 4)
+    assert row["p_beats_lo"] < 0.625 < row["p_beats_hi"]
