@@ -38,10 +38,10 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/trucesim compare scenarios/syria_2016.yaml --strategies all --worlds 2000 --seed 2016 --out out/demo
-	$(VENV)/bin/trucesim compare scenarios/syria_2016.yaml --strategies all --ensemble scenarios/posteriors/syria_2016.parquet --sets 50 --worlds 50 --seed 2016 --out out/demo
+	$(VENV)/bin/trucesim compare scenarios/syria_2016.yaml --strategies all --ensemble scenarios/posteriors/syria_2016.parquet --sets 50 --worlds 50 --fixed-worlds 2000 --seed 2016 --out out/demo
 	@echo
-	@echo "Across the parameter sets the record allows (the shipped posterior): out/demo/ensemble.md."
-	@echo "The memo is in out/demo/report.html. To type trucesim commands yourself (as the README"
+	@echo "The memo is in out/demo/report.html: first across the parameter sets the record allows"
+	@echo "(the shipped posterior), then with the parameters fixed. To type trucesim commands yourself (as the README"
 	@echo "and the lessons show them), run this once in each new terminal, here:"
 	@echo "    source .venv/bin/activate"
 
@@ -59,6 +59,8 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(VPY) benchmarks/run.py
 	$(VPY) benchmarks/run.py --docs
+	$(VPY) benchmarks/ensemble.py
+	$(VPY) benchmarks/ensemble.py --docs
 
 golden: $(STAMP)
 	$(VPY) -m tests.golden.regenerate
@@ -69,6 +71,7 @@ POSTERIOR_CMD := calibrate syria_2016 --out out/posterior_syria --budget 200 --p
 posterior: $(STAMP)
 	$(VENV)/bin/trucesim $(POSTERIOR_CMD)
 	cp out/posterior_syria/posterior.parquet scenarios/posteriors/syria_2016.parquet
+	$(VPY) -m tests.docs_calibration out/posterior_syria
 
 # The command-line reference, generated from the typer app (sim/docgen.py)
 docs: $(STAMP)

@@ -44,9 +44,15 @@ def constraints(cal: Calibration, strategy: str = "baseline") -> pd.DataFrame:
     constrained first. Fields of strategies other than the one calibrated change none of its
     worlds: their verdict says so, whatever their ratio (which then measures only how few
     particles there are)."""
-    table, w = posterior_table(cal), cal.final.weights
+    return constraints_of(cal.fields, posterior_table(cal), strategy)
+
+
+def constraints_of(fields: list, table: pd.DataFrame, strategy: str = "baseline") -> pd.DataFrame:
+    """:func:`constraints` of a posterior table (a column per field path and ``weight``, as
+    ``posterior.parquet`` holds it) over ``fields`` (:func:`sim.priors.resolve`)."""
+    w = table["weight"].to_numpy(dtype=float)
     rows = []
-    for r in cal.fields:
+    for r in fields:
         prior = distribution(r.prior)
         lo, hi = float(prior.ppf(0.05)), float(prior.ppf(0.95))
         x = table[r.path].to_numpy(dtype=float)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.ensemble import run_sets
+from sim.ensemble import firsts, run_blocks, scenarios_of
 from sim.results import wilson
 from sim.schema import Scenario
 from sim.sweep.analyze import describe_box, prim
@@ -62,15 +62,23 @@ def draw_sets(posterior: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.D
     return posterior.iloc[pick][cols].reset_index(drop=True)
 
 
-def _per_world(worlds: pd.DataFrame, horizon: int) -> pd.DataFrame:
-    """Each world's days held (up to the horizon) and whether it held past days 90, 180."""
-    t = worlds["survival_days"].to_numpy()
-    held = ~worlds["is_collapsed"].to_numpy()
-    cols = {"set": worlds["set"].to_numpy(), "world": worlds["world"].to_numpy(),
-            "rmst": np.minimum(t, horizon).astype(float)}
+def per_world(day_collapse: np.ndarray, horizon: int) -> dict[str, np.ndarray]:
+    """Each world's days held (up to the horizon) and whether it held past days 90, 180, from
+    its day of collapse (-1: none), as :func:`sim.results.world_table` counts survival."""
+    held = day_collapse < 0
+    t = np.where(held, horizon, day_collapse)
+    cols = {"rmst": np.minimum(t, horizon).astype(float)}
     for d in DAYS:
         cols[f"survival_{d}"] = ((t > d) | held).astype(float)
-    return pd.DataFrame(cols)
+    return cols
+
+
+def _per_world(blocks: list, horizon: int) -> pd.DataFrame:
+    """Per world of every block (set ``k`` is block ``k``): set, days held, survival at days 90
+    and 180. Read from the blocks' state: no world table is assembled."""
+    day = np.concatenate([b.state.day_collapse for b in blocks])
+    sets = np.repeat(np.arange(len(blocks)), [b.state.n for b in blocks])
+    return pd.DataFrame({"set": sets, **per_world(day, horizon)})
 
 
 def compare_ensemble(scn: Scenario, posterior: pd.DataFrame, strategies: list[str],
@@ -92,11 +100,13 @@ def compare_ensemble(scn: Scenario, posterior: pd.DataFrame, strategies: list[st
     """
     drawn = draw_sets(posterior, sets, np.random.default_rng(seed))
     horizon = days or scn.meta.horizon_days
+    scenarios = scenarios_of(scn, drawn)  # validated once, shared by every strategy
+    sizes = [worlds] * sets
     by = {}
     for name in strategies:
-        res = run_sets(scn, drawn, worlds, seed, name, days, threads=threads, progress=progress,
-                       series=())
-        by[name] = _per_world(res.worlds, horizon)
+        blocks = run_blocks(scenarios, sizes, seed, name, days, firsts(sizes), threads,
+                            progress, series=())
+        by[name] = _per_world(blocks, horizon)
     per_set = _per_set(by, strategies)
     table = _across(by, per_set, strategies, worlds)
     table["where_first"] = where_first(per_set, drawn, strategies)
@@ -105,16 +115,25 @@ def compare_ensemble(scn: Scenario, posterior: pd.DataFrame, strategies: list[st
 
 def where_first(per_set: pd.DataFrame, drawn: pd.DataFrame, strategies: list[str]) -> list[str]:
     """Per strategy, the PRIM box of parameter values where it ranks first ("" when it ranks
-    first in every set or in none: no condition to state)."""
+    first in every set or in none: no condition to state), over the parameters that vary among
+    the sets and bear on the strategies compared (not those of strategies left out)."""
     wide = per_set.pivot(index="set", columns="strategy", values="rmst")[strategies]
     best = wide.idxmax(axis=1).to_numpy()
-    x = drawn.loc[wide.index, [c for c in drawn.columns if drawn[c].nunique() > 1]]
+    x = drawn.loc[wide.index, [c for c in drawn.columns
+                               if drawn[c].nunique() > 1 and _bears_on(c, strategies)]]
     out = []
     for name in strategies:
         y = best == name
         out.append(describe_box(prim(x, y), x) if 0 < y.sum() < len(y) and len(x.columns)
                    else "")
     return out
+
+
+def _bears_on(path: str, strategies: list[str]) -> bool:
+    """Whether a field can move the compared strategies' results: not a field of a strategy
+    left out of the comparison."""
+    parts = path.split(".")
+    return not (parts[0] == "strategies" and len(parts) > 1 and parts[1] not in strategies)
 
 
 def _per_set(by: dict[str, pd.DataFrame], strategies: list[str]) -> pd.DataFrame:
@@ -156,64 +175,41 @@ def _across(by, per_set: pd.DataFrame, strategies: list[str], worlds: int) -> pd
                      "rmst_gain_5": mine["rmst_gain"].quantile(0.05),
                      "rmst_gain_95": mine["rmst_gain"].quantile(0.95),
                      **{f"survival_{d}_gain": mine[f"survival_{d}_gain"].mean() for d in DAYS},
-                     "p_beats": p_beats, "p_first": float(first[i]),
+                     "p_beats": p_beats, **_interval(p_beats, len(gain), i),
+                     "p_first": float(first[i]),
                      "share_parameters": parameter_share(diff, worlds) if i else float("nan"),
                      "verdict": verdict(p_beats, len(gain)) if i else "reference"})
     return pd.DataFrame(rows)
 
 
+def _interval(p_beats: float, n_sets: int, i: int) -> dict:
+    """The Wilson 95% interval of ``p_beats`` over the sets drawn (NaN for the baseline). Ties
+    count half, so the count may be a half-integer: the score interval's formula takes it as
+    it is (rounding would centre the interval on another share)."""
+    low, high = wilson(p_beats * n_sets, n_sets) if i else (math.nan, math.nan)
+    return {"p_beats_lo": low, "p_beats_hi": high}
+
+
+def head_to_head(cmp: EnsembleComparison, a: str, b: str) -> tuple[float, str]:
+    """The share of sets where ``a`` holds the truce longer than ``b`` (RMST; a tie counts
+    half) and the verdict on it by the same rule as against the baseline."""
+    wide = cmp.per_set.pivot(index="set", columns="strategy", values="rmst")
+    d = (wide[a] - wide[b]).to_numpy()
+    share = float(np.mean((d > 0) + 0.5 * (d == 0)))
+    return share, verdict(share, len(d))
+
+
+def ranked(cmp: EnsembleComparison) -> list[str]:
+    """Strategies by P(ranks first), then by mean RMST gain, best first."""
+    t = cmp.table.sort_values(["p_first", "rmst_gain"], ascending=False, kind="stable")
+    return list(t["strategy"])
+
+
 def verdict(p_beats: float, n_sets: int) -> str:
     """Clear only when the difference holds across the ensemble (see the module docstring)."""
-    low, high = wilson(round(p_beats * n_sets), n_sets)
+    low, high = wilson(p_beats * n_sets, n_sets)
     if low >= CLEAR:
         return "clear gain"
     if high <= 1.0 - CLEAR:
         return "clear loss"
     return "cannot separate"
-
-
-def memo_blocks(cmp: EnsembleComparison, scenario: str, posterior: str) -> list[tuple]:
-    """The comparison across the posterior, in words, where the ranking flips, and one table,
-    as memo blocks (:func:`sim.report.to_markdown`, :func:`sim.report.to_html`)."""
-    t = cmp.table
-    blocks = [("h1", f"{scenario}: strategies across the calibrated ensemble"),
-              ("p", (f"{len(cmp.sets)} parameter sets drawn by weight from `{posterior}`, "
-                    f"{cmp.worlds} worlds each, the same worlds and sets under every strategy; "
-                    f"{cmp.horizon} days.")),
-              ("ul", [_sentence(r, t.iloc[0]["strategy"], len(cmp.sets))
-                      for r in t.iloc[1:].itertuples()])]
-    flips = [f"**{r.strategy}**: {r.where_first}" for r in t.itertuples() if r.where_first]
-    if flips:
-        blocks += [("p", ("Where the ranking flips (PRIM over the parameter sets; each box is "
-                         "where that strategy ranks first):")), ("ul", flips)]
-    head = ["strategy", "mean RMST gain (days)", "5%-95% over sets", "P(beats baseline)",
-            "P(ranks first)", "share of variance from parameters", "verdict"]
-    rows = [[r.strategy, f"{r.rmst_gain:+.1f}", f"{r.rmst_gain_5:+.1f} to {r.rmst_gain_95:+.1f}",
-             _pct(r.p_beats), _pct(r.p_first), _pct(r.share_parameters), r.verdict]
-            for r in t.itertuples()]
-    return [*blocks, ("table", head, rows)]
-
-
-def memo(cmp: EnsembleComparison, scenario: str, posterior: str) -> str:
-    """ensemble.md: :func:`memo_blocks` as Markdown."""
-    from sim.report import to_markdown  # noqa: PLC0415  lazy: matplotlib, lifelines (via sim.viz)
-
-    return to_markdown(memo_blocks(cmp, scenario, posterior))
-
-
-def _sentence(r, baseline: str, n_sets: int) -> str:
-    if r.verdict == "clear gain":
-        head = f"**{r.strategy}** beats {baseline} across the ensemble"
-    elif r.verdict == "clear loss":
-        head = f"**{r.strategy}** does worse than {baseline} across the ensemble"
-    else:
-        head = f"The evidence cannot separate **{r.strategy}** from {baseline}"
-    few = (r.verdict == "cannot separate" and not CLEAR > r.p_beats > 1.0 - CLEAR)
-    more = (f" Too few sets to call it clear: {n_sets} were drawn (draw more with --sets)."
-            if few else "")
-    return (f"{head}: it holds the truce longer in {_pct(r.p_beats)} of the parameter sets "
-            f"(mean gain {r.rmst_gain:+.1f} days) and ranks first in {_pct(r.p_first)}.{more}")
-
-
-def _pct(x: float) -> str:
-    return "n/a" if math.isnan(x) else f"{x:.0%}"

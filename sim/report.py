@@ -83,9 +83,17 @@ def analyse(result: CompareResult, scenario: Scenario) -> Comparison:
     return Comparison(table, summary, result, scenario)
 
 
-def write_report(cmp: Comparison, out_dir: str | Path) -> list[Path]:
+def write_report(cmp: Comparison, out_dir: str | Path, lead: list[tuple] | None = None,
+                 extra: dict | None = None) -> list[Path]:
     """Write summary.csv, summary.json, survival.png, costs.png, report.md and report.html to
-    ``out_dir``, all or none."""
+    ``out_dir``, all or none.
+
+    Args:
+        cmp: the comparison.
+        out_dir: the folder.
+        lead: blocks that open the memo (:func:`sim.memo.memo_blocks`).
+        extra: more files written with the others, all or none: name -> writer(path).
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     images = {"survival.png": io.BytesIO(), "costs.png": io.BytesIO()}
@@ -94,7 +102,7 @@ def write_report(cmp: Comparison, out_dir: str | Path) -> list[Path]:
     cost_benefit_plot(cmp.table, images["costs.png"],
                       f"{cmp.result.scenario}: what each option costs and what it buys")
     pngs = {name: buf.getvalue() for name, buf in images.items()}
-    blocks = memo_blocks(cmp)
+    blocks = memo_blocks(cmp, lead)
     files = {
         "summary.csv": lambda p: cmp.table.to_csv(p, index=False, lineterminator="\n"),
         "summary.json": lambda p: Path(p).write_text(json.dumps(cmp.summary, indent=2) + "\n"),
@@ -103,8 +111,20 @@ def write_report(cmp: Comparison, out_dir: str | Path) -> list[Path]:
         "report.md": lambda p: Path(p).write_text(to_markdown(blocks)),
         "report.html": lambda p: Path(p).write_text(to_html(blocks, pngs)),
     }
+    files.update(extra or {})
     atomic_write_all({out / name: write for name, write in files.items()})  # all or none
-    return [out / n for n in REPORT_FILES]
+    return [out / n for n in (*REPORT_FILES, *(extra or {}))]
+
+
+def write_memo(blocks: list[tuple], out_dir: str | Path, extra: dict | None = None) -> list[Path]:
+    """Write a memo of ``blocks`` alone (report.md, report.html) and ``extra`` files, all or
+    none (``compare --ensemble --fixed-worlds 0``: no fixed-parameter part)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {"report.md": lambda p: Path(p).write_text(to_markdown(blocks)),
+             "report.html": lambda p: Path(p).write_text(to_html(blocks)), **(extra or {})}
+    atomic_write_all({out / name: write for name, write in files.items()})
+    return [out / name for name in files]
 
 
 def _plot_title(cmp: Comparison) -> str:

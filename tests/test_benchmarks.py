@@ -90,3 +90,28 @@ def test_steady_rate_counts_parts_after_every_worker_has_finished_one():
     # two workers finishing in pairs; the first pair paid for start-up: 4 parts in 2 s
     assert bench_sweep.steady_rate([5.0, 5.1, 6.0, 6.1, 7.0, 7.1], 2) == 2.0
     assert bench_sweep.steady_rate([5.0, 5.1, 6.0], 2) is None  # too few parts to tell
+
+
+def test_issue_17_rows_are_written_into_the_page_against_their_targets(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import ensemble as bench_ens
+    finally:
+        sys.path.pop(0)
+    fixed, ens = {"wall_s": 2.0, "cpu_s": 1.0}, {"wall_s": 3.0, "cpu_s": 1.6}
+    report = {"cpus": 2, "load_average_at_start": 1.0, "rows": [
+        {"kind": "ensemble_compare", "sets": 20, "worlds_per_set": 100, "worlds": 2000,
+         "fixed": fixed, "ensemble": ens, "ratio_wall": 1.5, "ratio_cpu": 1.6},
+        {"kind": "calibrate", "budget": 1000, "population": 100, "worlds": 20, "workers": 2,
+         "wall_s": 600.0, "cpu_s": 1100.0, "simulated": 1000, "generations": 8,
+         "world_days": 7_300_000, "load_average_at_start": 3.5}]}
+    page = tmp_path / "performance.md"
+    page.write_text(f"top\n{bench_ens.START}\nold\n{bench_ens.END}\nbottom\n")
+    bench_ens.write_page(report, page)
+    text = page.read_text()
+    assert "old" not in text and text.startswith("top\n") and text.endswith("bottom\n")
+    assert "| 20 sets x 100 worlds | 2,000 | 2.0 | 1.0 | 3.0 | 1.6 | 1.5 | 1.6 | 1.5x: not met |" \
+        in text  # the CPU ratio is the one judged
+    assert "| 2 | 1,000 | 8 | 7,300,000 | 3.5 | 600.0 | 1100.0 | 900 s wall: met |" in text
+    real = (ROOT / "docs" / "performance.md").read_text()
+    assert bench_ens.START in real and bench_ens.END in real

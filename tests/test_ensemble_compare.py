@@ -90,10 +90,10 @@ def test_compare_ensemble_writes_the_memo(tmp_path):
                                              scenario_hash(validate(data, "<t>"))})
     out = tmp_path / "out"
     done = trucesim("compare", path, "--ensemble", post, "--sets", "10", "--worlds", "20",
-                    "--out", out)
+                    "--fixed-worlds", "0", "--out", out)
     assert done.returncode == 0, done.stderr
-    memo = (out / "ensemble.md").read_text()
-    assert (out / "ensemble.html").exists()
+    memo = (out / "report.md").read_text()
+    assert (out / "report.html").exists()
     assert "cannot separate **again** from baseline" in memo
 
 
@@ -135,3 +135,13 @@ def test_run_ensemble_prints_the_spread_over_sets(tmp_path):
     assert "Across 5 parameter sets of posterior.parquet (10 worlds each)" in done.stdout
     worlds = pd.read_parquet(tmp_path / "o" / "worlds.parquet")
     assert len(worlds) == 50 and worlds["set"].nunique() == 5
+
+
+def test_per_world_figures_by_hand():
+    from sim.ensemble_compare import per_world
+
+    # held to the horizon (-1), collapsed on day 50, collapsed on day 100; horizon 120
+    cols = per_world(np.array([-1, 50, 100]), 120)
+    assert cols["rmst"].tolist() == [120.0, 50.0, 100.0]
+    assert cols["survival_90"].tolist() == [1.0, 0.0, 1.0]
+    assert cols["survival_180"].tolist() == [1.0, 0.0, 0.0]

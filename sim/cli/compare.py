@@ -72,6 +72,10 @@ def compare(
                            "parameter sets (--worlds is then worlds per set).")] = None,
     sets: Annotated[int, typer.Option(
         min=2, max=100_000, help="With --ensemble: parameter sets drawn by weight.")] = 50,
+    fixed_worlds: Annotated[int | None, typer.Option(
+        "--fixed-worlds", min=0, max=10_000_000,
+        help="With --ensemble --out: worlds per strategy of the memo's fixed-parameter part "
+             "(default: sets x worlds, as many as the ensemble; 0: none).")] = None,
 ):
     """Compare strategies on the same worlds (common random numbers) against the baseline.
 
@@ -89,10 +93,13 @@ def compare(
         trucesim compare scenarios/syria_2016.yaml --workers 1 --threads 2
 
         trucesim compare syria_2016 --ensemble OUT/posterior.parquet --sets 50 --worlds 200
+
+        trucesim compare syria_2016 --ensemble OUT/posterior.parquet --out out/ens --fixed-worlds 0
     """
     if ensemble is not None:  # across a calibrated ensemble
-        return compare_across(scenario, ensemble, strategies, sets, worlds, days, seed, set_,
-                              out_dir, threads)
+        fixed = sets * worlds if fixed_worlds is None else fixed_worlds
+        return compare_across(scenario, ensemble, strategies, (sets, worlds, fixed), days, seed,
+                              set_, out_dir, (workers, memory, threads))
     from sim.report import analyse, write_report  # noqa: PLC0415  lazy: lifelines, matplotlib
 
     limit = budget_or_fail(memory)
@@ -173,18 +180,20 @@ def register(app: typer.Typer) -> None:
     app.command()(compare)
 
 
-def compare_across(scenario: Path, ensemble: Path, strategies: str, sets: int, worlds: int,
+def compare_across(scenario: Path, ensemble: Path, strategies: str, size: tuple,
                    days: int | None, seed: int, set_: list[str] | None,
-                   out_dir: Path | None, threads: int | None) -> None:
-    """`trucesim compare --ensemble`: strategies across a posterior's parameter sets."""
-    from rich.table import Table  # noqa: PLC0415  lazy: rich
+                   out_dir: Path | None, run: tuple) -> None:
+    """`trucesim compare --ensemble`: strategies across a posterior's parameter sets; with
+    ``--out``, the memo leads with them and the fixed-parameter comparison follows.
 
+    ``size`` is (sets, worlds per set, fixed-parameter worlds per strategy); ``run`` is
+    (workers, memory budget, threads)."""
     from sim.calibrate_io import read_posterior  # noqa: PLC0415  lazy: pandas, the kernel
-    from sim.ensemble_compare import compare_ensemble, memo, memo_blocks  # noqa: PLC0415
+    from sim.ensemble_compare import compare_ensemble  # noqa: PLC0415  lazy: the kernel
     from sim.priors import resolve  # noqa: PLC0415  lazy: pandas, the kernel
-    from sim.report import to_html  # noqa: PLC0415  lazy: pandas, the kernel
     from sim.scenario import ScenarioError, scenario_hash  # noqa: PLC0415  lazy: pandas, the kernel
 
+    sets, worlds, _ = size
     scn = load_or_fail(scenario, set_)
     names = strategy_list(strategies, scn, scenario)
     try:
@@ -196,20 +205,21 @@ def compare_across(scenario: Path, ensemble: Path, strategies: str, sets: int, w
     with progress(total) as bar:
         task = bar.add_task("compare", total=total)
         try:
-            cmp = compare_ensemble(scn, posterior, names, sets, worlds, seed, days, threads,
+            cmp = compare_ensemble(scn, posterior, names, sets, worlds, seed, days, run[2],
                                    lambda n: bar.advance(task, n))
         except ScenarioError as exc:
             fail([f"{ensemble}: {p}" for p in exc.problems])
-    text = memo(cmp, scn.meta.name, str(ensemble))
+    _print_ensemble(cmp, ensemble, scn.meta.name)
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "ensemble.md").write_text(text)
-        (out_dir / "ensemble.html").write_text(
-            to_html(memo_blocks(cmp, scn.meta.name, str(ensemble))))
-        cmp.per_set.to_csv(out_dir / "ensemble_per_set.csv", index=False)
-        cmp.table.to_csv(out_dir / "ensemble_summary.csv", index=False)
-    t = Table(title=f"Across {sets} parameter sets of {ensemble.name}, {worlds} worlds each "
-                    "(RMST gain in days against the baseline)", title_justify="left")
+        _write_ensemble_memo(cmp, scenario, scn, names, ensemble, size, days, seed, out_dir, run)
+
+
+def _print_ensemble(cmp, ensemble: Path, scenario: str) -> None:
+    from sim.ensemble_memo import first_place, flips, lead_blocks  # noqa: PLC0415  lazy: pandas
+    from sim.report import to_markdown  # noqa: PLC0415  lazy: lifelines, matplotlib
+
+    t = Table(title=f"Across {len(cmp.sets)} parameter sets of {ensemble.name}, {cmp.worlds} "
+                    "worlds each (RMST gain in days against the baseline)", title_justify="left")
     for col in ("strategy", "RMST gain", "5%-95%", "P(beats)", "P(first)", "var. from params",
                 "verdict"):
         t.add_column(col)
@@ -217,9 +227,34 @@ def compare_across(scenario: Path, ensemble: Path, strategies: str, sets: int, w
         t.add_row(r.strategy, f"{r.rmst_gain:+.1f}", f"{r.rmst_gain_5:+.1f}..{r.rmst_gain_95:+.1f}",
                   _pct(r.p_beats), _pct(r.p_first), _pct(r.share_parameters), r.verdict)
     out.print(t)
-    for line in text.splitlines():
-        if line.startswith(("- ", "Where")):
-            out.print(line.replace("**", ""), highlight=False)
+    words = [b for b in lead_blocks(cmp, scenario, str(ensemble)) if b[0] == "ul"][:1]
+    for block in words + first_place(cmp) + flips(cmp):
+        out.print(to_markdown([block]).strip().replace("**", ""), highlight=False)
+
+
+def _write_ensemble_memo(cmp, scenario: Path, scn, names, ensemble: Path, size: tuple,
+                         days, seed: int, out_dir: Path, run: tuple) -> None:
+    """report.md/html leading with the ensemble, the fixed-parameter report, and the
+    ensemble's tables (ensemble_summary.csv, ensemble_per_set.csv), all or none."""
+    from sim.ensemble_memo import fixed_intro, lead_blocks  # noqa: PLC0415  lazy: pandas
+    from sim.report import analyse, write_memo, write_report  # noqa: PLC0415  lazy: lifelines
+
+    lead = lead_blocks(cmp, scn.meta.name, str(ensemble))
+    extra = {"ensemble_summary.csv": lambda p: cmp.table.to_csv(p, index=False),
+             "ensemble_per_set.csv": lambda p: cmp.per_set.to_csv(p, index=False)}
+    fixed = size[2]
+    try:
+        if fixed == 0:
+            write_memo([("h1", f"Keeping the truce: what the options do — {scn.meta.name}"),
+                        *lead], out_dir, extra)
+        else:
+            limit = budget_or_fail(run[1])
+            result = _simulate(scenario, scn, names, fixed, seed, days, run[0], limit, run[2])
+            write_report(analyse(result, scn), out_dir, lead + fixed_intro(fixed), extra)
+    except OSError as exc:
+        fail([f"{out_dir}: cannot write the report: {exc.strerror or exc}"])
+    out.print(f"memo written to {out_dir}/report.md and report.html (the ensemble first"
+              + (", then the parameters fixed)" if fixed else ")"), highlight=False)
 
 
 def _pct(x: float) -> str:
