@@ -15,7 +15,8 @@ from sim.cli.common import err, fail, out
 
 def validate(
     quick: Annotated[bool, typer.Option(
-        "--quick", help="Fewer worlds per claim (1,000; same rules, wider intervals).")] = False,
+        "--quick", help="Fewer worlds per claim (1,000, a few claims 2,000; same rules, wider "
+        "intervals).")] = False,
     out_file: Annotated[Path | None, typer.Option(
         "--out", help="Also write the scorecard as Markdown to this file.")] = None,
     only: Annotated[list[str] | None, typer.Option(
@@ -24,7 +25,9 @@ def validate(
     """Check the model against the ceasefire literature and the 2016 record.
 
     Each claim runs its scenario(s) at a fixed seed and reports its figure with a 95% interval
-    and pass or fail. Exit code 1 when any claim fails, 2 on bad input.
+    and pass or fail; whether it emerges or is imposed; and, where it has one, its negative
+    control, which must fail the claim's rule. Exit code 1 when any claim fails, 2 on bad
+    input.
 
     Examples:
 
