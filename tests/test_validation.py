@@ -17,18 +17,23 @@ from sim.scenario import load, parse_yaml, read_text
 from sim.sources import source_problems, unsourced
 from sim.validation import CLAIMS, Claim, run_claims, to_markdown
 from sim.validation.checks import Measured
-from sim.validation.claims import VALIDATION, VERIFICATION
+from sim.validation.claims import EMERGES, IMPOSED, VALIDATION, VERIFICATION, Control
 from sim.validation.stats import diff_of_diffs, mean_diff, period_hazard, rate_ratio, share_diff
 
 ROOT = Path(__file__).resolve().parents[1]
 VALIDATION_SCENARIOS = sorted((ROOT / "scenarios/validation").glob("*.yaml"))
 
 
-def make_claim(passed: bool, claim_id: str = "fake") -> Claim:
+def make_claim(passed: bool, claim_id: str = "fake", control: bool | None = None) -> Claim:
+    """A claim whose check returns ``passed``; with ``control`` given, a negative control whose
+    check returns that verdict."""
     result = Measured(0.5, 0.25, 0.75, passed, "made up | for the test")
+    ctl = None if control is None else Control(
+        "a made-up control", lambda worlds, seed: Measured(1.0, 0.5, 1.5, control, "ctl"))
     return Claim(claim_id, "A statement.", "Nobody 2000", ("x.yaml",), "a measure", "a rule",
                  lambda worlds, seed: result, VALIDATION if passed else VERIFICATION,
-                 "made up", worlds=10, quick_worlds=5)
+                 "made up", origin=EMERGES if passed else IMPOSED, control=ctl,
+                 worlds=10, quick_worlds=5)
 
 
 # ---------------------------------------------------------------- interval helpers
@@ -70,7 +75,8 @@ def test_the_issue_claims_are_all_there():
     ids = {c.id for c in CLAIMS}
     assert {"early_hazard", "design_classes", "monitoring", "guarantee", "spoiler_damage",
             "spoiler_timing", "spoiler_types", "mediation_dilemma", "reduced_game",
-            "syria_record"} <= ids
+            "syria_record", "types_learned", "partisan_guarantor", "patron_aid",
+            "balance_shift"} <= ids
     assert len(ids) == len(CLAIMS)
 
 
@@ -79,6 +85,32 @@ def test_a_claim_is_verification_or_validation_with_a_reason():
         replace(make_claim(True), kind="proof")
     with pytest.raises(ValueError, match="with a reason in why"):
         replace(make_claim(True), why="")
+
+
+def test_a_claim_says_whether_it_emerges_or_is_imposed():
+    with pytest.raises(ValueError, match="origin must be 'emerges' or 'imposed'"):
+        replace(make_claim(True), origin="")
+    assert {c.origin for c in CLAIMS} == {EMERGES, IMPOSED}
+    emerging = {c.id for c in CLAIMS if c.origin == EMERGES}
+    assert {"early_hazard", "mediation_dilemma"} <= emerging and "guarantee" not in emerging
+
+
+def test_the_claims_of_issues_18_and_19_carry_a_negative_control():
+    with_control = {c.id for c in CLAIMS if c.control is not None}
+    assert {"early_hazard", "mediation_dilemma", "types_learned", "partisan_guarantor",
+            "patron_aid", "balance_shift"} <= with_control
+
+
+def test_a_claim_whose_negative_control_also_passes_fails():
+    rows = run_claims(claims=(make_claim(True, "specific", control=False),
+                              make_claim(True, "unspecific", control=True)))
+    assert [r.verdict for r in rows] == ["PASS", "FAIL"]
+    assert rows[0].control_cell() == "1 (0.5 to 1.5): fails, as it must"
+    assert rows[1].control_cell() == "1 (0.5 to 1.5): PASSES: not specific"
+    text = to_markdown(rows, quick=True)
+    assert "| **specific**: A statement. | validation | emerges |" in text
+    assert "Negative control, a made-up control: ctl." in text
+    assert "1 of 2 claims pass" in text and "2 emerge from mechanisms" in text
 
 
 @pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: c.id)
@@ -100,7 +132,9 @@ def test_markdown_lists_each_claim_with_verdict_and_escapes_pipes():
     rows = run_claims(claims=(make_claim(True, "good"), make_claim(False, "bad")))
     text = to_markdown(rows, quick=False)
     assert "1 of 2 claims pass; 1 of them validation" in text and "1 verification" in text
-    assert "| **good**: A statement. | validation |" in text
+    assert "1 emerge from mechanisms that do not state them, 1 are imposed" in text
+    assert "| **good**: A statement. | validation | emerges |" in text
+    assert "| **bad**: A statement. | verification | imposed |" in text
     assert "| PASS |" in text and "| FAIL |" in text
     assert "0.5 (0.25 to 0.75)" in text and "made up \\| for the test" not in text.split(
         "## Details")[0]

@@ -15,7 +15,8 @@ from sim.cli.common import err, fail, out
 
 def validate(
     quick: Annotated[bool, typer.Option(
-        "--quick", help="Fewer worlds per claim (1,000; same rules, wider intervals).")] = False,
+        "--quick", help="Fewer worlds per claim (1,000, a few claims 2,000; same rules, wider "
+        "intervals).")] = False,
     out_file: Annotated[Path | None, typer.Option(
         "--out", help="Also write the scorecard as Markdown to this file.")] = None,
     only: Annotated[list[str] | None, typer.Option(
@@ -24,7 +25,9 @@ def validate(
     """Check the model against the ceasefire literature and the 2016 record.
 
     Each claim runs its scenario(s) at a fixed seed and reports its figure with a 95% interval
-    and pass or fail. Exit code 1 when any claim fails, 2 on bad input.
+    and pass or fail; whether it emerges or is imposed; and, where it has one, its negative
+    control, which must fail the claim's rule. Exit code 1 when any claim fails, 2 on bad
+    input.
 
     Examples:
 
@@ -56,7 +59,7 @@ def validate(
         except OSError as exc:
             fail([f"{out_file}: cannot write the scorecard: {exc.strerror or exc}"])
         out.print(f"scorecard written to {out_file}", highlight=False)
-    failed = [r.claim.id for r in rows if not r.result.passed]
+    failed = [r.claim.id for r in rows if not r.passed]
     if failed:
         out.print(f"[red]{len(failed)} claim(s) fail:[/red] {', '.join(failed)} "
                   "(docs/validation.md explains them)")
@@ -69,12 +72,13 @@ def _table(rows, quick: bool) -> Table:
     t = Table(title=f"Validation scorecard ({'quick' if quick else 'full'}): {tally(rows)}; "
                     "figures with 95% intervals",
               title_justify="left", box=box.SIMPLE_HEAD, show_lines=False)
-    for head in ("claim", "kind", "source", "n", "figure (95% CI)", "result"):
+    for head in ("claim", "kind", "origin", "source", "n", "figure (95% CI)",
+                 "negative control", "result"):
         t.add_column(head, overflow="fold")
     for r in rows:
-        style = "green" if r.result.passed else "bold red"
-        t.add_row(r.claim.id, r.claim.kind, r.claim.citation, f"{r.worlds:,}", r.figure(),
-                  f"[{style}]{r.verdict}[/{style}]")
+        style = "green" if r.passed else "bold red"
+        t.add_row(r.claim.id, r.claim.kind, r.claim.origin, r.claim.citation, f"{r.worlds:,}",
+                  r.figure(), r.control_cell(), f"[{style}]{r.verdict}[/{style}]")
     return t
 
 

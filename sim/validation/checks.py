@@ -174,10 +174,10 @@ def spoiler_types(worlds: int, seed: int) -> Measured:
         f"{k} {r[0]:.3f} ({r[1]:.3f} to {r[2]:.3f})" for k, r in reductions.items()))
 
 
-def mediation_dilemma(worlds: int, seed: int) -> Measured:
+def mediation_dilemma(worlds: int, seed: int, overrides: list[str] | None = None) -> Measured:
     """Leverage withdrawn: fewer collapses at first, more afterwards (the mediation dilemma)."""
-    base = _times(CEASEFIRE, worlds, seed)[:2]
-    lev = _times(CEASEFIRE, worlds, seed, "leverage_withdrawn")[:2]
+    base = _times(CEASEFIRE, worlds, seed, overrides=overrides)[:2]
+    lev = _times(CEASEFIRE, worlds, seed, "leverage_withdrawn", overrides)[:2]
     short = rate_ratio(*period_hazard(*lev, 0, 90)[1:], *period_hazard(*base, 0, 90)[1:])
     after = rate_ratio(*period_hazard(*lev, 90, 180)[1:], *period_hazard(*base, 90, 180)[1:])
     ok = mediation_dilemma_rule(short, after)
