@@ -41,6 +41,7 @@ from sim.scenario import ScenarioError, load
 from sim.schema import Scenario
 from sim.shipped import SCENARIOS, folder
 from sim.targets import from_record
+from sim.yamlio import parse_yaml, read_text
 
 CASES_DIR = folder(SCENARIOS) / "cases"  # the case library, in a checkout or installed
 SHARED_KEYS = tuple(SHARED_PRIORS)  # the shared behavioural parameters, in draw order
@@ -69,8 +70,6 @@ def load_case(case_id: str, folder: Path = CASES_DIR) -> Case:
     Raises:
         ScenarioError: located, when the scenario, a prior or the record is bad.
     """
-    from sim.yamlio import parse_yaml, read_text  # noqa: PLC0415  one use
-
     scn = load(folder / f"{case_id}.yaml")
     record_path = folder / "targets" / f"{case_id}.yaml"
     _, record = parse_yaml(read_text(record_path), str(record_path))

@@ -1,9 +1,10 @@
-"""The out-of-sample track record: scoring rules by hand, joint parameters, the command (issue 20)."""
+"""The out-of-sample track record: scoring rules by hand, joint parameters, the command."""
 
 from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -152,3 +153,26 @@ def test_a_folder_of_other_files_is_refused(tmp_path):
     res = CliRunner().invoke(app, [*TINY, "--out", str(tmp_path)])
     assert res.exit_code == 2 and "holds files but no manifest.json" in res.output
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_a_forecast_certain_of_what_happened_scores_zero_on_every_rule():
+    from sim.validation.out_of_sample import scores  # noqa: PLC0415  one test
+
+    held = load_case("colombia_eln_2017")  # held to its expiry on day 100 (horizon 101)
+    broke = load_case("syria_sep_2016")  # broke down on day 7
+    for case, curve in ((held, np.ones(102)), (broke, point_mass(7, 366))):
+        got = scores(curve, case)
+        assert (got["brier"], got["log"], got["crps"]) == (0.0, 0.0, 0.0), case.id
+    # one day late on the breakdown: CRPS 1 day; day 7's Brier is 1 (it "held" on day 7)
+    late = scores(point_mass(8, 366), broke)
+    assert late["crps"] == 1.0 and late["brier_d7"] == 1.0
+
+
+def test_the_validation_page_quotes_the_stored_track_record():
+    from sim.validation.oos_report import BEGIN, PAGE, RESULTS, section  # noqa: PLC0415
+
+    root = Path(__file__).resolve().parents[1]
+    page = (root / PAGE).read_text()
+    data = json.loads((root / RESULTS).read_text())
+    assert BEGIN in page and section(data) in page, \
+        "run `python -m sim.validation.oos_report OUT` after `trucesim validate --out-of-sample`"

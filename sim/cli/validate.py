@@ -17,7 +17,8 @@ def validate(
     quick: Annotated[bool, typer.Option(
         "--quick", help="Fewer worlds per claim (1,000; same rules, wider intervals).")] = False,
     out_file: Annotated[Path | None, typer.Option(
-        "--out", help="Also write the scorecard as Markdown to this file.")] = None,
+        "--out", help="Also write the scorecard as Markdown to this file (with --out-of-sample: "
+                  "the results folder).")] = None,
     only: Annotated[list[str] | None, typer.Option(
         "--claim", help="Check only this claim (repeatable); default: all.")] = None,
     out_of_sample: Annotated[bool, typer.Option(
@@ -50,9 +51,9 @@ def validate(
 
         trucesim validate --claim early_hazard --claim guarantee
 
-        trucesim validate --out-of-sample --budget 8 --worlds 2 --cases syria_sep_2016,yemen_2022,colombia_eln_2017 --out out/oos-small
+        trucesim validate --out-of-sample --budget 8 --worlds 2 --cases colombia_eln_2017,syria_sep_2016 --out out/oos-small
 
-        trucesim validate --out-of-sample --budget 400 --worlds 10 --workers 2 --out out/oos
+        trucesim validate --out-of-sample --budget 400 --worlds 10 --workers 2 --out OUT
     """  # noqa: E501  (the help's examples, one command line each)
     if out_of_sample:
         from sim.cli.out_of_sample import run  # noqa: PLC0415  lazy: the runner

@@ -98,8 +98,8 @@ def scores(survival: np.ndarray, case: Case) -> dict[str, float]:
     out["brier"] = float(np.mean(list(out.values()))) if out else math.nan
     out["log"] = sc.log_score(survival, answers(case.record))
     length = crps_length(case)
-    day, _ = observed(case.record)
-    out["crps"] = sc.crps(survival[:length], min(day, length))
+    day, broke = observed(case.record)
+    out["crps"] = sc.crps(survival[:length], min(day, length) if broke else length)
     return out
 
 
