@@ -176,3 +176,11 @@ def test_the_validation_page_quotes_the_stored_track_record():
     data = json.loads((root / RESULTS).read_text())
     assert BEGIN in page and section(data) in page, \
         "run `python -m sim.validation.oos_report OUT` after `trucesim validate --out-of-sample`"
+
+
+def test_an_output_path_that_is_a_file_is_refused(tmp_path):
+    target = tmp_path / "results.txt"
+    target.write_text("mine")
+    res = CliRunner().invoke(app, [*TINY, "--out", str(target)])
+    assert res.exit_code == 2 and "is a file; expected a folder" in res.output
+    assert target.read_text() == "mine"

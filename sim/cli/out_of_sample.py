@@ -50,6 +50,9 @@ def run(budget: int, cases: list[str] | None, workers: int, out_dir: Path | None
         done = store.open_run(folder, config)
     except store.RunMismatch as exc:
         fail(exc.problems)
+    except OSError as exc:
+        fail([f"--out {folder}: cannot write there: {exc.strerror or exc}; expected a writable "
+              "folder"])
     if done:
         say([f"resuming {folder}: {len(done)} of {len(chosen)} cases already done"])
 
