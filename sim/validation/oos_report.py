@@ -48,8 +48,12 @@ def case_lines(rows: list[dict]) -> list[str]:
                                      for rule in ("brier", "log", "crps"))
                            for n in ("design", "base"))
         briers = " / ".join(_f(r[f"{f}_brier"]) for f in NAMES)
-        lines.append(f"| `{r['case']}` | {r['design_class']} | {seen} | "
+        mark = "\\*" if r.get("design_fallback") else ""
+        lines.append(f"| `{r['case']}` | {r['design_class']}{mark} | {seen} | "
                      f"{_ci(r, 'model_survival_d30')} | {briers} | {skills} |")
+    if any(r.get("design_fallback") for r in rows):
+        lines += ["", "\\* fewer than two training cases share its class: the design-class "
+                  "null is the base rate."]
     return lines
 
 
@@ -64,12 +68,16 @@ def overall_lines(total: dict) -> list[str]:
     return lines
 
 
+def _span(values: list[int]) -> str:
+    return f"{values[0]}" if values[0] == values[-1] else f"{values[0]} to {values[-1]}"
+
+
 def _calibration_line(data: dict) -> str:
     rows = data["cases"]
     gens = sorted(r["generations"] for r in rows)
     sims = sorted(r["simulated"] for r in rows)
-    return (f"Each held-out case's calibration: {gens[0]} to {gens[-1]} generations, "
-            f"{sims[0]} to {sims[-1]} parameter sets simulated, {rows[0]['particles']} "
+    return (f"Each held-out case's calibration: {_span(gens)} generations, "
+            f"{_span(sims)} parameter sets simulated, {rows[0]['particles']} "
             f"particles x {data['config']['worlds']} worlds predicting the held-out case.")
 
 
