@@ -325,24 +325,41 @@ def calibrate(scn: Scenario, targets: list[Target] | None = None, s: Settings = 
     if s.budget < s.population:
         raise ValueError(f"the budget ({s.budget}) is smaller than one generation "
                          f"({s.population} parameter sets)")
-    rng = np.random.default_rng(s.seed)
     with _pool(s.workers, s.scheduler) as pool:
         def run(u, first_set):
             return simulate(scn, fields, u, first_set, targets, s, progress, pool)
 
-        cal = Calibration(fields)
-        if resume is not None:
-            cal = restore(fields, resume, rng)
-            if cal.stopped:  # a finished calibration: nothing more to do
-                return cal
-        else:
-            cal.generations.append(first_generation(run, len(fields), s, rng))
-            cal.simulated = s.population
-            if on_generation:
-                on_generation(state_of(cal, rng))
-        cal.stopped = _iterate(cal, run, s, rng, on_generation)
+        return run_smc(run, fields, s, on_generation, resume)
+
+
+def run_smc(run: Callable[[np.ndarray, int], np.ndarray], fields: list[Resolved],
+            s: Settings, on_generation: Callable[[dict], None] | None = None,
+            resume: dict | None = None) -> Calibration:
+    """The ABC-SMC loop itself, for any model of the unit cube (what :func:`calibrate` runs
+    for one scenario and :mod:`sim.calibrate_joint` for several cases at once).
+
+    Args:
+        run: ``run(u, first_set)`` gives the (n, k) misses of the unit-cube points ``u``
+            (candidates ``first_set ..``); a set's distance is their mean over k.
+        fields: the parameters, one per column of ``u``.
+        s: population, budget, generations, quantile and seed (the rest is ``run``'s).
+        on_generation: as :func:`calibrate`'s.
+        resume: as :func:`calibrate`'s.
+    """
+    rng = np.random.default_rng(s.seed)
+    cal = Calibration(fields)
+    if resume is not None:
+        cal = restore(fields, resume, rng)
+        if cal.stopped:  # a finished calibration: nothing more to do
+            return cal
+    else:
+        cal.generations.append(first_generation(run, len(fields), s, rng))
+        cal.simulated = s.population
         if on_generation:
             on_generation(state_of(cal, rng))
+    cal.stopped = _iterate(cal, run, s, rng, on_generation)
+    if on_generation:
+        on_generation(state_of(cal, rng))
     return cal
 
 

@@ -18,9 +18,26 @@ def validate(
         "--quick", help="Fewer worlds per claim (1,000, a few claims 2,000; same rules, wider "
         "intervals).")] = False,
     out_file: Annotated[Path | None, typer.Option(
-        "--out", help="Also write the scorecard as Markdown to this file.")] = None,
+        "--out", help="Also write the scorecard as Markdown to this file (with --out-of-sample: "
+                  "the results folder).")] = None,
     only: Annotated[list[str] | None, typer.Option(
         "--claim", help="Check only this claim (repeatable); default: all.")] = None,
+    out_of_sample: Annotated[bool, typer.Option(
+        "--out-of-sample", help="Instead of the scorecard: predict each real case from a joint "
+        "calibration on the others and score it against two nulls (--out: a results folder, "
+        "default out/out_of_sample; rerun to resume).")] = False,
+    budget: Annotated[int, typer.Option(
+        help="--out-of-sample: parameter sets simulated per held-out case's calibration "
+             "(at least 8; population a quarter of it, 4..100).")] = 400,
+    cases: Annotated[list[str] | None, typer.Option(
+        "--cases", help="--out-of-sample: the cases (ids in scenarios/cases/, repeatable or "
+                        "comma-separated); default: all.")] = None,
+    worlds: Annotated[int, typer.Option(
+        min=1, help="--out-of-sample: worlds per parameter set and case.")] = 10,
+    workers: Annotated[int, typer.Option(
+        min=1, max=256, help="--out-of-sample: processes sharing each batch; results do not "
+                             "depend on it.")] = 1,
+    seed: Annotated[int, typer.Option(min=0, help="--out-of-sample: random seed.")] = 0,
 ):
     """Check the model against the ceasefire literature and the 2016 record.
 
@@ -36,7 +53,17 @@ def validate(
         trucesim validate --out validation.md
 
         trucesim validate --claim early_hazard --claim guarantee
-    """
+
+        trucesim validate --out-of-sample --budget 8 --worlds 2 --cases colombia_eln_2017,syria_sep_2016 --out out/oos-small
+
+        trucesim validate --out-of-sample --budget 400 --worlds 10 --workers 2 --out OUT
+    """  # noqa: E501  (the help's examples, one command line each)
+    if out_of_sample:
+        from sim.cli.out_of_sample import run  # noqa: PLC0415  lazy: the runner
+
+        if only:
+            fail(["--claim: not used with --out-of-sample (the scorecard's claims)"])
+        return run(budget, cases, workers, out_file, seed, worlds)
     from sim.validation import CLAIMS, run_claims, to_markdown  # noqa: PLC0415  lazy: the runner
 
     known = [c.id for c in CLAIMS]
