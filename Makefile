@@ -69,6 +69,7 @@ golden: $(STAMP)
 # command it records): regenerate after a change to the scenario or the model, as the goldens
 POSTERIOR_CMD := calibrate syria_2016 --out out/posterior_syria --budget 200 --population 40 --worlds 10 --seed 2016
 posterior: $(STAMP)
+	rm -rf out/posterior_syria  # calibrate resumes from a checkpoint there, made by older code
 	$(VENV)/bin/trucesim $(POSTERIOR_CMD)
 	cp out/posterior_syria/posterior.parquet scenarios/posteriors/syria_2016.parquet
 	$(VPY) -m tests.docs_calibration out/posterior_syria

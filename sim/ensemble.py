@@ -51,6 +51,8 @@ class Block:
         if self.params.commitment_range.any():
             kernel.initial_commitment(self.streams.keys, self.state.commitment,
                                       self.params.commitment_range)
+        if self.params.has_types:  # as TruceModel: each world's hidden types, before day 0
+            kernel.draw_types(self.streams.keys, self.state.is_tactical, self.params.p_tactical)
         self.engine = InterventionEngine(list(self.params.interventions), scn, self.params, n)
         self.has_issues = bool(self.params.issue_ids)
         self.threads = threads

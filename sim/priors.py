@@ -168,7 +168,20 @@ def _apply(data: dict, full: dict, values: Mapping[str, float]) -> Scenario:
     data = copy.deepcopy(data)
     for path, value in values.items():
         set_path(data, path, typed(full, path, float(value)), in_place=True)
+        for other, rest in _complements(path, float(value)).items():
+            set_path(data, other, rest, in_place=True)
     return validate(data, "<parameter set>")
+
+
+TACTICAL = "intent.types.tactical"
+
+
+def _complements(path: str, value: float) -> dict[str, float]:
+    """Fields a drawn value fixes: a party's share of tactical signers leaves the rest of its
+    types committed, so that the types still sum to 1 (docs/model.md 11.5)."""
+    if not path.endswith("." + TACTICAL):
+        return {}
+    return {path[: -len("tactical")] + "committed": 1.0 - value}
 
 
 def apply_sets(scn: Scenario, sets: pd.DataFrame) -> list[Scenario | ScenarioError]:
@@ -203,6 +216,8 @@ NO_PRIOR = {
     "strategies.*.interventions.*.cost_per_day": "effort points, the unit costs are counted in; "
                                                  "they change no world",
     "strategies.*.interventions.*.cost_per_activation": "effort points, as cost_per_day",
+    "actors.*.intent.types.committed": "one minus the share of tactical signers, which has the "
+                                       "prior (applied together: _complements)",
 }
 UNCERTAIN = re.compile(r"\b(assumption|calibrated)\b")
 

@@ -176,6 +176,17 @@ def test_applying_a_draw_sets_exactly_those_fields(tmp_path):
     assert north.behaviour.reciprocity != scn.actors[0].behaviour.reciprocity
 
 
+def test_a_drawn_share_of_tactical_signers_leaves_the_rest_committed():
+    # Syria's government: committed 0.95, tactical 0.05; a draw of 0.3 must give 0.7 committed
+    # (the types must sum to 1), and a draw of 0 a party that is always committed.
+    scn = load("syria_2016")
+    for tactical in (0.3, 0.0):
+        new = apply(scn, {"actors.government.intent.types.tactical": tactical})
+        gov = next(a for a in new.actors if a.id == "government")
+        assert gov.intent.p_tactical == tactical
+        assert gov.intent.types["committed"] == pytest.approx(1 - tactical)
+
+
 @pytest.mark.parametrize("path", REAL_CASES[:3], ids=lambda p: p.stem)
 def test_applying_no_values_gives_the_same_scenario(path):
     scn = load(path)
