@@ -3,6 +3,7 @@ page itself in a real headless Chromium (Debian's, driven by Playwright)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -257,20 +258,20 @@ print("TRUCESIM-AUDIT on", file=sys.stderr, flush=True)
 """
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def need_chromium() -> None:
+    """Skip where Debian's chromium is missing, except under CI=true (there the test fails)."""
     if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
         pytest.skip("Debian's chromium is not installed (`make browser` installs it); "
                     "under CI=true this test runs and fails instead")
+
+
+@contextlib.contextmanager
+def serving(scenario: Path, log: Path, env: dict | None = None):
+    """``trucesim viz SCENARIO`` on a free port, its output in ``log``; yields (url, log)."""
     port = free_port()
-    log = (ARTIFACTS / "dashboard_server.log")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    hook = tmp_path_factory.mktemp("audit")
-    (hook / "sitecustomize.py").write_text(AUDIT_HOOK)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(hook), *filter(None, [os.environ.get("PYTHONPATH")])]))
     with log.open("w") as sink:
-        proc = subprocess.Popen([sys.executable, "-m", "sim", "viz", str(LAKELAND), "--port",
+        proc = subprocess.Popen([sys.executable, "-m", "sim", "viz", str(scenario), "--port",
                                  str(port)], stdout=sink, stderr=subprocess.STDOUT, env=env)
     try:
         wait_for(f"http://127.0.0.1:{port}/", proc, SERVER_START_S)
@@ -282,6 +283,17 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    need_chromium()
+    hook = tmp_path_factory.mktemp("audit")
+    (hook / "sitecustomize.py").write_text(AUDIT_HOOK)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(hook), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    with serving(LAKELAND, ARTIFACTS / "dashboard_server.log", env) as served:
+        yield served
 
 
 def settings_text(page) -> str:

@@ -3,11 +3,7 @@ shown when the scenario has them on, absent when off, and in a real headless Chr
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
 
 import pytest
 
@@ -21,8 +17,8 @@ from tests.test_dashboard import (
     CHROMIUM,
     CHROMIUM_ARGS,
     SERVER_START_S,
-    free_port,
-    wait_for,
+    need_chromium,
+    serving,
     wait_for_hook,
     wait_for_images,
     wait_for_state,
@@ -110,25 +106,9 @@ def test_without_them_the_page_shows_nothing_new(paths):
 # ---------------------------------------------------------------- the page in a browser
 @pytest.fixture(scope="module")
 def game_server(paths):
-    if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
-        pytest.skip("Debian's chromium is not installed (`make browser` installs it); "
-                    "under CI=true this test runs and fails instead")
-    port = free_port()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = ARTIFACTS / "dashboard_game_server.log"
-    with log.open("w") as sink:
-        proc = subprocess.Popen([sys.executable, "-m", "sim", "viz", str(paths[0]), "--port",
-                                 str(port)], stdout=sink, stderr=subprocess.STDOUT)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/", proc, SERVER_START_S)
-        yield f"http://127.0.0.1:{port}/", log
-    finally:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait()
+    need_chromium()
+    with serving(paths[0], ARTIFACTS / "dashboard_game_server.log") as served:
+        yield served
 
 
 def test_the_game_panels_appear_in_headless_chromium(game_server):
