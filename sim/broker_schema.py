@@ -103,6 +103,9 @@ def interest_problems(i: int, actor, parties: set[str]) -> list[tuple]:
         known = ", ".join(clients) or "none"
         out.append((base + ("fights_for",), it.fights_for,
                     f"a broker fights only for a party among its clients (known: {known})"))
+        out.append((("actors", i, "relations", "clients"), known,  # the other end of the tie
+                    f"the clients of a broker that fights for '{it.fights_for}' "
+                    "(interests.fights_for) include it"))
     return out
 
 

@@ -19,7 +19,7 @@ from sim.rules import broker_choice as bc
 from sim.runner import run
 from sim.scenario import validate
 from tests.factories import make_fragile_scenario_data
-from tests.test_schema_errors import BASE, BROKER, line_of, make_file, one_problem
+from tests.test_schema_errors import BASE, BROKER, line_of, make_file, problems_of
 
 SEED = 5
 
@@ -79,10 +79,17 @@ PATRON = """\
      "battlefield.control.east", "'east' is not a party"),
 ])
 def test_bad_interests_are_located(tmp_path, text, needle, path, words):
-    p, file = one_problem(tmp_path, text)
+    file = make_file(tmp_path, text)
+    problems = problems_of(file)
+    p, file = problems[0], str(file)
     assert p.path == path
     assert words in p.expected
     assert p.file == file and p.line == line_of(text, needle)
+    if needle == "fights_for":  # a tie with two ends: the clients' line is named too
+        assert [(q.path, q.line) for q in problems[1:]] == [
+            ("actors.backer.relations.clients", line_of(text, "clients: [north]"))]
+    else:
+        assert len(problems) == 1, [str(q) for q in problems]
 
 
 def test_check_exits_2_on_a_broker_fighting_for_a_non_client(tmp_path):
