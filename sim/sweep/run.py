@@ -268,9 +268,9 @@ def sweep(exp: LoadedExperiment, out: str | Path, executor: str = "local", worke
         sim.sweep.executors.SchedulerError: the Dask scheduler cannot be reached or was lost.
         OSError: a part or the manifest cannot be written (finished parts are kept).
     """
-    budget = worker_share(exp, memory, executor, workers, scheduler, keep_worlds,
-                           points_per_part)
-    with StoreLock(out):  # one writer per store (sim/lock.py)
+    with StoreLock(out):  # one writer per store (sim/lock.py), refused before any work
+        budget = worker_share(exp, memory, executor, workers, scheduler, keep_worlds,
+                              points_per_part)  # a refusal removes the folder it made
         return _sweep(exp, out, executor, workers, scheduler, points_per_part, keep_worlds,
                       force, progress, on_start, budget)
 
