@@ -116,20 +116,21 @@ def sweep_cmd(exp_file: Path, out: Path) -> list[str]:
 
 
 def test_two_sweeps_on_one_store_never_run_a_part_twice(tmp_path):
-    # long enough (240 parts, ~120 s of CPU on the compiled day: 175 M world-days at ~1.5 M
-    # per CPU second) that the first is still running when the second starts, however loaded
-    # the machine or cold numba's cache (24 parts once finished before a second sweep was
-    # refused, in a clean clone); it is interrupted once the second has been refused, so its
-    # length costs nothing
+    # the first is paused (SIGSTOP) while the second runs, so it still holds the store when
+    # the second comes whatever the machine's load or numba's cache (a running first sweep of
+    # 24, then 240, parts once finished before the second was refused, in a clean clone); it
+    # is interrupted once the second has been refused, so its length costs nothing
     exp_file = write_experiment(tmp_path, make_experiment_data(n=240, worlds=1000, days=365))
     out = tmp_path / "out"
     first = subprocess.Popen(sweep_cmd(exp_file, out), env=ENV, text=True,
                              start_new_session=True, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
     wait_for(lambda: (out / "manifest.json").exists() or first.poll() is not None)
+    os.killpg(first.pid, signal.SIGSTOP)  # paused, lock held: however long the second takes
     second = subprocess.run(sweep_cmd(exp_file, out), check=False, env=ENV,
                             capture_output=True, text=True, timeout=300)
-    os.killpg(first.pid, signal.SIGINT)
+    os.killpg(first.pid, signal.SIGINT)  # pending until it runs again
+    os.killpg(first.pid, signal.SIGCONT)
     stdout, stderr = first.communicate(timeout=300)
     assert first.returncode == 130, stdout + stderr  # still running when the second came
     assert second.returncode == 2, second.stdout + second.stderr
