@@ -115,6 +115,12 @@ def sweep_cmd(exp_file: Path, out: Path) -> list[str]:
             "--workers", "1", "--points-per-part", "1"]
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """SIGINT's default in the child: a test run in the background (``cmd &``, nohup) ignores
+    SIGINT, the child would inherit that and never see the interruption the test sends."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_two_sweeps_on_one_store_never_run_a_part_twice(tmp_path):
     # the first is paused (SIGSTOP) while the second runs, so it still holds the store when
     # the second comes whatever the machine's load or numba's cache (a running first sweep of
@@ -124,7 +130,7 @@ def test_two_sweeps_on_one_store_never_run_a_part_twice(tmp_path):
     out = tmp_path / "out"
     first = subprocess.Popen(sweep_cmd(exp_file, out), env=ENV, text=True,
                              start_new_session=True, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE)
+                             stderr=subprocess.PIPE, preexec_fn=_ctrl_c_as_at_a_terminal)
     wait_for(lambda: (out / "manifest.json").exists() or first.poll() is not None)
     os.killpg(first.pid, signal.SIGSTOP)  # paused, lock held: however long the second takes
     second = subprocess.run(sweep_cmd(exp_file, out), check=False, env=ENV,
