@@ -45,8 +45,11 @@ demo: $(STAMP)
 	@echo "and the lessons show them), run this once in each new terminal, here:"
 	@echo "    source .venv/bin/activate"
 
+# the suite runs on every core (pytest-xdist), a test file per worker so its fixtures are built
+# once; TEST_JOBS=1 runs it in one process
+TEST_JOBS ?= auto
 test: $(STAMP) browser
-	$(VPY) -m pytest -q -p no:cacheprovider
+	$(VPY) -m pytest -q -p no:cacheprovider -n $(TEST_JOBS) --dist loadfile
 
 # Debian's chromium for the dashboard's browser test (never `playwright install`)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -18,6 +18,17 @@ ROOT = str(Path(__file__).resolve().parents[1])
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
+# The command line's consoles (sim/cli/common.py) are made when the module is first imported; rich
+# fixes their width then if COLUMNS is set, and reads it at each print otherwise. Import them
+# here, with COLUMNS unset, so that a test's CliRunner(env={"COLUMNS": ...}) governs its own
+# output whichever test happens to import the command line first (the order differs between
+# pytest-xdist's workers).
+_columns = os.environ.pop("COLUMNS", None)
+import sim.cli.common  # noqa: E402, F401
+
+if _columns is not None:
+    os.environ["COLUMNS"] = _columns
+
 settings.register_profile(
     "ci", derandomize=True, max_examples=40, deadline=None, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
