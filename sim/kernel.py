@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from itertools import pairwise
 
 import numpy as np
 from numba import njit
+from numba.core import config as numba_config
 
 from sim import rng
 from sim.bargaining.talks import propose_of, renege_of, talks_day
@@ -66,14 +68,30 @@ def over_worlds(fn, n: int, threads: int, *args, scratch=None) -> None:
     argument (at least ``threads`` of them)."""
     shares = max(1, min(threads, n // MIN_SHARE))
     tail = (lambda i: (scratch[i],)) if scratch is not None else (lambda i: ())
-    if shares == 1:
-        fn(0, n, *args, *tail(0))
-        return
-    pool = _pools.get(shares) or _pools.setdefault(shares, ThreadPoolExecutor(shares))
-    cuts = np.linspace(0, n, shares + 1).astype(int)
-    jobs = [pool.submit(fn, lo, hi, *args, *tail(i)) for i, (lo, hi) in enumerate(pairwise(cuts))]
-    for job in jobs:
-        job.result()
+    with scalar_loops():  # where fn is compiled on its first call
+        if shares == 1:
+            fn(0, n, *args, *tail(0))
+            return
+        pool = _pools.get(shares) or _pools.setdefault(shares, ThreadPoolExecutor(shares))
+        cuts = np.linspace(0, n, shares + 1).astype(int)
+        jobs = [pool.submit(fn, lo, hi, *args, *tail(i))
+                for i, (lo, hi) in enumerate(pairwise(cuts))]
+        for job in jobs:
+            job.result()
+
+
+@contextmanager
+def scalar_loops():
+    """Numba compiles without LLVM's loop vectorizer inside (restored after). The day's loops
+    run over 2 to 4 actors, where vector code (masks, gathers) costs more than it saves: 13-19%
+    of a Syria run's CPU time (docs/performance.md). Results are the same: without fast-math,
+    LLVM vectorizes no floating-point reduction, so no arithmetic is reordered."""
+    before = numba_config.LOOP_VECTORIZE
+    numba_config.LOOP_VECTORIZE = 0
+    try:
+        yield
+    finally:
+        numba_config.LOOP_VECTORIZE = before
 
 
 @njit(cache=True, nogil=True, _nrt=False)  # no reference counting: nothing allocated
