@@ -5,7 +5,9 @@ batch, one world at a time, calling the rules of :mod:`sim.rules` on that world'
 Worlds do not interact, so threads can share the worlds of a day (:func:`over_worlds`; the
 compiled loops release the GIL) and each world's numbers are the same whatever thread runs it.
 Draws come from the counter-based keys of :mod:`sim.rng`: world ``w``'s draw ``i`` of stream
-``k`` on day ``d`` is a function of (seed, first_world + w, d, k, i) only. Where the scenario
+``k`` on day ``d`` is a function of (seed, first_world + w, d, k, i) only, so a draw whose
+outcome cannot matter (a detection where nothing was done, a blame where no spoiler struck) is
+not made: skipping it shifts no other number (docs/performance.md). Where the scenario
 declares issues, the talks are bargaining (:func:`bargain`, the compiled rules of
 :mod:`sim.bargaining`), in the same pass.
 
@@ -18,10 +20,12 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from itertools import pairwise
 
 import numpy as np
 from numba import njit
+from numba.core import config as numba_config
 
 from sim import rng
 from sim.bargaining.talks import propose_of, renege_of, talks_day
@@ -64,14 +68,30 @@ def over_worlds(fn, n: int, threads: int, *args, scratch=None) -> None:
     argument (at least ``threads`` of them)."""
     shares = max(1, min(threads, n // MIN_SHARE))
     tail = (lambda i: (scratch[i],)) if scratch is not None else (lambda i: ())
-    if shares == 1:
-        fn(0, n, *args, *tail(0))
-        return
-    pool = _pools.get(shares) or _pools.setdefault(shares, ThreadPoolExecutor(shares))
-    cuts = np.linspace(0, n, shares + 1).astype(int)
-    jobs = [pool.submit(fn, lo, hi, *args, *tail(i)) for i, (lo, hi) in enumerate(pairwise(cuts))]
-    for job in jobs:
-        job.result()
+    with scalar_loops():  # where fn is compiled on its first call
+        if shares == 1:
+            fn(0, n, *args, *tail(0))
+            return
+        pool = _pools.get(shares) or _pools.setdefault(shares, ThreadPoolExecutor(shares))
+        cuts = np.linspace(0, n, shares + 1).astype(int)
+        jobs = [pool.submit(fn, lo, hi, *args, *tail(i))
+                for i, (lo, hi) in enumerate(pairwise(cuts))]
+        for job in jobs:
+            job.result()
+
+
+@contextmanager
+def scalar_loops():
+    """Numba compiles without LLVM's loop vectorizer inside (restored after). The day's loops
+    run over 2 to 4 actors, where vector code (masks, gathers) costs more than it saves: 13-19%
+    of a Syria run's CPU time (docs/performance.md). Results are the same: without fast-math,
+    LLVM vectorizes no floating-point reduction, so no arithmetic is reordered."""
+    before = numba_config.LOOP_VECTORIZE
+    numba_config.LOOP_VECTORIZE = 0
+    try:
+        yield
+    finally:
+        numba_config.LOOP_VECTORIZE = before
 
 
 @njit(cache=True, nogil=True, _nrt=False)  # no reference counting: nothing allocated
@@ -116,7 +136,7 @@ def attack_phase(w, key, s, p, t, forced):
         prob = spoilers.attack_probability(p.p_attack[k], t.capability[w, k],
                                            p.provocation[k] * t.provocation_multiplier[w], mom)
         prob = spoilers.restrained(prob, p.spoiler_receptiveness[k], t.spoiler_inducement[w, k])
-        hit = spoilers.attacks(prob, rng.uniform(key, k)) or forced[ATTACK, k]
+        hit = (prob > 0.0 and spoilers.attacks(prob, rng.uniform(key, k))) or forced[ATTACK, k]
         s.attacked[w, k] = hit
         s.n_attacks[w, k] += int(hit)
 
@@ -144,16 +164,19 @@ def decide(w, key, s, p, t, forced):
         resolve = min(1.0, s.commitment[w, i] + t.commitment_bonus[w])
         p_opp = decisions.opportunity(resolve, m, p.choice_spread[i])
         p_ret = p.reciprocity[i] if provoked else 0.0
+        u_opp = rng.uniform(key, 3 * i)
+        u_ret = rng.uniform(key, 3 * i + 1) if provoked else 1.0  # else p_ret = 0: unread
         intended = decisions.intend(p.policy[i], p_opp, p_ret, provoked, s.triggered[w, i],
-                                    rng.uniform(key, 3 * i), rng.uniform(key, 3 * i + 1))
-        fights = decisions.with_noise(intended, p.noise, rng.uniform(key, 3 * i + 2))
-        if tactical and p.policy[i] == decisions.ADAPTIVE and rng.uniform(key, 3 * i) < p_opp:
+                                    u_opp, u_ret)
+        fights = decisions.with_noise(intended, p.noise, rng.uniform(key, 3 * i + 2)) \
+            if p.noise > 0.0 else intended
+        if tactical and p.policy[i] == decisions.ADAPTIVE and u_opp < p_opp:
             s.launched[w, i] = True  # a tactical signer's offensive, from today on
         s.violated[w, i] = fights or s.withdrawn[w, i] or s.launched[w, i] or forced[VIOLATE, i]
         s.n_violations[w, i] += int(s.violated[w, i])
         s.incidents[w, i] = int(s.violated[w, i]) if not p.has_intensity else intensity.size(
             s.violated[w, i], p.max_incidents[i], p_opp, p.policy[i] == decisions.ADAPTIVE
-            and rng.uniform(key, 3 * i) < p_opp, s.seen_size[w, i],
+            and u_opp < p_opp, s.seen_size[w, i],
             s.withdrawn[w, i] or s.launched[w, i])
         if p.has_coerced or p.has_types:  # calm bought by leverage (docs/model.md)
             added = t.p_verify[w] * (lev - _column_sum(p.leverage_eff, i))
@@ -169,7 +192,8 @@ def observe(w, key, key_collateral, s, p, t):
     blamed_total = 0
     for i in range(P):
         s.seen_size[w, i] = 0
-        hit = observation.collateral(t.collateral[w, i], rng.uniform(key_collateral, i))
+        hit = t.collateral[w, i] > 0.0 and observation.collateral(
+            t.collateral[w, i], rng.uniform(key_collateral, i))
         hostile = 0
         for j in range(P):
             n_blamed = 0
@@ -177,10 +201,11 @@ def observe(w, key, key_collateral, s, p, t):
             if i != j:
                 v = s.violated[w, j]
                 at = i * P + j
-                seen = int(observation.detected(v, p.p_detect, rng.uniform(key, at))) + int(
-                    observation.false_alarm(v, t.p_false_alarm[w], rng.uniform(key, P * P + at)))
+                seen = int(v and observation.detected(v, p.p_detect, rng.uniform(key, at))) \
+                    + int(not v and observation.false_alarm(v, t.p_false_alarm[w],
+                                                            rng.uniform(key, P * P + at)))
                 for k in range(S):
-                    n_blamed += int(observation.blamed(
+                    n_blamed += int(s.attacked[w, k] and p.targets[k, i] and observation.blamed(
                         s.attacked[w, k], p.targets[k, i], t.ties[w, j, k],
                         t.p_misattribution[w], rng.uniform(key, 2 * P * P + at * S + k)))
                 seen += n_blamed + int(hit)
@@ -246,12 +271,14 @@ def press(w, key, s, p, t):
     B, P = t.leverage.shape[1], t.leverage.shape[2]
     for i in range(P):
         added = 0.0
-        for b in range(B):
-            if brokers.verified(s.violated[w, i], t.p_verify[w], rng.uniform(key, b * P + i)):
-                lev = t.leverage[w, b, i]
-                if p.has_brokers_decide:  # only as far as its action this week presses i
-                    lev *= broker_choice.weight(w, b, i, s, p)
-                added += lev
+        if s.violated[w, i]:  # only a violation is verified: no draw otherwise
+            for b in range(B):
+                if brokers.verified(s.violated[w, i], t.p_verify[w],
+                                    rng.uniform(key, b * P + i)):
+                    lev = t.leverage[w, b, i]
+                    if p.has_brokers_decide:  # only as far as its action this week presses i
+                        lev *= broker_choice.weight(w, b, i, s, p)
+                    added += lev
         s.pressure[w, i] = brokers.update_pressure(s.pressure[w, i], added, p.decay)
 
 
@@ -265,9 +292,10 @@ def walkouts(w, day, key, s, p, forced):
         s.hostile7[w, i] += s.hostile_today[w, i] - s.hostile_ring[row, w, i]
         s.hostile_ring[row, w, i] = s.hostile_today[w, i]
         was_in = s.in_talks[w, i]
+        movable = was_in == (s.hostile7[w, i] >= p.walkout_threshold[i])  # may leave/return
         now_in = talks.at_table(was_in, s.hostile7[w, i], p.walkout_threshold[i],
                                 p.p_walkout[i], p.p_return[i], s.mean_trust[w, i],
-                                rng.uniform(key, i))
+                                rng.uniform(key, i) if movable else 1.0)
         now_in = ((now_in and not forced[WALKOUT, i]) or forced[RETURN, i]) \
             and not s.withdrawn[w, i]
         s.in_talks[w, i] = now_in

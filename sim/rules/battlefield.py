@@ -63,10 +63,11 @@ def balance(w, s, p):
     """Today's balance ``s.share[w]`` from the effective strengths (no allocation)."""
     P = s.share.shape[1]
     total = 0.0
+    for i in range(P):  # e_i^r, held in share[w, i] until the total is known
+        s.share[w, i] = effective(w, i, s, p) ** p.decisiveness
+        total += s.share[w, i]
     for i in range(P):
-        total += effective(w, i, s, p) ** p.decisiveness
-    for i in range(P):
-        s.share[w, i] = contest_share(effective(w, i, s, p), total, p.decisiveness, P)
+        s.share[w, i] = 1.0 / P if total <= 0.0 else s.share[w, i] / total
 
 
 @njit(cache=True, inline="always")
