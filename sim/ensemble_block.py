@@ -14,6 +14,8 @@ parameters, state, random keys and intervention engine per set) and then merged 
   as do the information probabilities, the brokers' leverage, the ties and capabilities.
 
 Each world computes what it computes in its own set's block (tests/test_ensemble_block.py).
+After the merge each set's block reads its worlds of the one block (views of the state and of
+the engine's costs), so its world table and daily sums are taken as before.
 Sets that cannot share a block (a prior that changes an array's shape, the scripted events, or
 which actors an intervention reaches) raise :class:`NotMergeable`; callers then run a block per
 set.
@@ -21,14 +23,12 @@ set.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from types import SimpleNamespace
 
 import numpy as np
 from pydantic import BaseModel
 
 from sim import kernel
-from sim.ensemble import Block, firsts
 from sim.kernel_sets import run_day_sets, stack
 from sim.params import Info
 from sim.state import VARIABLES, State
@@ -59,6 +59,20 @@ class OneBlock:
             raise NotMergeable(str(exc)) from None
         self.engine = merge_engines([b.engine for b in blocks], sizes)
         self.threads, self.work = first.threads, first.work
+        for k, b in enumerate(blocks):  # from now on each block reads its set's worlds here
+            b.state, b.engine, b.one = self.view(k), self.engine_view(k), self
+
+    def view(self, k: int) -> State:
+        """Set ``k``'s worlds of the state: views, which the days run here write."""
+        a, b = self.bounds[k], self.bounds[k + 1]
+        return State(*(x[:, a:b] if _is_ring(v) else x[a:b]
+                       for v, x in zip(VARIABLES, self.state)))
+
+    def engine_view(self, k: int) -> SimpleNamespace:
+        """Set ``k``'s worlds of what a world table reads of the intervention engine (views)."""
+        a, b, e = self.bounds[k], self.bounds[k + 1], self.engine
+        return SimpleNamespace(cost=e.cost[a:b], cost_one_off=e.cost_one_off[a:b],
+                               activations=SimpleNamespace(uses=e.activations.uses[:, a:b]))
 
     @property
     def set_of_world(self) -> np.ndarray:
@@ -80,12 +94,17 @@ def merge_states(states: list[State]) -> State:
     second)."""
     out = []
     for v, arrays in zip(VARIABLES, zip(*states)):
-        axis = 1 if v.shape and v.shape[0].startswith("ring:") else 0
+        axis = 1 if _is_ring(v) else 0
         try:
             out.append(np.concatenate(arrays, axis=axis))
         except ValueError:
             raise NotMergeable(f"state {v.name!r} differs in shape between sets") from None
     return State(*out)
+
+
+def _is_ring(v) -> bool:
+    """Whether a state variable is a ring (its first axis the day, its second the worlds)."""
+    return bool(v.shape) and v.shape[0].startswith("ring:")
 
 
 def per_world(values: list, sizes: list[int]):
@@ -163,24 +182,3 @@ def _params_view(engines: list[InterventionEngine], sizes: list[int]) -> SimpleN
     return SimpleNamespace(info=info, n_parties=p.n_parties, n_spoilers=p.n_spoilers,
                            horizon=p.horizon)
 
-
-def run_one_block(scenarios: list, sizes: list[int], seed: int = 0,
-                  strategy: str = "baseline", days: int | None = None,
-                  first: list[int] | None = None, threads: int | None = None,
-                  progress: Callable[[int], None] | None = None) -> OneBlock:
-    """Run every parameter set's worlds as one block, to the horizon (arguments as
-    :func:`sim.ensemble.run_blocks`'s; no daily series are kept).
-
-    Raises:
-        NotMergeable: the sets cannot share a block (run them with
-            :func:`sim.ensemble.run_blocks`).
-    """
-    first = firsts(sizes) if first is None else first
-    threads = kernel.usable_threads(threads)
-    block = OneBlock([Block(scn, strategy, seed, f, n, days, threads, series=())
-                      for scn, f, n in zip(scenarios, first, sizes)])
-    for day in range(block.params.horizon):
-        block.step(day)
-        if progress:
-            progress(sum(sizes))
-    return block

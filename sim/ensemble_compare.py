@@ -37,7 +37,6 @@ import numpy as np
 import pandas as pd
 
 from sim.ensemble import firsts, run_blocks, scenarios_of
-from sim.ensemble_block import NotMergeable, run_one_block
 from sim.results import wilson
 from sim.schema import Scenario
 from sim.sweep.analyze import describe_box, prim
@@ -76,21 +75,6 @@ def per_world(day_collapse: np.ndarray, horizon: int) -> dict[str, np.ndarray]:
     return cols
 
 
-def _run(scenarios: list[Scenario], sizes: list[int], seed: int, strategy: str,
-         days: int | None, threads: int | None, progress, horizon: int) -> pd.DataFrame:
-    """One strategy's per-world outcomes: every set in one block of worlds
-    (:mod:`sim.ensemble_block`), else (sets that cannot share one) a block per set."""
-    try:
-        block = run_one_block(scenarios, sizes, seed, strategy, days, firsts(sizes), threads,
-                              progress)
-    except NotMergeable:
-        blocks = run_blocks(scenarios, sizes, seed, strategy, days, firsts(sizes), threads,
-                            progress, series=())
-        return _per_world(blocks, horizon)
-    return pd.DataFrame({"set": block.set_of_world,
-                         **per_world(block.state.day_collapse, horizon)})
-
-
 def _per_world(blocks: list, horizon: int) -> pd.DataFrame:
     """Per world of every block (set ``k`` is block ``k``): set, days held, survival at days 90
     and 180. Read from the blocks' state: no world table is assembled."""
@@ -120,8 +104,11 @@ def compare_ensemble(scn: Scenario, posterior: pd.DataFrame, strategies: list[st
     horizon = days or scn.meta.horizon_days
     scenarios = scenarios_of(scn, drawn)  # validated once, shared by every strategy
     sizes = [worlds] * sets
-    by = {name: _run(scenarios, sizes, seed, name, days, threads, progress, horizon)
-          for name in strategies}
+    by = {}
+    for name in strategies:
+        blocks = run_blocks(scenarios, sizes, seed, name, days, firsts(sizes), threads,
+                            progress, series=())
+        by[name] = _per_world(blocks, horizon)
     per_set = _per_set(by, strategies)
     table = _across(by, per_set, strategies, worlds)
     table["where_first"] = where_first(per_set, drawn, strategies)

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from sim import priors
-from sim.ensemble import firsts, scenarios_of
-from sim.ensemble_block import NotMergeable, OneBlock, per_world, run_one_block
+from sim.ensemble import Block, firsts, run_blocks, scenarios_of
+from sim.ensemble_block import NotMergeable, OneBlock, per_world
 from sim.ensemble_compare import compare_ensemble
 from sim.model import TruceModel
 from tests.factories import make_fragile_scenario
@@ -56,19 +56,21 @@ def test_one_block_is_each_set_run_alone_world_for_world(strategy):
     sets = make_sets()
     scns, sizes, seed = scenarios_of(base, sets), [9, 14, 1, 11], 4
     first = firsts(sizes)
-    block = run_one_block(scns, sizes, seed, strategy, first=first)
-    cut = block.bounds
+    blocks = run_blocks(scns, sizes, seed, strategy, first=first)
+    assert blocks[0].one is not None and all(b.one is blocks[0].one for b in blocks)
     for k, scn in enumerate(scns):  # set k alone: a model of its worlds, from its first index
         model = TruceModel(scn, sizes[k], seed, strategy, first_world=first[k]).run()
-        for name, mine, alone in zip(model.state._fields, block.state, model.state):
-            axis = 1 if name.endswith("_ring") else 0
-            got = np.take(mine, np.arange(cut[k], cut[k + 1]), axis=axis)
-            np.testing.assert_array_equal(got, alone, err_msg=f"set {k}: {name}")
-        np.testing.assert_array_equal(block.engine.cost[cut[k]:cut[k + 1]], model.engine.cost)
+        for name, mine, alone in zip(model.state._fields, blocks[k].state, model.state):
+            np.testing.assert_array_equal(mine, alone, err_msg=f"set {k}: {name}")
+        for name in ("cost", "cost_one_off"):
+            np.testing.assert_array_equal(getattr(blocks[k].engine, name),
+                                          getattr(model.engine, name))
+        np.testing.assert_array_equal(blocks[k].engine.activations.uses,
+                                      model.engine.activations.uses)
     # the sets play differently, so a set's worlds run under another's numbers would show
-    held = pd.Series(block.state.day_collapse < 0).groupby(block.set_of_world).mean()
-    days = pd.Series(block.state.n_violations.sum(axis=1)).groupby(block.set_of_world).sum()
-    assert days.nunique() == len(sets) and held.nunique() > 1
+    one = blocks[0].one
+    violations = pd.Series(one.state.n_violations.sum(axis=1)).groupby(one.set_of_world).sum()
+    assert violations.nunique() == len(sets)
 
 
 def test_intervention_numbers_that_differ_become_per_world_arrays():
@@ -79,31 +81,33 @@ def test_intervention_numbers_that_differ_become_per_world_arrays():
         per_world([None, 3], [1, 1])  # a duration set in one set, open in another
 
 
-def test_sets_that_cannot_share_a_block_are_refused_and_compare_still_pairs_them():
-    from tests.test_ensemble_compare import make_scenario_data_with_strategies
-
+def test_sets_that_cannot_share_a_block_run_a_block_each_and_stay_paired():
     from sim.scenario import validate
+    from tests.test_ensemble_compare import make_scenario_data_with_strategies
 
     scn = validate(make_scenario_data_with_strategies(), "<test>")
     # the collapse window sizes a state array: sets with other windows need blocks of their own
     sets = pd.DataFrame({"truce.collapse_window_days": [10, 14]})
+    scns = scenarios_of(scn, sets)
     with pytest.raises(NotMergeable):
-        run_one_block(scenarios_of(scn, sets), [3, 3])
+        OneBlock([Block(x, "baseline", 0, 3 * k, 3, None, 1) for k, x in enumerate(scns)])
+    assert run_blocks(scns, [3, 3])[0].one is None
     post = sets.assign(weight=0.5)
     cmp = compare_ensemble(scn, post, ["baseline", "again"], sets=4, worlds=10, seed=2)
     assert (cmp.per_set[cmp.per_set["strategy"] == "again"]["rmst_gain"] == 0).all()
 
 
-def test_compare_across_syria_sets_pairs_worlds_as_a_block_per_set():
-    from sim.ensemble import run_blocks
+def test_syria_sets_from_its_priors_in_one_block_as_in_a_block_each():
     from sim.scenario import load
 
     base = load("syria_2016")
     sets = priors.draw(base, 3, np.random.default_rng(5))
     scns, sizes = scenarios_of(base, sets), [4, 6, 5]
-    for strategy in ("monitoring", "pressure"):  # a prior on their effect sizes
-        block = run_one_block(scns, sizes, 2, strategy, days=60)
-        alone = run_blocks(scns, sizes, 2, strategy, days=60, series=())
-        np.testing.assert_array_equal(
-            block.state.n_violations, np.concatenate([b.state.n_violations for b in alone]))
-        assert isinstance(block, OneBlock)
+    for strategy in ("monitoring", "pressure"):  # priors on their effect sizes
+        one = run_blocks(scns, sizes, 2, strategy, days=60)
+        apart = run_blocks(scns, sizes, 2, strategy, days=60, merge=False)
+        assert one[0].one is not None and apart[0].one is None
+        for a, b in zip(one, apart):
+            for mine, theirs in zip(a.state, b.state):
+                np.testing.assert_array_equal(mine, theirs)
+            np.testing.assert_array_equal(a.series, b.series)
