@@ -23,6 +23,7 @@ set.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from types import SimpleNamespace
 
 import numpy as np
@@ -143,17 +144,19 @@ def merge_model(models: list, sizes: list[int]):
     return SimpleNamespace(**fields)
 
 
+REACH = ("party_mask", "spoiler_mask", "broker_mask")  # who an intervention reaches
+
+
 def merge_compiled(items: list[Compiled], sizes: list[int]) -> Compiled:
-    """One intervention of every set as compiled against each: who it reaches must agree."""
+    """One intervention of every set as compiled against each: who it reaches must agree; its
+    other numbers (added leverage, a meeting's commitment) :func:`per_world`."""
     if len({c.iv.kind for c in items}) != 1 or any(
-            not _same(getattr(c, m), getattr(items[0], m)) for c in items
-            for m in ("party_mask", "spoiler_mask", "broker_mask")):
+            not _same(getattr(c, m), getattr(items[0], m)) for c in items for m in REACH):
         raise NotMergeable("an intervention reaches other actors in another parameter set")
+    rest = {f.name: per_world([getattr(c, f.name) for c in items], sizes)
+            for f in fields(Compiled) if f.name not in ("iv", *REACH)}
     return Compiled(iv=merge_model([c.iv for c in items], sizes),
-                    party_mask=items[0].party_mask, spoiler_mask=items[0].spoiler_mask,
-                    broker_mask=items[0].broker_mask,
-                    extra_leverage=per_world([c.extra_leverage for c in items], sizes),
-                    amount=per_world([c.amount for c in items], sizes))
+                    **{m: getattr(items[0], m) for m in REACH}, **rest)
 
 
 def merge_engines(engines: list[InterventionEngine], sizes: list[int]) -> InterventionEngine:
@@ -171,6 +174,8 @@ def merge_engines(engines: list[InterventionEngine], sizes: list[int]) -> Interv
         for name in ("ties", "capability", "leverage"))
     out.cost, out.cost_one_off, out.n = np.zeros(n), np.zeros(n), n
     out._base = out._today(np.zeros((len(out.items), n), dtype=bool))
+    if set(vars(out)) != set(vars(first)):  # the engine holds more than merged here
+        raise NotMergeable("the intervention engine has state this merge does not know")
     return out
 
 
