@@ -3,9 +3,11 @@
 The worlds of a run are grouped in contiguous blocks, one block per parameter set. A block
 holds what a :class:`sim.model.TruceModel` holds for its worlds (state arrays, random keys, the
 strategy's intervention engine) but no Mesa agents, data collector or event log, so a block
-costs a few arrays. Each day the driver runs every block's day with the compiled kernel
-(:func:`sim.kernel.run_day`) on that block's parameters: the same numba types for every block,
-so nothing is compiled again, and a world computes exactly what it computes alone.
+costs a few arrays. The blocks are then merged into one (:mod:`sim.ensemble_block`), so that
+each day the intervention engine and the compiled day run once for every set's worlds, each
+world on its own set's parameters; sets that cannot share one (a prior that changes an array's
+shape) run block by block (:func:`sim.kernel.run_day` on each block's parameters). Either way
+a world computes exactly what it computes alone.
 
 World indices: block ``k`` runs global worlds ``first[k] .. first[k] + n_k - 1`` of the run's
 seed (:mod:`sim.rng`), by default consecutive (``first[k] = n_0 + ... + n_{k-1}``). So a run of
@@ -24,6 +26,7 @@ import pandas as pd
 
 from sim import kernel
 from sim.bargaining.nash import make_work
+from sim.ensemble_block import NotMergeable, OneBlock
 from sim.model import TruceModel, series_reporters
 from sim.params import Params, compile_params
 from sim.priors import apply_sets
@@ -60,6 +63,7 @@ class Block:
                                self.params.salience) for _ in range(threads)]
         self.reporters = [REPORTERS[name] for name in series]
         self.series = np.zeros((self.params.horizon, len(series)))  # columns: ``series``
+        self.one: OneBlock | None = None  # the block of every set this one was merged into
 
     actor_id = TruceModel.actor_id  # reads self.params only
 
@@ -71,6 +75,10 @@ class Block:
         with np.errstate(over="ignore"):
             kernel.over_worlds(kernel.run_day, s.n, self.threads, day, self.streams.keys, s,
                                self.fixed, today, forced, scratch=self.work)
+        self.record(day)
+
+    def record(self, day: int) -> None:
+        """Today's daily sums of this block's worlds."""
         if self.reporters:
             self.series[day] = [report(self) for report in self.reporters]
 
@@ -114,7 +122,7 @@ def run_blocks(scenarios: list[Scenario], sizes: list[int], seed: int = 0,
                strategy: str = "baseline", days: int | None = None,
                first: list[int] | None = None, threads: int | None = None,
                progress: Callable[[int], None] | None = None,
-               series: tuple[str, ...] = SERIES) -> list[Block]:
+               series: tuple[str, ...] = SERIES, merge: bool = True) -> list[Block]:
     """Run blocks of worlds, block ``k`` under ``scenarios[k]``, to the horizon, day by day.
 
     Args:
@@ -127,18 +135,35 @@ def run_blocks(scenarios: list[Scenario], sizes: list[int], seed: int = 0,
         threads: kernel threads (:func:`sim.kernel.usable_threads`; None: the default).
         progress: called with world-days done after each day.
         series: the daily reporters each block keeps (of :data:`SERIES`).
+        merge: run every set in one block of worlds where they can share one
+            (:mod:`sim.ensemble_block`; the results are the same, world for world).
     """
     first = firsts(sizes) if first is None else first
     threads = kernel.usable_threads(threads)
     blocks = [Block(scn, strategy, seed, f, n, days, threads, series)
               for scn, f, n in zip(scenarios, first, sizes)]
+    steppers = one_block(blocks) if merge else blocks
     horizon = blocks[0].params.horizon if blocks else 0
     for day in range(horizon):
-        for b in blocks:
+        for b in steppers:
             b.step(day)
+        if steppers is not blocks:
+            for b in blocks:
+                b.record(day)
         if progress:
             progress(sum(sizes))
     return blocks
+
+
+def one_block(blocks: list[Block]) -> list:
+    """The blocks merged into one (:class:`sim.ensemble_block.OneBlock`), else, for sets that
+    cannot share one, the blocks themselves: what to step each day."""
+    if len(blocks) < 2:
+        return blocks
+    try:
+        return [OneBlock(blocks)]
+    except NotMergeable:
+        return blocks
 
 
 def run_sets(scn: Scenario, sets: pd.DataFrame, worlds: int, seed: int = 0,

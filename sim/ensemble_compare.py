@@ -2,7 +2,9 @@
 
 ``sets`` parameter sets are drawn from the posterior by weight; each runs the same worlds under
 every strategy (common random numbers, extended to parameters: set ``k`` runs worlds
-``k * worlds ..`` under each strategy, with the same parameter values). Per set, each strategy's
+``k * worlds ..`` under each strategy, with the same parameter values). Each strategy runs
+every set in one block of worlds (:mod:`sim.ensemble_block`), which gives each world what a
+block of its set alone gives. Per set, each strategy's
 paired effect against the baseline: survival at days 90 and 180 and the gain in mean days held
 up to the horizon (RMST). Across sets:
 

@@ -55,6 +55,7 @@ class InterventionEngine:
         self.bonus = np.zeros((len(self.items), n))  # meeting commitment bonus, fading
         self.ties = tiled(params.ties, n).copy()  # changed in place (a fresh array, writable)
         self.capability = tiled(params.capability, n).copy()
+        self.leverage = tiled(params.leverage_eff, n)  # today's base leverage, never written
         self.cost = np.zeros(n)  # per world: one-off plus running costs
         self.cost_one_off = np.zeros(n)  # the part paid per activation
         self.n = n
@@ -89,7 +90,7 @@ class InterventionEngine:
         t = Today(
             p_verify=np.full(n, info.p_verify), p_misattribution=np.full(n, info.p_misattribution),
             p_false_alarm=np.full(n, info.p_false_alarm),
-            leverage=tiled(p.leverage_eff, n),
+            leverage=self.leverage,
             inducement=np.zeros((n, p.n_parties)), talks_multiplier=np.ones(n),
             provocation_multiplier=np.ones(n), collateral=np.zeros((n, p.n_parties)),
             guarantee=np.zeros(n), spoiler_inducement=np.zeros((n, p.n_spoilers)),

@@ -13,7 +13,9 @@ Each kind is a :class:`Kind` subclass that names its pydantic schema (in
   strategy's result does not depend on the order in which it lists its interventions.
 
 ``REGISTRY`` maps the ``kind`` string of a scenario file to its entry; ``docs/model.md``
-section 10 states every effect as an equation. No random numbers are drawn here.
+section 10 states every effect as an equation. No random numbers are drawn here. An
+intervention's numbers may be per world, (W,) arrays, where worlds of several parameter sets
+share a batch (:mod:`sim.ensemble_block`), so each effect scales the per-world vector first.
 """
 
 from __future__ import annotations
@@ -121,7 +123,7 @@ class MonitoringKind(Kind):
 class _LeverageKind(_BrokerKind):
     def apply(self, c, on, t, engine):
         onf = on.astype(float)
-        return t._replace(leverage=t.leverage + onf[:, None, None] * c.extra_leverage[None, :, :])
+        return t._replace(leverage=t.leverage + onf[:, None, None] * c.extra_leverage)
 
 
 class CoercivePressureKind(_LeverageKind):
@@ -170,10 +172,10 @@ class InducementsKind(Kind):
     def apply(self, c, on, t, engine):
         """Recipients' (and the named spoilers') daily inducement raised by ``amount`` where on."""
         iv, onf = c.iv, on.astype(float)
-        t = t._replace(inducement=t.inducement + onf[:, None] * c.party_mask[None, :] * iv.amount)
+        t = t._replace(inducement=t.inducement + (onf * iv.amount)[:, None] * c.party_mask[None, :])
         if iv.spoilers:  # the spoilers named, and only those (Stedman 1997)
             t = t._replace(spoiler_inducement=t.spoiler_inducement
-                           + onf[:, None] * c.spoiler_mask[None, :] * iv.amount)
+                           + (onf * iv.amount)[:, None] * c.spoiler_mask[None, :])
         return t
 
 
@@ -193,9 +195,9 @@ class SeparationKind(Kind):
     def one_off(self, engine, c, k, fired, active, state) -> None:
         """Commitment cost on firing; the parties' ties to spoilers cut by ``rate`` while active."""
         iv = c.iv
-        state.commitment[...] -= (fired[:, None] * c.party_mask[None, :]) * iv.cost_to_party
+        state.commitment[...] -= (fired * iv.cost_to_party)[:, None] * c.party_mask[None, :]
         np.clip(state.commitment, 0.0, 1.0, out=state.commitment)
-        cut = active[:, None, None] * c.party_mask[None, :, None] * iv.rate
+        cut = (active * iv.rate)[:, None, None] * c.party_mask[None, :, None]
         engine.ties *= 1.0 - cut
 
 
@@ -210,13 +212,13 @@ class ActionAgainstSpoilersKind(Kind):
 
     def one_off(self, engine, c, k, fired, active, state) -> None:
         """The targeted spoilers' capability cut by ``rate`` while active."""
-        engine.capability *= 1.0 - active[:, None] * c.spoiler_mask[None, :] * c.iv.rate
+        engine.capability *= 1.0 - (active * c.iv.rate)[:, None] * c.spoiler_mask[None, :]
 
     def apply(self, c, on, t, engine):
         """Collateral incidents raised by the parties' exposure to the targeted spoilers."""
         exposure = (engine.ties * c.spoiler_mask[None, None, :]).max(axis=2, initial=0.0)
         return t._replace(collateral=np.minimum(
-            1.0, t.collateral + on.astype(float)[:, None] * c.iv.p_collateral * exposure))
+            1.0, t.collateral + (on.astype(float) * c.iv.p_collateral)[:, None] * exposure))
 
 
 class PoliticalPushKind(Kind):
@@ -243,7 +245,7 @@ class LeaderDiplomacyKind(_BrokerKind):
         """The named brokers' leverage multiplied by ``1 + boost`` where on."""
         onf = on.astype(float)
         return t._replace(leverage=t.leverage * (
-            1.0 + c.iv.boost * onf[:, None, None] * c.broker_mask[None, :, None]))
+            1.0 + (c.iv.boost * onf)[:, None, None] * c.broker_mask[None, :, None]))
 
 
 KINDS = (MediationMeetingKind, MonitoringKind, CoercivePressureKind, GuaranteeKind,

@@ -43,7 +43,8 @@ def condition(metric: Metric | None, threshold: float, figures: dict) -> np.ndar
 
 
 class Activations:
-    """Activation state of K interventions in W worlds."""
+    """Activation state of K interventions in W worlds (a trigger's numbers may be per world,
+    (W,) arrays, where worlds of several parameter sets share a batch: sim.ensemble_block)."""
 
     def __init__(self, interventions: list, n: int, horizon: int):
         k = len(interventions)
@@ -65,10 +66,10 @@ class Activations:
             self.next_allowed[k] = np.where(ending, day + t.cooldown_days, self.next_allowed[k])
             budget = t.budget if t.budget is not None else NEVER
             fire = (alive & ~self.active[k] & (day >= self.next_allowed[k])
-                    & (self.uses[k] < budget) & (t.from_day <= day <= last)
+                    & (self.uses[k] < budget) & (t.from_day <= day) & (day <= last)
                     & condition(t.when, t.threshold, figures))
             end = day + iv.duration_days - 1 if iv.duration_days is not None else last
-            self.until[k] = np.where(fire, min(end, last), self.until[k])
+            self.until[k] = np.where(fire, np.minimum(end, last), self.until[k])
             self.active[k] |= fire
             self.uses[k] += fire
             fired[k] = fire
