@@ -106,7 +106,8 @@ def run_day(lo, hi, day, keys, s, p, t, forced, work):
 def world_day(w, day, key, s, p, t, forced, work):
     """One world's day: the phases in the order of :meth:`sim.model.TruceModel.step`."""
     if p.has_brokers_decide and day % WEEK == 0:  # 0. brokers choose (weekly; off by default)
-        broker_choice.weekly_choice(w, rng.stream_key(key, day, rng.BROKER_CHOICE), s, p)
+        broker_choice.weekly_choice(w, rng.stream_key(key, day, rng.BROKER_CHOICE), s, p,
+                                    t.pledge[w])
     attack_phase(w, rng.stream_key(key, day, rng.SPOILERS), s, p, t, forced)
     decide(w, rng.stream_key(key, day, rng.DECISIONS), s, p, t, forced)
     observe(w, rng.stream_key(key, day, rng.OBSERVATION),
@@ -150,7 +151,7 @@ def decide(w, key, s, p, t, forced):
         lev = _column_sum(t.leverage[w], i)
         gain, induced = p.gain_from_fighting[i], t.inducement[w, i]
         if p.has_brokers_decide:  # what brokers do and how credible they are (off by default)
-            lev = broker_choice.expected_leverage(w, i, s, p, t.leverage[w])
+            lev = broker_choice.expected_leverage(w, i, s, p, t.leverage[w], t.pledge[w])
             induced += broker_choice.reward(w, s, p)
         if p.has_battlefield:  # the gain follows the balance (off by default)
             gain = battlefield.gain_today(w, i, s, p)
@@ -277,7 +278,7 @@ def press(w, key, s, p, t):
                                     rng.uniform(key, b * P + i)):
                     lev = t.leverage[w, b, i]
                     if p.has_brokers_decide:  # only as far as its action this week presses i
-                        lev *= broker_choice.weight(w, b, i, s, p)
+                        lev *= broker_choice.weight(w, b, i, s, p, t.pledge[w, b] > 0.0)
                     added += lev
         s.pressure[w, i] = brokers.update_pressure(s.pressure[w, i], added, p.decay)
 

@@ -122,6 +122,12 @@ class BrokerGame(OneWorld):
                                  len(e))
         return float(bf.expected_gain(share, s.control[0, c], s.trend[0, c], g.trend_days))
 
+    def pledged(self) -> bool:
+        """Whether the student's broker's own guarantee was in force on the last day run (a
+        standing promise: :func:`sim.rules.broker_choice.kept_word`)."""
+        today = getattr(self.model, "today", None)
+        return today is not None and bool(today.pledge[0, self.b] > 0.0)
+
     def check(self, action: str) -> str:
         """The action named (spaces or underscores), or ValueError saying why it is not one
         this broker may choose."""
@@ -150,8 +156,8 @@ class BrokerGame(OneWorld):
         x, _, _ = self.record()
         if self.day % bc.WEEK == 0:  # the rule learns at its weekly choice only
             s.credibility[0, b] = bc.learn(s.credibility[0, b],
-                                           s.broker_action[0, b] == bc.PRESS, x > 0.0,
-                                           g.broker_learning[b])
+                                           bc.kept_word(s.broker_action[0, b], self.pledged()),
+                                           x > 0.0, g.broker_learning[b])
         code = ACTION_CODES[BrokerAction(action)]
         s.broker_action[0, b] = code
         s.n_broker_actions[0, b, code] += 1

@@ -14,10 +14,14 @@ battlefield):
     U(stay_out) = 0
 Shield and fight need a client. Its action sets what it does until the next choice: a broker
 presses party j's verified violations with weight f_bj = 1 if it presses, 1 if it fights
-against j's side (j not its client), else 0; a shielding broker multiplies the others'
+against j's side (j not its client), 1 if its own guarantee is in force and it neither fights
+for nor shields j this week (a guarantee is a standing promise to press whoever violates,
+whatever else the broker does: Walter 2002; one who takes a side breaks it toward that side:
+Kydd 2003), else 0; a shielding broker multiplies the others'
 pressure on its client by (1 - s); a rewarding one adds REWARD_SCALE x its capability to every
 party's inducement. Parties learn each broker's credibility from what it
 did in weeks with violations to punish: ``cred_b <- cred_b + lambda_b ([b pressed] - cred_b)``,
+where a guarantor "pressed" if it pressed or, under its guarantee, took no side,
 and expect the sanction p_verify * sum_b L_bj f_bj cred_b. Brokers without interests press
 every week (today's fixed rule), so their credibility stays 1.
 """
@@ -104,8 +108,9 @@ def choose(w, b, key, x, x_c, attacks, s, p):
 
 
 @njit(cache=True, inline="always")
-def weekly_choice(w, key, s, p):
-    """Credibility learnt from last week's conduct, then each deciding broker's new action."""
+def weekly_choice(w, key, s, p, pledge):
+    """Credibility learnt from last week's conduct (``pledge[b]`` > 0: b's own guarantee is
+    in force), then each deciding broker's new action."""
     P = s.week_violations.shape[1]
     x = 0.0
     for i in range(P):
@@ -114,7 +119,8 @@ def weekly_choice(w, key, s, p):
     for b in range(p.broker_client.shape[0]):
         if not p.broker_decides[b]:
             continue
-        s.credibility[w, b] = learn(s.credibility[w, b], s.broker_action[w, b] == PRESS,
+        s.credibility[w, b] = learn(s.credibility[w, b],
+                                    kept_word(s.broker_action[w, b], pledge[b] > 0.0),
                                     x > 0.0, p.broker_learning[b])
         c = p.broker_client[b]
         x_c = s.week_violations[w, c] / WEEK if c >= 0 else 0.0
@@ -144,11 +150,33 @@ def tally(w, day, s, p):
             break
 
 
+@njit(cache=True)
+def sides_with(a: int, client: int, j: int) -> bool:
+    """Whether an action ``a`` takes party ``j``'s side: fighting for it or shielding it."""
+    return (a == FIGHT or a == SHIELD) and client == j
+
+
+@njit(cache=True)
+def presses(a: int, client: int, j: int, pledged: bool) -> bool:
+    """Whether a broker doing ``a`` presses party ``j``'s violations: it presses, or fights
+    against j's side, or has pledged a guarantee and does not take j's side this week."""
+    if a == PRESS or (a == FIGHT and client != j):
+        return True
+    return pledged and not sides_with(a, client, j)
+
+
+@njit(cache=True)
+def kept_word(a: int, pledged: bool) -> bool:
+    """[b pressed] of the learning rule: it pressed; or, under its own guarantee, it neither
+    fought for nor shielded a side (it kept its standing promise)."""
+    return a == PRESS or (pledged and a != FIGHT and a != SHIELD)
+
+
 @njit(cache=True, inline="always")
-def weight(w, b, j, s, p):
-    """f_bj times the shields on j: how much of broker b's leverage on party j counts today."""
-    a = s.broker_action[w, b]
-    f = 1.0 if a == PRESS or (a == FIGHT and p.broker_client[b] != j) else 0.0
+def weight(w, b, j, s, p, pledged):
+    """f_bj times the shields on j: how much of broker b's leverage on party j counts today
+    (``pledged``: b's own guarantee is in force)."""
+    f = 1.0 if presses(s.broker_action[w, b], p.broker_client[b], j, pledged) else 0.0
     for q in range(p.broker_client.shape[0]):
         if q != b and s.broker_action[w, q] == SHIELD and p.broker_client[q] == j:
             f *= 1.0 - p.broker_stake[q]
@@ -156,11 +184,11 @@ def weight(w, b, j, s, p):
 
 
 @njit(cache=True, inline="always")
-def expected_leverage(w, i, s, p, leverage):
+def expected_leverage(w, i, s, p, leverage, pledge):
     """sum_b L_bi f_bi cred_b: the pressure party i expects per verified violation."""
     total = 0.0
     for b in range(leverage.shape[0]):
-        total += leverage[b, i] * weight(w, b, i, s, p) * s.credibility[w, b]
+        total += leverage[b, i] * weight(w, b, i, s, p, pledge[b] > 0.0) * s.credibility[w, b]
     return total
 
 

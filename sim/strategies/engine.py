@@ -32,6 +32,7 @@ TODAY = (
     "provocation_multiplier",  # (W,)
     "collateral",  # (W, P) probability a party suffers a collateral incident
     "guarantee",  # (W,) 1 where a third-party guarantee is in force
+    "pledge",  # (W, B) 1 where the broker's own guarantee is in force (its standing promise)
     "spoiler_inducement",  # (W, S) inducements offered to spoilers
     "commitment_bonus",  # (W,) commitment restored by meetings, added to every party's
     "ties",  # (W, P, S) parties' ties to spoilers (separation cuts them)
@@ -93,7 +94,8 @@ class InterventionEngine:
             leverage=self.leverage,
             inducement=np.zeros((n, p.n_parties)), talks_multiplier=np.ones(n),
             provocation_multiplier=np.ones(n), collateral=np.zeros((n, p.n_parties)),
-            guarantee=np.zeros(n), spoiler_inducement=np.zeros((n, p.n_spoilers)),
+            guarantee=np.zeros(n), pledge=np.zeros((n, p.leverage_eff.shape[0])),
+            spoiler_inducement=np.zeros((n, p.n_spoilers)),
             commitment_bonus=self.bonus.sum(axis=0), ties=self.ties, capability=self.capability,
         )
         # multiplicative boosts (leader diplomacy) come after every additive term, so the

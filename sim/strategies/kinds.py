@@ -159,9 +159,11 @@ class GuaranteeKind(_LeverageKind):
         return iv.strength * broker.stances.commitment * broker.capability * (1.0 - favour)
 
     def apply(self, c, on, t, engine):
-        """The guarantor's added leverage, and today's guarantee flag set where on."""
+        """The guarantor's added leverage, today's guarantee flag and its pledge set where on."""
         t = super().apply(c, on, t, engine)
-        return t._replace(guarantee=np.maximum(t.guarantee, on.astype(float)))
+        onf = on.astype(float)
+        return t._replace(guarantee=np.maximum(t.guarantee, onf),
+                          pledge=np.maximum(t.pledge, onf[:, None] * c.broker_mask[None, :]))
 
 
 class InducementsKind(Kind):
