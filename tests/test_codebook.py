@@ -68,6 +68,40 @@ def test_rules_give_the_documented_values():
     assert (info.p_verify, info.p_misattribution, info.p_false_alarm) == (0.2, 0.5, 0.08)
 
 
+def test_game_rules_give_the_documented_values():
+    f = validate_features(make_features())
+    scn = validate(build_scenario(f))
+    gov, opp, russia, us, envoy = (next(a for a in scn.actors if a.id == i) for i in
+                                   ("government", "opposition", "russia", "us", "un_envoy"))
+    # declared and accepted: one signer in five tactical; beliefs on, a common prior
+    assert gov.intent.p_tactical == opp.intent.p_tactical == 0.2
+    assert scn.beliefs.enabled and scn.beliefs.prior_committed is None
+    # a guarantor that also fights fights for its client, with the Syria 2016 Russia's stake
+    assert (russia.interests.fights_for, russia.interests.stake) == ("government", 0.9)
+    assert russia.interests.counter_terrorism == 0.7  # groups are left outside
+    # one that does not fight presses, rewards or stays out; a mediator keeps the fixed rule
+    assert [str(a) for a in us.interests.actions] == ["press", "reward", "stay_out"]
+    assert us.interests.fights_for is None and envoy.interests is None
+    # day-0 lines where the parties' own strengths put them: 0.8^2 / (0.8^2 + 0.3^2)
+    assert scn.battlefield.control == {"government": 0.877, "opposition": 0.123}
+
+
+def test_a_patron_aids_and_a_signed_text_has_fewer_tactical_signers():
+    data = make_features(excluded_groups=[], outside_offensives=[],
+                         record_events=[])
+    data["brokers"][1].update(role="patron")  # the US as the opposition's patron
+    data["brokers"][0].update(role="patron")  # Russia: a patron that also fights
+    data["parties"][0]["consent"] = "signed"
+    scn = validate(build_scenario(validate_features(data)))
+    gov, russia, us = (next(a for a in scn.actors if a.id == i)
+                       for i in ("government", "russia", "us"))
+    assert gov.intent.p_tactical == 0.1
+    assert (us.interests.aid, us.interests.fights_for) == (0.01, None)
+    assert "shield" in us.interests.actions and "fight" not in us.interests.actions
+    assert (russia.interests.aid, russia.interests.fights_for) == (0.01, "government")
+    assert russia.interests.counter_terrorism == 0.0  # no group left outside
+
+
 def test_a_verifying_mission_and_a_definitive_design():
     f = validate_features(make_features(
         design={"class": "definitive", "settles": "all", "source": "assumption"},
@@ -131,6 +165,32 @@ def test_bad_references_are_located(tmp_path):
     assert "oposition" in lines[where["excluded_groups.jfs.ties.oposition"] - 1]
     assert "rebels" in lines[where["brokers.us.clients.0"] - 1]
     assert "actor: jfs" in lines[where["record_events.2.actor"] - 1]
+
+
+def test_bad_brokers_are_located(tmp_path):
+    data = make_features()
+    data["brokers"][2]["also_fights"] = True  # the UN envoy, a mediator
+    data["brokers"][0]["clients"] = []  # Russia fights for nobody
+    data["brokers"][1].update(also_fights=True, clients=["government", "opposition"])
+    path, text = write_features(tmp_path, data)
+    lines = text.splitlines()
+    msgs = {m.split(": ", 2)[1]: m for m in map(str, _raised(path))}
+    line = {k: int(m.split(":")[1]) for k, m in msgs.items()}
+    assert "a mediator does not fight" in msgs["brokers.un_envoy.also_fights"]
+    assert "also_fights: true" in lines[line["brokers.un_envoy.also_fights"] - 1]
+    assert "backs a party: list it in clients" in msgs["brokers.russia.clients"]
+    assert "clients: []" in lines[line["brokers.russia.clients"] - 1]
+    assert "its clients must share a side" in msgs["brokers.us.clients"]
+    assert "clients:" in lines[line["brokers.us.clients"] - 1]
+
+
+def test_new_case_exits_2_on_a_broker_that_fights_for_nobody(tmp_path):
+    data = make_features()
+    data["brokers"][0]["clients"] = []
+    path, _ = write_features(tmp_path, data)
+    res = CliRunner().invoke(app, ["new-case", str(path), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "brokers.russia.clients" in res.output
+    assert "Traceback" not in res.output and not (tmp_path / "o").exists()
 
 
 def write_features(tmp_path: Path, data: dict) -> tuple[Path, str]:
