@@ -8,7 +8,9 @@ which writes two kinds of priors into it:
   reciprocity, the pace of commitment (``commitment_speed``), walkout behaviour
   (``walkout_threshold``, ``p_walkout``, ``p_return``), the generic incentives
   (``cost_of_fighting``, ``value_of_settlement``, ``sensitivity_to_pressure``), frailty
-  (``commitment_range``) and ``pressure.decay``. A joint parameter set draws each key **once**
+  (``commitment_range``), ``pressure.decay``, and the game's shared values: a tactical
+  signer's ``tactical_gain``, the observers' model of ``beliefs`` and the battlefield's
+  ``gain_weight`` (docs/codebook.md#game). A joint parameter set draws each key **once**
   and gives that value to every field the key matches, in every case (every party of every
   case shares it). The schema has no separate choice-noise parameter: a party's randomness
   lives in ``reciprocity`` and the frailty draw, both shared.

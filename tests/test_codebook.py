@@ -20,6 +20,7 @@ from sim.cli.cases import case_files
 from sim.codebook import load_features, validate_features
 from sim.codebook_build import build_scenario, build_targets
 from sim.scenario import ScenarioError, parse_yaml, read_text, validate
+from tests import docs_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "scenarios" / "cases"
@@ -100,6 +101,20 @@ def test_a_patron_aids_and_a_signed_text_has_fewer_tactical_signers():
     assert "shield" in us.interests.actions and "fight" not in us.interests.actions
     assert (russia.interests.aid, russia.interests.fights_for) == (0.01, "government")
     assert russia.interests.counter_terrorism == 0.0  # no group left outside
+
+
+@pytest.mark.slow
+def test_the_codebook_page_quotes_the_cases_before_and_after():
+    # 10 cases x 2 runs of 400 worlds: the block docs/codebook.md shows is what they give now
+    assert docs_cases.current() == docs_cases.block(), "run `python -m tests.docs_cases`"
+
+
+def test_switching_the_game_off_gives_the_cases_as_they_were_built_before():
+    _, data = parse_yaml(read_text(CASES / "syria_sep_2016.yaml"), "s.yaml")
+    off = validate(docs_cases.game_off(data))
+    assert off.beliefs.enabled is False and off.battlefield is None
+    assert all(a.interests is None and a.intent.p_tactical == 0.0 for a in off.actors
+               if a.kind in ("party", "broker"))
 
 
 def test_a_verifying_mission_and_a_definitive_design():
