@@ -149,7 +149,8 @@ def build_sources(f: Features) -> dict[str, str]:
             "actors.*.stances.commitment_range": SHARED + "; frailty, Fortna 2004",
             "actors.*.intent.tactical_gain": SHARED + "; the generic ceasefire's value",
             "beliefs.*": SHARED + "; the generic ceasefire's observers' model",
-            "battlefield.*": SHARED + "; the Syria 2016 scenario's contest",
+            **{f"battlefield.{k}": SHARED + "; the Syria 2016 scenario's contest"
+               for k in R.BATTLEFIELD},
             "truce.*": SHARED + "; the Syria scenario's collapse rules",
             "pressure.*": SHARED}
 

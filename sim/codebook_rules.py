@@ -56,7 +56,12 @@ SHARED_PRIORS = {
     "beliefs.hostile_if_committed": ("log_uniform", 0.01, 0.1, {}, WIDE),
     "beliefs.hostile_if_tactical": ("uniform", 0.1, 0.4, {}, WIDE + "; above "
                                     "hostile_if_committed's support"),
+    "beliefs.signal_accuracy": ("uniform", 0.5, 0.7, {}, WIDE),
+    "battlefield.decisiveness": ("uniform", 0.5, 3.0, {}, WIDE + " (Hirshleifer 1989: r near 1 "
+                                 "for attrition, higher where force decides)"),
     "battlefield.gain_weight": ("uniform", 0.1, 1.0, {}, WIDE),
+    "battlefield.shift_rate": ("log_uniform", 0.001, 0.05, {}, WIDE),
+    "battlefield.attrition": ("log_uniform", 0.001, 0.05, {}, WIDE),
 }
 MOMENTUM_SPREAD = 0.1  # a party's gain from fighting: +- this around its coded value
 
