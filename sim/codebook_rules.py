@@ -193,7 +193,6 @@ def ties_by_party(f: Features) -> dict[str, dict[str, float]]:
     return out
 
 
-
 def intent(p: Party) -> dict[str, Any]:
     """A party's hidden type: its share of tactical signers from how it consented."""
     tactical = P_TACTICAL[p.consent]
