@@ -15,6 +15,7 @@ import pytest
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
+import sim
 from sim.cli import app
 from sim.cli.cases import case_files
 from sim.codebook import load_features, validate_features
@@ -101,6 +102,13 @@ def test_a_patron_aids_and_a_signed_text_has_fewer_tactical_signers():
     assert "shield" in us.interests.actions and "fight" not in us.interests.actions
     assert (russia.interests.aid, russia.interests.fights_for) == (0.01, "government")
     assert russia.interests.counter_terrorism == 0.0  # no group left outside
+
+
+def test_a_built_case_runs_with_brokers_who_decide():
+    # the Syria September case: Russia (a guarantor that also fights) may fight, the US may not
+    w = sim.run(sim.load(CASES / "syria_sep_2016.yaml"), worlds=50, seed=1, days=60).worlds
+    assert (w["weeks_russia_fight"] > 0).any() and (w["weeks_us_fight"] == 0).all()
+    assert set(w["collapse_backer"]) <= {"", "russia"}  # only a fighter backs a collapse
 
 
 @pytest.mark.slow
