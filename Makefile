@@ -80,7 +80,7 @@ posterior: $(STAMP)
 # The command-line reference, generated from the typer app (sim/docgen.py)
 docs: $(STAMP)
 	$(VPY) -m sim.docgen
-	$(VPY) -m sim.docgen --outputs README.md docs/scenarios.md
+	$(VPY) -m sim.docgen --outputs README.md docs/scenarios.md docs/teaching/lesson4_two_idlib_truces.md
 
 # Mutation testing (mutmut; configured in pyproject.toml): not part of `make test`. Mutants run
 # cheapest first within the budget; results are kept in mutants/, so a second run goes on where

@@ -4,14 +4,16 @@ Every case of the library (``scenarios/cases/``) is built by the codebook (docs/
 which writes two kinds of priors into it:
 
 - **shared** keys (:data:`sim.codebook_rules.SHARED_PRIORS`): the behaviour of parties in any
-  ceasefire -- trust dynamics (``initial_trust``, ``trust_build``, ``trust_loss``),
-  reciprocity, the pace of commitment (``commitment_speed``), walkout behaviour
-  (``walkout_threshold``, ``p_walkout``, ``p_return``), the generic incentives
-  (``cost_of_fighting``, ``value_of_settlement``, ``sensitivity_to_pressure``), frailty
-  (``commitment_range``) and ``pressure.decay``. A joint parameter set draws each key **once**
-  and gives that value to every field the key matches, in every case (every party of every
-  case shares it). The schema has no separate choice-noise parameter: a party's randomness
-  lives in ``reciprocity`` and the frailty draw, both shared.
+  ceasefire -- trust dynamics (``initial_trust``, ``trust_build``, ``trust_loss``), reciprocity,
+  the pace of commitment (``commitment_speed``), walkout behaviour (``walkout_threshold``,
+  ``p_walkout``, ``p_return``), the generic incentives (``cost_of_fighting``,
+  ``value_of_settlement``, ``sensitivity_to_pressure``), frailty (``commitment_range``),
+  ``pressure.decay``, and the game's shared values: a tactical signer's ``tactical_gain``, the
+  observers' model of ``beliefs`` and the battlefield's contest (docs/codebook.md, "Types,
+  brokers' interests and the battlefield"). A joint parameter set draws each key **once** and
+  gives that value to every field the key matches, in every case (every party of every case
+  shares it). The schema has no separate choice-noise parameter: a party's randomness lives in
+  ``reciprocity`` and the frailty draw, both shared.
 - **case** keys: every other prior of a case (a party's ``gain_from_fighting`` around its coded
   momentum, say), one column per field and case, drawn from that case's own prior.
 

@@ -307,6 +307,24 @@ def _group_problems(f: Features, parties: list[str]) -> list[tuple]:
     return out
 
 
+def _broker_problems(f: Features, parties: list[str]) -> list[tuple]:
+    """What a broker's role and fighting need: a client to back or fight for, on one side."""
+    side = {p.id: p.side for p in f.parties}
+    out = []
+    for i, b in enumerate(f.brokers):
+        base, clients = ("brokers", i), [c for c in b.clients if c in parties]
+        if b.also_fights and b.role is BrokerRole.MEDIATOR:
+            out.append((base + ("also_fights",), True, "a mediator does not fight: code a broker "
+                        "that fights for a side as its guarantor or patron"))
+        elif (b.also_fights or b.role is BrokerRole.PATRON) and not b.clients:
+            what = "a broker that also fights" if b.also_fights else "a patron"
+            out.append((base + ("clients",), [], f"{what} backs a party: list it in clients"))
+        if b.also_fights and len({side[c] for c in clients}) > 1:
+            out.append((base + ("clients",), clients, "a broker that also fights fights for one "
+                        "side: its clients must share a side"))
+    return out
+
+
 def _event_problems(f: Features, parties: list[str], groups: list[str]) -> list[tuple]:
     out = []
     for i, ev in enumerate(f.record_events):
@@ -332,6 +350,7 @@ def reference_problems(f: Features) -> list[tuple]:
     parties = [p.id for p in f.parties]
     for i, b in enumerate(f.brokers):
         out += _unknown(("brokers", i, "clients"), b.clients, parties, "a party")
+    out += _broker_problems(f, parties)
     out += _group_problems(f, parties)
     out += _event_problems(f, parties, [g.id for g in f.excluded_groups])
     if f.monitoring.from_day >= f.case.horizon_days:

@@ -15,7 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from sim import codebook_rules as R
-from sim.codebook import Ending, Features, Mission
+from sim.codebook import BrokerRole, Ending, Features, Mission
 
 SURVIVAL_DAYS = (7, 30, 90, 365)
 SHARED = f"assumption (shared by all cases until joint calibration; {R.RULES}#shared)"
@@ -24,9 +24,15 @@ SHARED = f"assumption (shared by all cases until joint calibration; {R.RULES}#sh
 def _actors(f: Features) -> list[dict[str, Any]]:
     ties = R.ties_by_party(f)
     parties = {p.id: p for p in f.parties}
+    groups = bool(f.excluded_groups)
     return ([R.party_actor(p, ties[p.id]) for p in f.parties]
-            + [R.broker_actor(b, parties) for b in f.brokers]
+            + [_with_interests(R.broker_actor(b, parties), R.interests(b, groups))
+               for b in f.brokers]
             + [R.group_actor(g) for g in f.excluded_groups])
+
+
+def _with_interests(actor: dict[str, Any], interests: dict[str, Any] | None) -> dict[str, Any]:
+    return actor if interests is None else {**actor, "interests": interests}
 
 
 def _late_mission(f: Features) -> list[dict[str, Any]]:
@@ -73,7 +79,8 @@ def build_scenario(f: Features) -> dict[str, Any]:
                      "start_date": f.case.start_date, "horizon_days": f.case.horizon_days,
                      "seed_digest": f.case.record},
             "actors": _actors(f), "information": _day0_information(f),
-            "truce": dict(R.SHARED_TRUCE), "talks": talks, "pressure": {"decay": 0.1},
+            "beliefs": dict(R.SHARED_BELIEFS), "truce": dict(R.SHARED_TRUCE), "talks": talks,
+            "battlefield": R.battlefield(f.parties), "pressure": {"decay": 0.1},
             "strategies": _strategies(f), "sources": build_sources(f), "priors": build_priors(f)}
 
 
@@ -104,6 +111,8 @@ def _party_sources(f: Features) -> dict[str, str]:
         out[f"{a}.stances.commitment"] = R.cite(p.source, f"parties.{p.id}.consent")
         out[f"{a}.stances.position"] = R.cite(p.source, f"parties.{p.id}.side")
         out[f"{a}.incentives.gain_from_fighting"] = R.cite(p.source, f"parties.{p.id}.momentum")
+        out[f"{a}.intent.types.*"] = R.cite(p.source, f"parties.{p.id}.consent")
+        out[f"battlefield.control.{p.id}"] = R.cite(p.source, "parties.*.strength")
     for g in f.excluded_groups:
         for party in g.ties:
             out[f"actors.{party}.relations.spoiler_ties.{g.id}"] = R.cite(
@@ -114,6 +123,9 @@ def _party_sources(f: Features) -> dict[str, str]:
 def _other_sources(f: Features) -> dict[str, str]:
     out = {f"actors.{b.id}.*": R.cite(b.source, f"brokers.{b.id} (kind, role, also_fights, "
                                       "clients, leverage)") for b in f.brokers}
+    out.update({f"actors.{b.id}.interests.*": R.cite(b.source, f"brokers.{b.id} (role, "
+                "also_fights, clients; values of the Syria 2016 brokers)")
+                for b in f.brokers if b.role is not BrokerRole.MEDIATOR})
     out.update({f"actors.{g.id}.*": R.cite(g.source, f"excluded_groups.{g.id} (type, strength, "
                                            "activity)") for g in f.excluded_groups})
     mon = R.cite(f.monitoring.source, "monitoring (mission, mandate)")
@@ -135,6 +147,10 @@ def build_sources(f: Features) -> dict[str, str]:
             **_party_sources(f), **_other_sources(f),
             "actors.*.behaviour.*": SHARED, "actors.*.incentives.*": SHARED,
             "actors.*.stances.commitment_range": SHARED + "; frailty, Fortna 2004",
+            "actors.*.intent.tactical_gain": SHARED + "; the generic ceasefire's value",
+            "beliefs.*": SHARED + "; the generic ceasefire's observers' model",
+            **{f"battlefield.{k}": SHARED + "; the Syria 2016 scenario's contest"
+               for k in R.BATTLEFIELD},
             "truce.*": SHARED + "; the Syria scenario's collapse rules",
             "pressure.*": SHARED}
 

@@ -51,6 +51,17 @@ SHARED_PRIORS = {
     "actors.*.stances.commitment_range": ("uniform", 0.0, 0.4, {}, ("Fortna 2004 (truces differ "
                                           "in resolve: above 0); size: ignorance: wide")),
     "pressure.decay": ("uniform", 0.02, 0.3, {}, WIDE),
+    # the game's shared behaviour (issues 18, 19): the ranges of the Syria 2016 scenario's priors
+    "actors.*.intent.tactical_gain": ("uniform", 0.0, 0.3, {}, WIDE),
+    "beliefs.hostile_if_committed": ("log_uniform", 0.01, 0.1, {}, WIDE),
+    "beliefs.hostile_if_tactical": ("uniform", 0.1, 0.4, {}, WIDE + "; above "
+                                    "hostile_if_committed's support"),
+    "beliefs.signal_accuracy": ("uniform", 0.5, 0.7, {}, WIDE),
+    "battlefield.decisiveness": ("uniform", 0.5, 3.0, {}, WIDE + " (Hirshleifer 1989: r near 1 "
+                                 "for attrition, higher where force decides)"),
+    "battlefield.gain_weight": ("uniform", 0.1, 1.0, {}, WIDE),
+    "battlefield.shift_rate": ("log_uniform", 0.001, 0.05, {}, WIDE),
+    "battlefield.attrition": ("log_uniform", 0.001, 0.05, {}, WIDE),
 }
 MOMENTUM_SPREAD = 0.1  # a party's gain from fighting: +- this around its coded value
 
@@ -81,6 +92,28 @@ P_MISATTRIBUTION = {"none": 0.5, "report": 0.3, "verify": 0.1}
 P_FALSE_ALARM = {"none": 0.06, "report": 0.03, "verify": 0.01}
 OFFENSIVE_FALSE_ALARM = 0.02  # each outside offensive in the truce area
 
+# hidden types (docs/model.md 11.5): a negotiated, signed text is a costlier signal than a
+# unilateral declaration or a conditional acceptance, so fewer of its signers are tactical
+# (Kydd 2000; Fortna 2004); the generic ceasefire's one in five is the middle value
+P_TACTICAL = {"signed": 0.1, "declared": 0.2, "accepted": 0.2}
+SHARED_TACTICAL_GAIN = 0.1  # scenarios/validation/civil_war_ceasefire.yaml
+SHARED_BELIEFS = {"enabled": True, "hostile_if_committed": 0.05, "hostile_if_tactical": 0.3,
+                  "signal_accuracy": 0.5}  # the same; common prior, no private signal
+
+# brokers' interests (docs/model.md 12.1), by role and whether it also fights: the values of
+# the Syria 2016 scenario's brokers of the same kind (Russia, Iran, the US)
+FIGHTER_INTERESTS = {"stake": 0.9, "counter_terrorism": 0.7, "truce_value": 0.1,
+                     "enforcement_cost": 0.1, "choice_spread": 0.05}
+PATRON_INTERESTS = {"stake": 0.9, "truce_value": 0.1, "choice_spread": 0.05}
+GUARANTOR_INTERESTS = {"stake": 0.3, "counter_terrorism": 0.3, "truce_value": 0.7,
+                       "enforcement_cost": 0.3, "choice_spread": 0.05}
+PATRON_AID = 0.01  # Iran 2016: a patron restores a share of its client's lost strength daily
+PATRON_ACTIONS = ["press", "shield", "reward", "stay_out"]  # aids and shields, does not fight
+GUARANTOR_ACTIONS = ["press", "reward", "stay_out"]  # presses, rewards or stays out
+
+# battlefield (docs/model.md 12.2): the Syria 2016 scenario's contest; strength = capability
+BATTLEFIELD = {"decisiveness": 2.0, "shift_rate": 0.005, "attrition": 0.002, "gain_weight": 0.3}
+
 # design and talks
 INITIAL_PROGRESS = {"none": 0.0, "part": 0.5, "all": 1.0}
 TALKS_RATE = {"none": 0.0, "stalled": 0.002, "active": 0.01}
@@ -96,6 +129,7 @@ def party_actor(p: Party, ties: dict[str, float]) -> dict[str, Any]:
     actor = {"id": p.id, "name": p.name, "kind": "party", "capability": CAPABILITY[p.strength],
              "stances": {"commitment": COMMITMENT[p.consent], "position": POSITION[p.side],
                          "commitment_range": SHARED_FRAILTY},
+             "intent": intent(p),
              "incentives": {"gain_from_fighting": GAIN_FROM_FIGHTING[p.momentum],
                             **SHARED_INCENTIVES},
              "behaviour": dict(SHARED_BEHAVIOUR)}
@@ -158,3 +192,37 @@ def ties_by_party(f: Features) -> dict[str, dict[str, float]]:
             out[party][g.id] = TIE[tie]
     return out
 
+
+def intent(p: Party) -> dict[str, Any]:
+    """A party's hidden type: its share of tactical signers from how it consented."""
+    tactical = P_TACTICAL[p.consent]
+    return {"types": {"committed": round(1.0 - tactical, 3), "tactical": tactical},
+            "tactical_gain": SHARED_TACTICAL_GAIN}
+
+
+def interests(b: Broker, has_groups: bool) -> dict[str, Any] | None:
+    """A broker's interests from its role, whether it fights and its clients (None: a
+    mediator keeps the fixed rule of pressing every violator, as the Syria 2016 envoy)."""
+    if b.role is BrokerRole.MEDIATOR:
+        return None
+    if b.also_fights:
+        out = dict(FIGHTER_INTERESTS, fights_for=b.clients[0])
+        out["counter_terrorism"] = out["counter_terrorism"] if has_groups else 0.0
+    elif b.role is BrokerRole.PATRON:
+        out = dict(PATRON_INTERESTS, actions=list(PATRON_ACTIONS))
+    else:
+        out = dict(GUARANTOR_INTERESTS, actions=list(GUARANTOR_ACTIONS))
+        out["stake"] = out["stake"] if b.clients else 0.0
+        out["counter_terrorism"] = out["counter_terrorism"] if has_groups else 0.0
+    if b.role is BrokerRole.PATRON:
+        out["aid"] = PATRON_AID
+    return out
+
+
+def battlefield(parties: list[Party]) -> dict[str, Any]:
+    """The contest at day 0: each party holds the ground its own strength would win,
+    share_i = cap_i^r / sum_j cap_j^r, so only outside support and fighting move the lines."""
+    r = BATTLEFIELD["decisiveness"]
+    weight = {p.id: CAPABILITY[p.strength] ** r for p in parties}
+    total = sum(weight.values())
+    return {"control": {k: round(v / total, 3) for k, v in weight.items()}, **BATTLEFIELD}

@@ -15,11 +15,13 @@ import pytest
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
+import sim
 from sim.cli import app
 from sim.cli.cases import case_files
 from sim.codebook import load_features, validate_features
 from sim.codebook_build import build_scenario, build_targets
 from sim.scenario import ScenarioError, parse_yaml, read_text, validate
+from tests import docs_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "scenarios" / "cases"
@@ -66,6 +68,61 @@ def test_rules_give_the_documented_values():
     # no mission: the Syria 2016 values; one outside offensive adds 0.02 to false alarms
     info = scn.information
     assert (info.p_verify, info.p_misattribution, info.p_false_alarm) == (0.2, 0.5, 0.08)
+
+
+def test_game_rules_give_the_documented_values():
+    f = validate_features(make_features())
+    scn = validate(build_scenario(f))
+    gov, opp, russia, us, envoy = (next(a for a in scn.actors if a.id == i) for i in
+                                   ("government", "opposition", "russia", "us", "un_envoy"))
+    # declared and accepted: one signer in five tactical; beliefs on, a common prior
+    assert gov.intent.p_tactical == opp.intent.p_tactical == 0.2
+    assert scn.beliefs.enabled and scn.beliefs.prior_committed is None
+    # a guarantor that also fights fights for its client, with the Syria 2016 Russia's stake
+    assert (russia.interests.fights_for, russia.interests.stake) == ("government", 0.9)
+    assert russia.interests.counter_terrorism == 0.7  # groups are left outside
+    # one that does not fight presses, rewards or stays out; a mediator keeps the fixed rule
+    assert [str(a) for a in us.interests.actions] == ["press", "reward", "stay_out"]
+    assert us.interests.fights_for is None and envoy.interests is None
+    # day-0 lines where the parties' own strengths put them: 0.8^2 / (0.8^2 + 0.3^2)
+    assert scn.battlefield.control == {"government": 0.877, "opposition": 0.123}
+
+
+def test_a_patron_aids_and_a_signed_text_has_fewer_tactical_signers():
+    data = make_features(excluded_groups=[], outside_offensives=[],
+                         record_events=[])
+    data["brokers"][1].update(role="patron")  # the US as the opposition's patron
+    data["brokers"][0].update(role="patron")  # Russia: a patron that also fights
+    data["parties"][0]["consent"] = "signed"
+    scn = validate(build_scenario(validate_features(data)))
+    gov, russia, us = (next(a for a in scn.actors if a.id == i)
+                       for i in ("government", "russia", "us"))
+    assert gov.intent.p_tactical == 0.1
+    assert (us.interests.aid, us.interests.fights_for) == (0.01, None)
+    assert "shield" in us.interests.actions and "fight" not in us.interests.actions
+    assert (russia.interests.aid, russia.interests.fights_for) == (0.01, "government")
+    assert russia.interests.counter_terrorism == 0.0  # no group left outside
+
+
+def test_a_built_case_runs_with_brokers_who_decide():
+    # the Syria September case: Russia (a guarantor that also fights) may fight, the US may not
+    w = sim.run(sim.load(CASES / "syria_sep_2016.yaml"), worlds=50, seed=1, days=60).worlds
+    assert (w["weeks_russia_fight"] > 0).any() and (w["weeks_us_fight"] == 0).all()
+    assert set(w["collapse_backer"]) <= {"", "russia"}  # only a fighter backs a collapse
+
+
+@pytest.mark.slow
+def test_the_codebook_page_quotes_the_cases_before_and_after():
+    # 10 cases x 2 runs of 400 worlds: the block docs/codebook.md shows is what they give now
+    assert docs_cases.current() == docs_cases.block(), "run `python -m tests.docs_cases`"
+
+
+def test_switching_the_game_off_gives_the_cases_as_they_were_built_before():
+    _, data = parse_yaml(read_text(CASES / "syria_sep_2016.yaml"), "s.yaml")
+    off = validate(docs_cases.game_off(data))
+    assert off.beliefs.enabled is False and off.battlefield is None
+    assert all(a.interests is None and a.intent.p_tactical == 0.0 for a in off.actors
+               if a.kind in ("party", "broker"))
 
 
 def test_a_verifying_mission_and_a_definitive_design():
@@ -131,6 +188,32 @@ def test_bad_references_are_located(tmp_path):
     assert "oposition" in lines[where["excluded_groups.jfs.ties.oposition"] - 1]
     assert "rebels" in lines[where["brokers.us.clients.0"] - 1]
     assert "actor: jfs" in lines[where["record_events.2.actor"] - 1]
+
+
+def test_bad_brokers_are_located(tmp_path):
+    data = make_features()
+    data["brokers"][2]["also_fights"] = True  # the UN envoy, a mediator
+    data["brokers"][0]["clients"] = []  # Russia fights for nobody
+    data["brokers"][1].update(also_fights=True, clients=["government", "opposition"])
+    path, text = write_features(tmp_path, data)
+    lines = text.splitlines()
+    msgs = {m.split(": ", 2)[1]: m for m in map(str, _raised(path))}
+    line = {k: int(m.split(":")[1]) for k, m in msgs.items()}
+    assert "a mediator does not fight" in msgs["brokers.un_envoy.also_fights"]
+    assert "also_fights: true" in lines[line["brokers.un_envoy.also_fights"] - 1]
+    assert "backs a party: list it in clients" in msgs["brokers.russia.clients"]
+    assert "clients: []" in lines[line["brokers.russia.clients"] - 1]
+    assert "its clients must share a side" in msgs["brokers.us.clients"]
+    assert "clients:" in lines[line["brokers.us.clients"] - 1]
+
+
+def test_new_case_exits_2_on_a_broker_that_fights_for_nobody(tmp_path):
+    data = make_features()
+    data["brokers"][0]["clients"] = []
+    path, _ = write_features(tmp_path, data)
+    res = CliRunner().invoke(app, ["new-case", str(path), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "brokers.russia.clients" in res.output
+    assert "Traceback" not in res.output and not (tmp_path / "o").exists()
 
 
 def write_features(tmp_path: Path, data: dict) -> tuple[Path, str]:

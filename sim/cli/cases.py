@@ -61,10 +61,11 @@ def new_case(
 
     The features say what the record shows (design class, monitoring mission and mandate,
     guarantors and whether they fight, patrons, excluded armed groups and their ties, talks,
-    outside offensives, dated events, outcome); fixed rules turn them into parameters
-    (docs/codebook.md). Writes OUT/ID.yaml, OUT/targets/ID.yaml and, when the record named
-    in the features does not exist yet, OUT/ID.record.md to start it (ID: the case id). Bad
-    features end with exit code 2 and one located message per problem.
+    outside offensives, dated events, outcome); fixed rules turn them into parameters, with
+    hidden types, brokers who decide and a battlefield switched on (docs/codebook.md). Writes
+    OUT/ID.yaml, OUT/targets/ID.yaml and, when the record named in the features does not
+    exist yet, OUT/ID.record.md to start it (ID: the case id). Bad features end with exit
+    code 2 and one located message per problem.
 
     Examples:
 
