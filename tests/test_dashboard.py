@@ -493,7 +493,8 @@ def test_a_case_chosen_in_the_menu_runs_beside_its_record_in_headless_chromium(s
     from playwright.sync_api import expect, sync_playwright
 
     from sim.calibrate_joint import CASES_DIR, case_ids
-    from sim.viz.record import menu, outcome_line, record_of, short_outcome
+    from sim.story import Narrator
+    from sim.viz.record import event_lines, menu, outcome_line, record_of, short_outcome
 
     url, log = server
     expect.set_options(timeout=90_000)  # an upper bound for a busy machine, not a speed test
@@ -512,8 +513,10 @@ def test_a_case_chosen_in_the_menu_runs_beside_its_record_in_headless_chromium(s
                           ensemble=BLOCK)
             step(page, 0, 1)
             wait_for_images(page, 3)
-            expect(page.locator(".trucesim-record")).to_contain_text(outcome_line(rec))
-            expect(page.locator(".trucesim-record")).to_contain_text("· the record: ")
+            expect(page.locator(".trucesim-record-text")).to_contain_text(outcome_line(rec))
+            expect(page.locator(".trucesim-record-text")).to_contain_text("· the record: ")
+            for line in event_lines(rec, Narrator(sim.load(CASES_DIR / f"{case}.yaml")).names):
+                expect(page.locator(".trucesim-record-events")).to_contain_text(line)
             assert settings_text(page).startswith("Day 1 of ")
             page.screenshot(path=str(ARTIFACTS / "dashboard_case.png"), full_page=True)
         finally:

@@ -47,8 +47,10 @@ def RecordCard(rec: CaseRecord, model, collapse: np.ndarray):
     Hook("trucesim-record", case=rec.case, events=len(rec.events), ensemble=len(collapse))
     with solara.Card(f"The record ({rec.record or rec.case})"):
         Paragraphs([outcome_line(rec) + (f" {rec.note}" if rec.note else ""),
+                    f"The model: this page's ensemble, under strategy {model.strategy_name} "
+                    f"and seed {model.streams.seed}.",
                     *model_vs_record(rec, holding, len(collapse))],
-                   classes=["trucesim-record"])
+                   classes=["trucesim-record-text"])
         solara.Text("Key dated events:")
         Paragraphs(event_lines(rec, Narrator(model.config).names)
                    or ["The record names no key events."], classes=["trucesim-record-events"])
