@@ -33,6 +33,7 @@ from sim.viz.dashboard import (
 from sim.viz.page import game_for
 from sim.viz.record import (
     CaseRecord,
+    RecordFileEvent,
     event_lines,
     menu,
     model_vs_record,
@@ -169,6 +170,11 @@ def test_the_record_is_told_against_the_ensemble_day_by_day():
         "Day 30 (12 Oct 2016) · the record: broken down · the model: 50% of 4 worlds holding",
         "Day 90 (11 Dec 2016) · the record: cannot say · the model: beyond the run's last day"]
     assert model_vs_record(rec, None, 0)[0].endswith("no ensemble worlds run yet")
+    events = [RecordFileEvent(day=6, actor="gov", action="violate", note="Strikes on Aleppo."),
+              RecordFileEvent(day=7, actor="is", action="attack")]
+    assert event_lines(make_record(events=events), {"gov": "Syrian government"}) == [
+        "Day 6 (18 Sep 2016), Syrian government (violate): Strikes on Aleppo.",
+        "Day 7 (19 Sep 2016), is (attack)"]
     held = make_record(ending=Ending.HOLDING, day=380, held_at_day={7: True})  # +365 +15 days
     assert "still held on day 380 (27 Sep 2017), when the record stops" in outcome_line(held)
 

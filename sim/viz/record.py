@@ -150,8 +150,8 @@ def model_vs_record(rec: CaseRecord, holding: list[float] | None, worlds: int) -
 
 def event_lines(rec: CaseRecord, names: dict[str, str]) -> list[str]:
     """The record's key dated events, one line each, actors by name."""
-    return [f"Day {e.day} ({rec.date_of(e.day)}): {names.get(e.actor, e.actor)} "
-            f"{e.action.value}s" + (f": {e.note}" if e.note else ".") for e in rec.events]
+    return [f"Day {e.day} ({rec.date_of(e.day)}), {names.get(e.actor, e.actor)} "
+            f"({e.action.value})" + (f": {e.note}" if e.note else "") for e in rec.events]
 
 
 # ------------------------------------------------------------------ on the survival curve
