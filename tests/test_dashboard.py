@@ -132,7 +132,8 @@ def quoted_dashboard_words(path: Path, start: str, end: str) -> list[str]:
 def test_the_docs_name_only_controls_the_page_has():
     """Every control the docs and the lessons quote is a slider label (for the scenario the
     passage names) or a label written in the page's code."""
-    page = (ROOT / "sim" / "viz" / "page.py").read_text()
+    page = "".join((ROOT / "sim" / "viz" / name).read_text()
+                   for name in ("page.py", "case_panels.py"))
     syria = {p.label for p in model_params(sim.load(ROOT / "scenarios" / "syria_2016.yaml"))
              .values()}
     passages = [(ROOT / "docs" / "dashboard.md", "## The dashboard", "## Stories"),
@@ -484,6 +485,43 @@ def test_dashboard_in_headless_chromium(server):
            if "TRUCESIM-OUTBOUND" in line or "Could not load" in line or "Warning" in line
            or "Traceback" in line]
     assert bad == [], bad[:5]
+
+
+def test_a_case_chosen_in_the_menu_runs_beside_its_record_in_headless_chromium(server):
+    """The menu offers a real case by name with its dates; chosen, its world runs and its
+    record (how it ended, the record against the ensemble, the dated events) is beside it."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from sim.calibrate_joint import CASES_DIR, case_ids
+    from sim.story import Narrator
+    from sim.viz.record import event_lines, menu, outcome_line, record_of, short_outcome
+
+    url, log = server
+    expect.set_options(timeout=90_000)  # an upper bound for a busy machine, not a speed test
+    case = case_ids()[-1]  # whatever the library holds
+    rec = record_of(CASES_DIR / f"{case}.yaml")
+    label = next(k for k, p in menu(LAKELAND).items() if p.stem == case)
+    assert label.endswith(f"({short_outcome(rec)})")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = open_page(browser, url, [])
+            page.locator(".v-select", has_text="Scenario or case").click()
+            page.locator(".v-menu__content .v-list-item", has_text=label).click()
+            wait_for_hook(page, "trucesim-state", scenario=case, day="0", seed="0")
+            wait_for_hook(page, "trucesim-record", case=case, events=str(len(rec.events)),
+                          ensemble=BLOCK)
+            step(page, 0, 1)
+            wait_for_images(page, 3)
+            expect(page.locator(".trucesim-record-text")).to_contain_text(outcome_line(rec))
+            expect(page.locator(".trucesim-record-text")).to_contain_text("· the record: ")
+            for line in event_lines(rec, Narrator(sim.load(CASES_DIR / f"{case}.yaml")).names):
+                expect(page.locator(".trucesim-record-events")).to_contain_text(line)
+            assert settings_text(page).startswith("Day 1 of ")
+            page.screenshot(path=str(ARTIFACTS / "dashboard_case.png"), full_page=True)
+        finally:
+            browser.close()
+    assert [line for line in log.read_text().splitlines() if "Traceback" in line] == []
 
 
 def test_viz_rejects_a_bad_scenario_or_a_busy_port_with_exit_2(tmp_path):

@@ -318,11 +318,16 @@ def viz(
     """Serve the dashboard in the browser: the actors as a network, one world live, the
     ensemble survival curve, the story, and play mode. Works offline.
 
+    It starts on SCENARIO; its menu offers every shipped scenario and real case besides, and
+    beside a case's run it shows the case's dated record (docs/dashboard.md).
+
     Examples:
 
         trucesim viz scenarios/syria_2016.yaml
 
         trucesim viz scenarios/lakeland_teaching.yaml --port 8800
+
+        trucesim viz cases/yemen_2022
     """
     load_or_fail(scenario, set_)  # bad input: the file's problems, exit 2, before serving
     if not _free(host, port):

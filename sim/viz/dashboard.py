@@ -46,6 +46,7 @@ from sim.schema import ActorKind, BrokerRole, Scenario
 from sim.story import Narrator
 from sim.strategies import available
 from sim.viz import game_panels
+from sim.viz.record import CaseRecord, mark_record
 
 ENV_SCENARIO, ENV_SET = "TRUCESIM_VIZ_SCENARIO", "TRUCESIM_VIZ_SET"
 ENSEMBLE_BLOCKS = 8  # the curve fills in up to 8 x 1024 worlds (about 1 s of CPU per block)
@@ -298,19 +299,24 @@ def survival_curve(days_collapse: np.ndarray, horizon: int) -> np.ndarray:
     return 1.0 - np.searchsorted(np.sort(collapsed), t, side="right") / max(len(collapsed), 1)
 
 
-def survival_figure(days_collapse: np.ndarray, horizon: int, live_day: int) -> Figure:
-    """Share of ensemble worlds whose truce still holds, by day."""
+def survival_figure(days_collapse: np.ndarray, horizon: int, live_day: int,
+                    rec: CaseRecord | None = None) -> Figure:
+    """Share of ensemble worlds whose truce still holds, by day; with a case's record marked
+    on it when ``rec`` is given (:func:`sim.viz.record.mark_record`)."""
     fig = Figure(figsize=(6.4, 3.6))
     ax = fig.subplots()
     n = len(days_collapse)
     if n:
-        ax.step(np.arange(horizon + 1), survival_curve(days_collapse, horizon), where="post")
+        ax.step(np.arange(horizon + 1), survival_curve(days_collapse, horizon), where="post",
+                label="the model: share of worlds holding")
         ax.axvline(live_day, color="grey", ls="--", lw=1)
     ax.set_ylim(0, 1.02)
     ax.set_xlim(0, horizon)
     ax.set_xlabel("day")
     ax.set_ylabel("share of worlds holding")
     ax.set_title(f"Ensemble survival: {n:,} worlds so far", fontsize=9)
+    if rec is not None:
+        mark_record(ax, rec, horizon)
     return fig
 
 

@@ -1,23 +1,26 @@
 """The teaching dashboard's page (Solara): our own controls, tabs and exports around the model
 and figures of :mod:`sim.viz.dashboard`.
 
-The sidebar holds the settings (strategy, seed, the schema's sliders, each with its value),
-which apply when the student presses *Restart with these settings*, and the run controls
-(*Step one day*, *Run*/*Pause*) and the exports. The tabs are *The world* (the network, the
-world's days, the ensemble's survival curve and the story, then beliefs, brokers' choices
-and the battlefield when the scenario has them on) and *Play a broker*. Each browser
-session builds its own model.
+The sidebar holds the menu of shipped scenarios and real cases (choosing one starts it anew
+in this session, :mod:`sim.viz.case_panels`), the settings (strategy, seed, the schema's
+sliders, each with its value), which apply when the student presses *Restart with these
+settings*, and the run controls (*Step one day*, *Run*/*Pause*) and the exports. The tabs are
+*The world* (the network, the world's days, the ensemble's survival curve and the story, then
+a real case's record, and beliefs, brokers' choices and the battlefield when the scenario has
+them on) and *Play a broker*. Each browser session builds its own model.
 
 Every handler reads the session's state when it fires (the live model, whether it is running,
 the settings, the actions ticked), from reactive variables, never from values captured when the
 page was last drawn: on a busy machine a click can arrive before the page has been redrawn
-after the previous one. Hidden elements (classes ``trucesim-state`` and ``trucesim-play-state``)
-give the page's state as data attributes, for tests and scripts to wait on.
+after the previous one. Hidden elements (classes ``trucesim-state``, ``trucesim-play-state``
+and, for a case, ``trucesim-record``) give the page's state as data attributes, for tests and
+scripts to wait on.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,11 +30,12 @@ import solara.lab
 from sim.play import Game
 from sim.play_broker import BrokerGame
 from sim.rng import BLOCK
-from sim.scenario import load
-from sim.schema import ActorKind
+from sim.scenario import ScenarioError, load
+from sim.schema import ActorKind, Scenario
 from sim.story import Narrator, narrate
 from sim.strategies import available
 from sim.viz import game_panels
+from sim.viz.case_panels import Chooser, RecordCard, Unreadable
 from sim.viz.dashboard import (
     ENSEMBLE_BLOCKS,
     dashboard_model,
@@ -47,27 +51,13 @@ from sim.viz.dashboard import (
     world_csv,
     world_figure,
 )
+from sim.viz.record import CaseRecord, menu, record_of
+from sim.viz.widgets import Hook, Paragraphs
 
 STORY_LINES = 14
 PLAY_INTERVAL_S = 0.15  # between days while running
 NO_WORLDS = np.zeros(0, dtype=np.int32)
 NOT_RUN = (None, NO_WORLDS)  # (the model run for, its collapse days): nothing run yet
-
-
-def Paragraphs(text_or_lines, classes: list[str] | None = None):
-    """Plain paragraphs (no Markdown: Solara's Markdown fetches KaTeX from a CDN)."""
-    lines = text_or_lines.split("\n\n") if isinstance(text_or_lines, str) else text_or_lines
-    with solara.Column(gap="4px", classes=classes or []) as col:
-        for line in lines:
-            solara.v.Html(tag="p", children=[line], class_="ma-0")
-    return col
-
-
-def Hook(name: str, **data):
-    """A hidden element of class ``name`` whose data attributes (``data-KEY``) give state."""
-    return solara.HTML(tag="div", classes=[name], style="display: none",
-                       attributes={f"data-{k.replace('_', '-')}": str(v)
-                                   for k, v in data.items()})
 
 
 def ensemble_of(live: solara.Reactive, ran: solara.Reactive) -> np.ndarray:
@@ -145,19 +135,22 @@ def Plot(make, args: tuple, key):
 
 
 @solara.component
-def WorldTab(model, day: int, collapse: np.ndarray):
-    """The world tab: the network, the world's days, the ensemble and the story."""
+def WorldTab(model, day: int, collapse: np.ndarray, rec: CaseRecord | None = None):
+    """The world tab: the network, the world's days, the ensemble and the story; a real
+    case's record beside them."""
     today = (id(model), look(model).day)
     with solara.Columns([1, 1]):
         Plot(network_figure, (model,), today)
         Plot(world_figure, (model,), today)
     with solara.Columns([1, 1]):
         with solara.Column():
-            Plot(survival_figure, (collapse, model.params.horizon, day),
+            Plot(survival_figure, (collapse, model.params.horizon, day, rec),
                  (id(model), len(collapse), day))
             solara.Text(f"ensemble: {len(collapse):,} of {ENSEMBLE_BLOCKS * BLOCK:,} worlds "
                         "run", classes=["trucesim-ensemble"])
         StoryCard(model, day)
+    if rec is not None:
+        RecordCard(rec, model, collapse)
     GameRow(model, today)
 
 
@@ -328,53 +321,95 @@ def ThisWeek(model, day: int):
 
 
 # ------------------------------------------------------------------ the page
-def make_page(path: Path, base: list[str]):
-    """The page component for one scenario file."""
+@dataclass(frozen=True)
+class Setup:
+    """What the page needs of one scenario file: the scenario, its model class, the settings
+    it starts from and, for a real case, its record (:mod:`sim.viz.record`)."""
+
+    path: Path
+    scn: Scenario
+    cls: type
+    defaults: dict
+    record: CaseRecord | None
+
+
+def setup(path: Path, base: list[str]) -> Setup:
+    """The page's setup for one scenario file with ``--set`` overrides ``base``.
+
+    Raises:
+        ScenarioError: the scenario or its record file is bad (located).
+    """
     scn = load(path, base)
-    cls = dashboard_model(path, base)
     defaults = {"strategy": "baseline", "seed": "0"} | {
         k: s.value for k, s in model_params(scn).items()}
+    return Setup(path, scn, dashboard_model(path, base), defaults, record_of(path))
+
+
+def make_page(path: Path, base: list[str]):
+    """The page component, starting on one scenario file (its ``--set`` overrides ``base``
+    apply to it only); the menu offers every shipped scenario and case besides."""
+    first = Path(path).resolve()
+    choices, ready = menu(first), {first: setup(first, base)}
+
+    def setup_of(chosen: Path) -> Setup:  # set up once, for every session
+        if chosen not in ready:
+            ready[chosen] = setup(chosen, [])
+        return ready[chosen]
 
     @solara.component
     def Page():
-        settings = solara.use_reactive(defaults)
-        live = solara.use_reactive(solara.use_memo(lambda: cls(**defaults), []))
-        day, playing = solara.use_reactive(0), solara.use_reactive(False)
-        ran = use_ensemble(live.value)
-        use_player(live, day, playing)
-
-        def restart():
-            playing.value = False
-            now = settings.value
-            live.value = cls(**{**now, "seed": str(parse_seed(now["seed"]))})
-            day.value = 0
-
-        Layout(scn, settings, live, day, playing, ran, restart)
+        chosen = solara.use_reactive(first)
+        try:
+            now = setup_of(chosen.value)
+        except ScenarioError as exc:
+            Unreadable(exc, choices, chosen)
+            return
+        # a new key: a new scenario starts with fresh settings, world, ensemble and game
+        ScenarioPage(now, choices, chosen).key(str(chosen.value))
 
     return Page
 
 
 @solara.component
-def Layout(scn, settings, live, day, playing, ran, on_restart):
+def ScenarioPage(s: Setup, choices: dict, chosen: solara.Reactive):
+    """One scenario's page for this session: its settings, live world and ensemble."""
+    settings = solara.use_reactive(s.defaults)
+    live = solara.use_reactive(solara.use_memo(lambda: s.cls(**s.defaults), []))
+    day, playing = solara.use_reactive(0), solara.use_reactive(False)
+    ran = use_ensemble(live.value)
+    use_player(live, day, playing)
+
+    def restart():
+        playing.value = False
+        now = settings.value
+        live.value = s.cls(**{**now, "seed": str(parse_seed(now["seed"]))})
+        day.value = 0
+
+    Layout(s, (choices, chosen), settings, live, day, playing, ran, restart)
+
+
+@solara.component
+def Layout(s: Setup, menu_of: tuple, settings, live, day, playing, ran, on_restart):
     """The app bar, the sidebar and the two tabs, drawn from the session's current state."""
     model, collapse = live.value, ensemble_of(live, ran)
     shown = look(model).day
     solara.use_effect(model.drawn.set, [id(model), shown])  # after the page is drawn
-    solara.Title(f"trucesim — {scn.meta.name}")
+    solara.Title(f"trucesim — {s.scn.meta.name}")
     with solara.AppBar():
-        solara.AppBarTitle(f"trucesim — {scn.meta.name}")
+        solara.AppBarTitle(f"trucesim — {s.scn.meta.name}")
     with solara.Sidebar():
-        Settings(scn, settings, on_restart)
+        Chooser(*menu_of)
+        Settings(s.scn, settings, on_restart)
         RunControls(live, day, playing)
         Exports(live, ran)
     with solara.Column(classes=["px-6", "py-2"]):
         solara.Text(settings_line(model), classes=["trucesim-settings"])
         Hook("trucesim-state", day=shown, seed=model.streams.seed,
-             ensemble=len(collapse),
+             ensemble=len(collapse), scenario=s.path.stem,
              pending_seed=parse_seed(settings.value["seed"]), playing=int(playing.value))
         with solara.lab.Tabs():
             with solara.lab.Tab("The world"):
-                WorldTab(model, day.value, collapse)
+                WorldTab(model, day.value, collapse, s.record)
             with solara.lab.Tab("Play a broker"):
                 PlayTab(live, day, playing)
 
