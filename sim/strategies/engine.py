@@ -94,7 +94,7 @@ class InterventionEngine:
             leverage=self.leverage,
             inducement=np.zeros((n, p.n_parties)), talks_multiplier=np.ones(n),
             provocation_multiplier=np.ones(n), collateral=np.zeros((n, p.n_parties)),
-            guarantee=np.zeros(n), pledge=np.zeros((n, p.leverage_eff.shape[0])),
+            guarantee=np.zeros(n), pledge=np.zeros(self.leverage.shape[:2]),
             spoiler_inducement=np.zeros((n, p.n_spoilers)),
             commitment_bonus=self.bonus.sum(axis=0), ties=self.ties, capability=self.capability,
         )
