@@ -39,16 +39,34 @@ def stack(fixeds: list) -> Stacked:
     return Stacked(**out)
 
 
-def _pick_source() -> str:
-    """Source of :func:`pick`: one argument of :class:`Fixed` per field, in its order."""
-    args = ", ".join(f"q.{name}[k]" for name in Fixed._fields)
-    return f"def pick(q, k):\n    return Fixed({args})\n"
-
-
-_namespace = {"Fixed": Fixed}
-exec(compile(_pick_source(), __file__, "exec"), _namespace)  # noqa: S102  (built from Fixed)
-pick = njit(inline="always")(_namespace["pick"])
-pick.__doc__ = "Set ``k``'s :class:`~sim.params.Fixed` out of a :class:`Stacked` (views)."
+@njit(inline="always")
+def pick(q, k):
+    """Set ``k``'s :class:`~sim.params.Fixed` out of a :class:`Stacked` (views): one argument
+    per field of Fixed, in its order (tests/test_ensemble_block.py checks every field)."""
+    return Fixed(
+        q.gain_from_fighting[k], q.cost_of_fighting[k], q.value_of_settlement[k],
+        q.sensitivity_to_pressure[k], q.policy[k], q.reciprocity[k], q.choice_spread[k],
+        q.trust_build[k], q.trust_loss[k], q.commitment_speed[k],
+        q.walkout_threshold[k], q.p_walkout[k], q.p_return[k],
+        q.withdrawal_commitment[k], q.coerced_calm_discount[k], q.has_coerced[k],
+        q.has_types[k], q.p_tactical[k], q.tactical_gain[k], q.hostile_if_committed[k],
+        q.hostile_if_tactical[k], q.signal_accuracy[k], q.has_intensity[k],
+        q.max_incidents[k], q.offensive_incidents[k], q.p_attack[k], q.provocation[k],
+        q.targets[k], q.on_parties[k], q.spoiler_receptiveness[k], q.leverage_eff[k],
+        q.mediator_legitimacy[k], q.position_gap[k], q.base_rate[k], q.start_day[k],
+        q.decay[k], q.p_detect[k], q.noise[k], q.trouble_violations_7d[k],
+        q.collapse_window_days[k], q.collapse_violent_days[k], q.quiet_days_reset[k],
+        q.has_politics[k], q.ideals[k], q.salience[k], q.reservation[k], q.hardening[k],
+        q.discount[k], q.p_renege[k], q.bargaining_power[k], q.mediator_pull[k],
+        q.concession_rate[k], q.agreement_tolerance[k], q.opening_gap[k],
+        q.compromise[k], q.open_proposals[k], q.has_brokers_decide[k],
+        q.broker_decides[k], q.broker_stake[k], q.broker_ct[k], q.broker_truce_value[k],
+        q.broker_cost[k], q.broker_spread[k], q.broker_learning[k], q.broker_allowed[k],
+        q.broker_client[k], q.broker_firepower[k], q.broker_aid[k],
+        q.has_battlefield[k], q.control0[k], q.strength0[k], q.decisiveness[k],
+        q.shift_rate[k], q.attrition[k], q.rearm_rate[k], q.gain_weight[k],
+        q.trend_days[k],
+    )
 
 
 @njit(cache=True, nogil=True, _nrt=False)  # no reference counting: nothing allocated

@@ -91,6 +91,7 @@ def _besides_state(P: int, S: int, B: int, n_iv: int) -> int:
     nothing: its phases work on one world's scalars)."""
     spoiler = F8 * P * S  # ties per world (the intervention engine)
     brokers = F8 * B * P * (2 if n_iv else 1)  # leverage per world once an intervention acts
+    brokers += F8 * B * (2 if n_iv else 1)  # today's pledges (sim.strategies.engine.Today)
     # the talks' state is declared in sim.state (counted by state_bytes)
     return spoiler + brokers + 40 * n_iv + 100 * P + 250  # + (P,) copies of parameters
 

@@ -122,9 +122,13 @@ def test_show_fills_in_defaults_and_says_where_each_value_comes_from(tmp_path):
 
 
 def test_show_names_the_source_the_file_gives():
-    out = invoke("show", ROOT / "scenarios" / "two_party.yaml").stdout
-    assert "actors.east.capability = 0.5  (line 14; source: assumption (symmetric reference " \
-           "case))" in out
+    path = ROOT / "scenarios" / "two_party.yaml"
+    out = invoke("show", path).stdout
+    # east is the first actor: its capability is the file's first `capability:` line
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1)
+                if text.strip() == "capability: 0.5")
+    assert f"actors.east.capability = 0.5  (line {line}; source: assumption (symmetric " \
+           "reference case))" in out
 
 
 def test_strategies_lists_the_scenarios_and_the_standard_ones_with_costs():

@@ -111,3 +111,20 @@ def test_syria_sets_from_its_priors_in_one_block_as_in_a_block_each():
             for mine, theirs in zip(a.state, b.state):
                 np.testing.assert_array_equal(mine, theirs)
             np.testing.assert_array_equal(a.series, b.series)
+
+
+def test_pick_takes_every_field_of_its_set_out_of_the_stack():
+    # pick lists Fixed's fields by hand (no generated code in sim/); a field added to Fixed
+    # and not to pick, or two fields swapped, fails here
+    from sim.kernel_sets import pick, stack
+    from sim.params import Fixed, compile_params
+
+    scn = make_fragile_scenario()
+    fixeds = [compile_params(s, "baseline", 30).fixed()
+              for s in scenarios_of(scn, make_sets().iloc[:2, :3])]  # the model's numbers
+    picked = pick(stack(fixeds), 1)
+    assert type(picked)._fields == Fixed._fields
+    for name in Fixed._fields:
+        np.testing.assert_array_equal(getattr(picked, name), getattr(fixeds[1], name),
+                                      err_msg=name)
+    assert not np.array_equal(picked.p_attack, fixeds[0].p_attack)  # the sets do differ

@@ -84,6 +84,13 @@ def test_kill_9_at_a_random_moment_then_rerun_equals_an_uninterrupted_run(
     assert not list((out / "parts").glob(".*.tmp"))
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """SIGINT's default in the child, as in a terminal: a test run in the background
+    (``cmd &``, nohup) ignores SIGINT, and the child would inherit that and never see the
+    interruption the test sends."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_ctrl_c_says_what_is_stored_then_the_same_command_resumes(exp_file, reference, tmp_path,
                                                                   workers):
@@ -92,7 +99,8 @@ def test_ctrl_c_says_what_is_stored_then_the_same_command_resumes(exp_file, refe
     the same command then finishes the sweep, equal to an uninterrupted run."""
     out = tmp_path / "o"
     proc = subprocess.Popen(sweep_cmd(exp_file, out, workers), env=ENV, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_ctrl_c_as_at_a_terminal)
     deadline = time.monotonic() + 600  # a safety net for a hung sweep, not a speed check
     while parts_done(out) < 1 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
