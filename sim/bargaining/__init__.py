@@ -13,8 +13,12 @@ and reservation value r_i; u_i(x) = sum_k w_ik (1 - |x_k - a_ik|) (:mod:`.issues
 - :mod:`.negotiate`   a standalone API to study a negotiation without a battlefield.
 
 The rules the model's day uses are compiled functions of one world (numba); the public
-functions take a leading axis of worlds W and loop over them, so each rule exists once. Nothing
-draws random numbers. The model is written out with equations in docs/bargaining.md.
+functions take a leading axis of worlds W and loop over them, so each rule exists once. The
+functions of one world allocate nothing and are compiled without reference counting
+(``_nrt=False``), as the compiled day is: otherwise each call counted references on the shared
+state's arrays with atomic instructions, which cost ~10% of a day on one thread and made two
+threads contend for the same cache lines (docs/performance.md). Nothing draws random numbers.
+The model is written out with equations in docs/bargaining.md.
 """
 
 from sim.bargaining.frontier import Frontier, nash_on_frontier, two_party_frontier

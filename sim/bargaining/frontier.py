@@ -42,7 +42,7 @@ class Frontier(NamedTuple):
     vertex_u: np.ndarray  # (W, K + 1, 2) utilities of both parties at tau = 0, 1, ..., K
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def concession_order(w0, w1, rank) -> None:
     """Dense rank of the issues by w_0k / (w_0k + w_1k) (rounded to 12 digits; 1/2 where
     nobody cares), into ``rank`` (K,): issues with equal ratios share a rank and move
@@ -58,13 +58,13 @@ def concession_order(w0, w1, rank) -> None:
         rank[k] = below
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _ratio(w0, w1) -> float:
     total = w0 + w1
     return np.round(w0 / total, 12) if total > 0 else 0.5
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _seen_before(w0, w1, j, key) -> bool:
     for m in range(j):
         if _ratio(w0[m], w1[m]) == key:
@@ -72,7 +72,7 @@ def _seen_before(w0, w1, j, key) -> bool:
     return False
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def build_frontier(a, w, fixed, terms, rank, start, end, vertex_u) -> None:
     """One world's frontier of parties 0 and 1 (``a``, ``w`` (2, K)) into ``start``, ``end``
     (K,) and ``vertex_u`` (K + 1, 2), given the issues' ``rank`` (:func:`concession_order` of
@@ -90,7 +90,7 @@ def build_frontier(a, w, fixed, terms, rank, start, end, vertex_u) -> None:
             vertex_u[j, party] = total
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def point_of(rank, start, end, tau, out) -> None:
     """The settlement at frontier position ``tau``: x_k = start_k + clip(tau - rank_k, 0, 1)
     (end_k - start_k), into ``out`` (K,)."""
@@ -98,7 +98,7 @@ def point_of(rank, start, end, tau, out) -> None:
         out[k] = start[k] + min(max(tau - rank[k], 0.0), 1.0) * (end[k] - start[k])
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def nash_position(vertex_u, d, b) -> tuple[float, bool]:
     """Exact Nash bargaining solution of two parties on one world's frontier: (tau, feasible).
 
@@ -122,7 +122,7 @@ def nash_position(vertex_u, d, b) -> tuple[float, bool]:
     return tau, best > -inf
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _feasible_interval(a0, b0, a1, b1) -> tuple[float, float, bool]:
     """[lo, hi] within [0, 1] where both a_i + b_i f >= 0, and whether it is non-empty (lo and
     hi are clipped to [0, 1] either way)."""
@@ -138,7 +138,7 @@ def _feasible_interval(a0, b0, a1, b1) -> tuple[float, float, bool]:
     return min(max(lo, 0.0), 1.0), min(max(hi, 0.0), 1.0), lo <= hi
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _stationary(a0, b0, a1, b1, p0, p1) -> float:
     """Zero of d/df [p_0 log(a_0 + b_0 f) + p_1 log(a_1 + b_1 f)] (0 if the product is
     monotone on the segment: the endpoints are candidates anyway)."""

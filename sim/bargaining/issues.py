@@ -40,7 +40,7 @@ def as_worlds(ideals, salience, reservation=None) -> tuple:
     return a, w, np.broadcast_to(r, shape[:2])
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def utility_of(x, a_i, w_i) -> float:
     """u_i(x) = sum_k w_ik (1 - |x_k - a_ik|) of one party (``a_i``, ``w_i`` (K,)) for one
     settlement ``x`` (K,), added in issue order."""
@@ -50,7 +50,7 @@ def utility_of(x, a_i, w_i) -> float:
     return total
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def compromise_of(a, w, c, out) -> None:
     """Achen's (2006) compromise of one world into ``out`` (K,):
     x_k = sum_i c_i w_ik a_ik / sum_i c_i w_ik, the mean ideal where nobody cares about k."""

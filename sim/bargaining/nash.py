@@ -132,7 +132,7 @@ def _nash_worlds(a, w, d, b, fixed, terms, start, use_frontier, sweeps, tol, x, 
                               use_frontier, sweeps, tol, x[n], work)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def nash_of(a, w, d, b, fixed, terms, start, use_frontier, sweeps, tol, out, work) -> bool:
     """The Nash solution of one world into ``out`` (K,); returns whether it is feasible (every
     u_i(x) >= d_i - FEASIBLE_TOL; where it is not, ``out`` holds the solver's last point).
@@ -156,7 +156,7 @@ def nash_of(a, w, d, b, fixed, terms, start, use_frontier, sweeps, tol, out, wor
     return True
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _on_frontier(a, w, d, b, fixed, terms, out, work) -> None:
     """Two parties: the Nash point of the frontier (its start where none is feasible)."""
     fr_.build_frontier(a, w, fixed, terms, work.rank, work.start, work.end, work.vertex_u)
@@ -164,13 +164,13 @@ def _on_frontier(a, w, d, b, fixed, terms, out, work) -> None:
     fr_.point_of(work.rank, work.start, work.end, 0.0 if np.isnan(tau) else tau, out)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _dlog(v) -> float:
     """Derivative of L: 1/v above ETA, (2 ETA - v) / ETA**2 below (continuous at ETA)."""
     return 1.0 / v if v >= ETA else (2.0 * ETA - v) / ETA**2
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _ascent(x, a, w, d, b, fixed, sweeps, tol, work) -> None:
     """Cyclic coordinate ascent over the open issues of one world, in place, each sweep
     followed by an exact line search along the sweep's net displacement (a pattern move, after
@@ -190,7 +190,7 @@ def _ascent(x, a, w, d, b, fixed, sweeps, tol, work) -> None:
         _line_search(x, h, a, w, d, b, work.ray)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _sweep(x, fixed, a, w, d, b, rest) -> None:
     """One pass of exact coordinate maximisation over the open issues that some party cares
     about, in order, in place."""
@@ -203,7 +203,7 @@ def _sweep(x, fixed, a, w, d, b, rest) -> None:
             x[k] = new
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _line_search(x, h, a, w, d, b, y) -> None:
     """Move x to the maximiser of the objective on the ray x + t h, t >= 0, inside the box."""
     room = np.inf
@@ -226,7 +226,7 @@ def _line_search(x, h, a, w, d, b, y) -> None:
         x[k] = x[k] + t * h[k]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _ray_slope(y, h, a, w, d, b) -> float:
     """Right derivative of the objective at y along h (of -|y_k - a_ik| per issue)."""
     slope = 0.0
@@ -239,7 +239,7 @@ def _ray_slope(y, h, a, w, d, b) -> float:
     return slope
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _best_coordinate(rest, a_k, w_k, b) -> float:
     """The maximiser over m in [0, 1] of sum_i b_i L(rest_i + w_ik (1 - |m - a_ik|)), by
     bisection on the right derivative, which is non-increasing in m (concave objective)."""

@@ -70,7 +70,7 @@ def initial_demands(ideals, n_worlds: int) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ one world (compiled)
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def propose_of(a, w, r, agreed, terms, power, base, use_nash, out, work) -> None:
     """The mediator's proposal in one world, into ``out`` (K,): the Nash solution with today's
     reservation values ``r`` (P,) as disagreement point and bargaining powers ``power``, agreed
@@ -88,7 +88,7 @@ def propose_of(a, w, r, agreed, terms, power, base, use_nash, out, work) -> None
         out[k] = held[k] if agreed[k] else base[k]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def talks_day(x, a, w, r, in_talks, withdrawn, pull, rate, harden_rate, discount, eps,
               agreed, terms, m) -> bool:
     """One day of mediated talks in one world, in place on ``x`` (P, K), ``agreed`` and
@@ -117,7 +117,7 @@ def talks_day(x, a, w, r, in_talks, withdrawn, pull, rate, harden_rate, discount
     return newly
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _spread(x, k) -> float:
     """max_i x_ik - min_i x_ik."""
     hi, lo = -np.inf, np.inf
@@ -126,7 +126,7 @@ def _spread(x, k) -> float:
     return hi - lo
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def move_demand(x_i, a_i, w_i, r_i, m, at, agreed, own, offered, speed, harden_rate) -> None:
     """Party i's demand ``x_i`` (K,) after hardening or concession on the open issues:
     x_i <- clip(x_i + beta_i (a_i - x_i) + alpha_i (m - x_i), 0, 1), with
@@ -152,7 +152,7 @@ def move_demand(x_i, a_i, w_i, r_i, m, at, agreed, own, offered, speed, harden_r
         x_i[k] = min(max(x_i[k] + step, 0.0), 1.0)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def renege_of(terms, a_i, w_i, r_i, guarantee, rate) -> float:
     """Daily probability that party i reneges on a complete deal ``terms`` (K,):
     p_i = (1 - g) (1 - exp(-rate * max(0, r_i - u_i(terms)))), in [0, 1]."""
