@@ -72,10 +72,12 @@ def over_worlds(fn, n: int, threads: int, *args, scratch=None) -> None:
         if shares == 1:
             fn(0, n, *args, *tail(0))
             return
-        pool = _pools.get(shares) or _pools.setdefault(shares, ThreadPoolExecutor(shares))
+        others = shares - 1  # the calling thread runs the first share itself
+        pool = _pools.get(others) or _pools.setdefault(others, ThreadPoolExecutor(others))
         cuts = np.linspace(0, n, shares + 1).astype(int)
         jobs = [pool.submit(fn, lo, hi, *args, *tail(i))
-                for i, (lo, hi) in enumerate(pairwise(cuts))]
+                for i, (lo, hi) in enumerate(pairwise(cuts)) if i > 0]
+        fn(cuts[0], cuts[1], *args, *tail(0))
         for job in jobs:
             job.result()
 
