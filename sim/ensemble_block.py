@@ -173,7 +173,7 @@ def merge_engines(engines: list[InterventionEngine], sizes: list[int]) -> Interv
         np.concatenate([getattr(e, name) for e in engines])
         for name in ("ties", "capability", "leverage"))
     out.cost, out.cost_one_off, out.n = np.zeros(n), np.zeros(n), n
-    out._base = out._today(np.zeros((len(out.items), n), dtype=bool))
+    out.prepare()
     if set(vars(out)) != set(vars(first)):  # the engine holds more than merged here
         raise NotMergeable("the intervention engine has state this merge does not know")
     return out

@@ -23,25 +23,36 @@ from sim.schema import ActorKind, Scenario
 from sim.state import State, TruceStatus
 from sim.strategies.engine import InterventionEngine
 
+_HOLDING, _IN_TROUBLE, _COLLAPSED = (
+    int(s) for s in (TruceStatus.HOLDING, TruceStatus.IN_TROUBLE, TruceStatus.COLLAPSED))
+
 
 def series_reporters() -> dict:
     """Model-level daily series, as sums over worlds so that batches add up. Reductions over
     the short parties axis use :mod:`sim.arrays` (bit-identical to numpy's, and not paid world
-    by world: at 10,000 worlds they were 60% of the per-day work outside the compiled day)."""
+    by world: at 10,000 worlds they were 60% of the per-day work outside the compiled day);
+    counts of true values use ``np.count_nonzero``, which does not widen booleans to integers
+    first (a third of the time of ``.sum()``), and statuses are compared with plain integers
+    (numpy compares with an ``IntEnum`` member four times slower)."""
     return {
         "n_worlds": lambda m: m.state.n,
-        "n_holding": lambda m: int((m.state.status == TruceStatus.HOLDING).sum()),
-        "n_in_trouble": lambda m: int((m.state.status == TruceStatus.IN_TROUBLE).sum()),
-        "n_collapsed": lambda m: int((m.state.status == TruceStatus.COLLAPSED).sum()),
-        "party_violations": lambda m: int(m.state.violated.sum()),
+        "n_holding": lambda m: _count(m.state.status == _HOLDING),
+        "n_in_trouble": lambda m: _count(m.state.status == _IN_TROUBLE),
+        "n_collapsed": lambda m: _count(m.state.status == _COLLAPSED),
+        "party_violations": lambda m: _count(m.state.violated),
         "incidents": lambda m: int(m.state.incidents.sum()),
-        "spoiler_attacks": lambda m: int(m.state.attacked.sum()),
+        "spoiler_attacks": lambda m: _count(m.state.attacked),
         "misattributed": lambda m: int(m.state.misattributed.sum()),
-        "n_away_from_talks": lambda m: int((~all_along(m.state.in_talks, 1)).sum()),
+        "n_away_from_talks": lambda m: m.state.n - _count(all_along(m.state.in_talks, 1)),
         "sum_trust": lambda m: float(m.state.mean_trust_all.sum()),
         "sum_commitment": lambda m: float(_mean_over_parties(m.state.commitment).sum()),
         "sum_talks_progress": lambda m: float(m.state.talks_progress.sum()),
     }
+
+
+def _count(flags: np.ndarray) -> int:
+    """Number of true values (as ``int(flags.sum())``)."""
+    return int(np.count_nonzero(flags))
 
 
 def _mean_over_parties(x: np.ndarray) -> np.ndarray:

@@ -32,7 +32,6 @@ from sim.schema import ActorKind, BrokerRole, Scenario
 from sim.state import WEEK
 from sim.strategies import STANDARD, available
 from sim.strategies.compile import compile_interventions
-from sim.strategies.triggers import Activations
 
 # Who can credibly launch what (an assumption, from the roles' definitions in the schema): a
 # mediator convenes, monitors, offers aid, presses for separation and pushes the talks; a
@@ -120,13 +119,10 @@ def _add(model: TruceModel, iv) -> None:
     new = compile_interventions([iv], model.config, model.params)
     if not new:
         return
-    old = eng.activations
     eng.items.append(new[0])
-    acts = Activations([c.iv for c in eng.items], eng.n, old.horizon)
-    for name in ("active", "until", "next_allowed", "uses"):
-        getattr(acts, name)[:-1] = getattr(old, name)
-    eng.activations = acts
+    eng.activations = eng.activations.extended([c.iv for c in eng.items])
     eng.bonus = np.vstack([eng.bonus, np.zeros((1, eng.n))])
+    eng.prepare()  # what the engine keeps for the run depends on its interventions
 
 
 @dataclass

@@ -60,7 +60,20 @@ class InterventionEngine:
         self.cost = np.zeros(n)  # per world: one-off plus running costs
         self.cost_one_off = np.zeros(n)  # the part paid per activation
         self.n = n
-        self._base = self._today(np.zeros((len(self.items), n), dtype=bool))
+        self.prepare()
+
+    def prepare(self) -> None:
+        """Compute what stays the same over the run (call once the arrays above are set): the
+        figures the triggers read, the order of effects, today's parameters before any effect,
+        and those of a day with no intervention active."""
+        self.wanted = {c.iv.trigger.when for c in self.items} - {None}
+        # multiplicative boosts (leader diplomacy) come after every additive term, so the
+        # result does not depend on the order in which a strategy lists its interventions
+        self.order = sorted(range(len(self.items)),
+                            key=lambda k: entry(self.items[k].iv).multiplicative)
+        self.unaffected = self._unaffected()
+        self.memo = None  # (active, today's parameters) of the last day built
+        self._base = self._today(np.zeros((len(self.items), self.n), dtype=bool))
 
     @property
     def empty(self) -> bool:
@@ -73,22 +86,33 @@ class InterventionEngine:
         if not self.items:
             return self._base
         alive = state.status != 2
-        fired, active = self.activations.step(day, metrics(state), alive)
+        fired, active = self.activations.step(day, metrics(state, self.wanted), alive)
         for k, c in enumerate(self.items):
-            self.cost += (fired[k] * c.iv.cost_per_activation + active[k] * c.iv.cost_per_day) \
-                * alive
-            self.cost_one_off += fired[k] * c.iv.cost_per_activation * alive
+            self._charge(c, fired[k], active[k], alive)
             self._one_off(c, k, fired[k], active[k], state)
         return self._today(active)
+
+    def _charge(self, c: Compiled, fired, active, alive) -> None:
+        """One-off and running costs of intervention ``c`` today, in worlds not collapsed.
+        Costs are finite and non-negative, so a day when it did not fire adds exactly zero
+        one-off cost and only the running cost, which is skipped where that is zero too."""
+        iv = c.iv
+        if fired.any():
+            self.cost += (fired * iv.cost_per_activation + active * iv.cost_per_day) * alive
+            self.cost_one_off += fired * iv.cost_per_activation * alive
+        elif np.any(iv.cost_per_day) and active.any():
+            self.cost += (active * iv.cost_per_day) * alive
 
     # ---------------------------------------------------------------- effects
     def _one_off(self, c: Compiled, k: int, fired, active, state) -> None:
         entry(c.iv).one_off(self, c, k, fired, active, state)
 
-    def _today(self, active: np.ndarray) -> Today:
+    def _unaffected(self) -> dict:
+        """Today's parameters with no intervention active, but the meetings' bonus. No effect
+        writes into these arrays (each builds new ones), so they are made once and shared."""
         p, n = self.params, self.n
         info = p.info
-        t = Today(
+        return dict(
             p_verify=np.full(n, info.p_verify), p_misattribution=np.full(n, info.p_misattribution),
             p_false_alarm=np.full(n, info.p_false_alarm),
             leverage=self.leverage,
@@ -96,15 +120,21 @@ class InterventionEngine:
             provocation_multiplier=np.ones(n), collateral=np.zeros((n, p.n_parties)),
             guarantee=np.zeros(n), pledge=np.zeros(self.leverage.shape[:2]),
             spoiler_inducement=np.zeros((n, p.n_spoilers)),
-            commitment_bonus=self.bonus.sum(axis=0), ties=self.ties, capability=self.capability,
+            ties=self.ties, capability=self.capability,
         )
-        # multiplicative boosts (leader diplomacy) come after every additive term, so the
-        # result does not depend on the order in which a strategy lists its interventions
-        order = sorted(range(len(self.items)),
-                       key=lambda k: entry(self.items[k].iv).multiplicative)
-        for k in order:
+
+    def _today(self, active: np.ndarray) -> Today:
+        """Today's parameters: those of yesterday if the same interventions are active in the
+        same worlds and no effect reads the engine's changing arrays; else built afresh."""
+        bonus = self.bonus.sum(axis=0)
+        if self.memo is not None and np.array_equal(active, self.memo[0]):
+            return self.memo[1]._replace(commitment_bonus=bonus)
+        t = Today(commitment_bonus=bonus, **self.unaffected)
+        for k in self.order:
             if active[k].any():
                 t = _apply(self.items[k], active[k], t, self)
+        if not any(entry(c.iv).reads_engine for c in self.items):
+            self.memo = (active, t)
         return t
 
 

@@ -37,6 +37,7 @@ class Kind:
 
     schema: type = ivs.Base
     multiplicative: bool = False  # applied after every additive kind
+    reads_engine: bool = False  # its apply reads arrays the engine changes from day to day
 
     @classmethod
     def name(cls) -> str:
@@ -101,7 +102,14 @@ class MediationMeetingKind(_BrokerKind):
         return float(min(1.0, iv.boost * legitimacy * (1.0 + (np.mean(lev) if lev else 0.0))))
 
     def one_off(self, engine, c, k, fired, active, state) -> None:
-        """Add the fired meeting to the fading bonus; parties not withdrawn return to talks."""
+        """Add the fired meeting to the fading bonus; parties not withdrawn return to talks.
+
+        Before its first meeting the bonus is zero and stays zero: nothing to do.
+        """
+        if not fired.any():
+            if engine.bonus[k].any():
+                engine.bonus[k] = engine.bonus[k] * (1.0 - c.iv.fade)
+            return
         engine.bonus[k] = engine.bonus[k] * (1.0 - c.iv.fade) + fired * c.amount
         state.in_talks[...] |= fired[:, None] & ~state.withdrawn
 
@@ -197,16 +205,27 @@ class SeparationKind(Kind):
     def one_off(self, engine, c, k, fired, active, state) -> None:
         """Commitment cost on firing; the parties' ties to spoilers cut by ``rate`` while active."""
         iv = c.iv
-        state.commitment[...] -= (fired * iv.cost_to_party)[:, None] * c.party_mask[None, :]
+        if fired.any():  # (else it would subtract zero)
+            state.commitment[...] -= (fired * iv.cost_to_party)[:, None] * c.party_mask[None, :]
         np.clip(state.commitment, 0.0, 1.0, out=state.commitment)
-        cut = (active * iv.rate)[:, None, None] * c.party_mask[None, :, None]
-        engine.ties *= 1.0 - cut
+        if active.any():  # (else it would multiply by one)
+            engine.ties *= 1.0 - _cut(active, iv.rate, c.party_mask)
+
+
+def _cut(active: np.ndarray, rate, mask: np.ndarray) -> np.ndarray:
+    """Share of the ties cut today, ``active x rate x mask``, over (worlds, parties, spoilers);
+    one row for every world when it is active in all of them with one rate (the same numbers:
+    ``1.0 * rate`` is ``rate``), which spares two temporaries of the size of the ties."""
+    if np.ndim(rate) == 0 and active.all():
+        return (rate * mask)[None, :, None]
+    return (active * rate)[:, None, None] * mask[None, :, None]
 
 
 class ActionAgainstSpoilersKind(Kind):
     """Spoilers' capability destroyed at ``rate`` a day; collateral incidents for tied parties."""
 
     schema = ivs.ActionAgainstSpoilers
+    reads_engine = True  # the parties' exposure: ties that separation cuts day by day
 
     def applicable(self, c) -> bool:
         """Whether it reaches any spoiler."""
@@ -214,7 +233,8 @@ class ActionAgainstSpoilersKind(Kind):
 
     def one_off(self, engine, c, k, fired, active, state) -> None:
         """The targeted spoilers' capability cut by ``rate`` while active."""
-        engine.capability *= 1.0 - (active * c.iv.rate)[:, None] * c.spoiler_mask[None, :]
+        if active.any():  # (else it would multiply by one)
+            engine.capability *= 1.0 - (active * c.iv.rate)[:, None] * c.spoiler_mask[None, :]
 
     def apply(self, c, on, t, engine):
         """Collateral incidents raised by the parties' exposure to the targeted spoilers."""
