@@ -110,15 +110,17 @@ def pool_map(fn: Callable, items: Sequence, workers: int | None) -> Iterator[tup
 class _Pool(ProcessPoolExecutor):
     """Ctrl-C in a terminal sends SIGINT to the whole process group, workers included. A worker
     still importing the package would print a traceback (KeyboardInterrupt), one between two
-    tasks too; instead it starts with SIGINT ignored, and its initializer makes SIGINT end it at
-    once and quietly. The parent, interrupted, ends the pool's workers (a worker still starting
-    ignores SIGINT) and says what happened.
+    tasks too; instead it starts with SIGINT blocked (held pending, not discarded), and its
+    initializer makes SIGINT end it at once and quietly, then unblocks it: a Ctrl-C that came
+    while it started ends it then. The parent, interrupted, ends the pool's workers and says
+    what happened; a Ctrl-C that comes while it starts a worker is held until the worker is
+    started and recorded (:func:`sigint_held`), then raised.
 
     Leaving a ``with`` block by an exception (Ctrl-C, an error, a generator closed early) ends
     the workers instead of waiting for their tasks, whose results nobody would take."""
 
     def submit(self, fn, /, *args, **kwargs):
-        with _sigint_ignored():  # workers are started here; they inherit the disposition
+        with sigint_held():  # workers are started here; they inherit the blocked signal mask
             return super().submit(fn, *args, **kwargs)
 
     def __exit__(self, exc_type, exc, tb):
@@ -130,20 +132,40 @@ class _Pool(ProcessPoolExecutor):
 
 
 @contextmanager
-def _sigint_ignored():
-    if threading.current_thread() is not threading.main_thread():  # only it may set handlers
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+def sigint_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back for the block, then deliver it: delayed, never discarded.
+
+    SIGINT is blocked in the calling thread, so processes and threads started in the block
+    inherit it blocked (a worker unblocks it in :func:`_start_worker`, once its own handler is
+    in place). In the main thread, a SIGINT that the kernel hands to another thread meanwhile
+    is remembered by a stand-in handler and raised again, to the handler that was in place,
+    when the block ends. Elsewhere, Python runs SIGINT's handler in the main thread anyway.
+    """
+    remembered: list[int] = []
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGINT) if in_main else None
+    if previous is not None:  # None: a handler installed outside Python, left alone
+        signal.signal(signal.SIGINT, lambda signum, frame: remembered.append(signum))
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if _SIGMASK else None
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        if mask is not None:  # a SIGINT pending here is handled now, by the stand-in
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+            if remembered:
+                signal.raise_signal(signal.SIGINT)  # to the caller's handler, as if just sent
+
+
+_SIGMASK = hasattr(signal, "pthread_sigmask")  # POSIX; elsewhere only the stand-in handler
 
 
 def _start_worker() -> None:
     keep_freed_memory()
     signal.signal(signal.SIGINT, _end)
+    if _SIGMASK:  # blocked since the process started (sigint_held); one held back ends it now
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _end(signum: int, frame) -> None:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 import time
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import SpawnProcess
 
 import pytest
 
@@ -38,6 +40,15 @@ FAULTS = textwrap.dedent("""
 def clean_env(monkeypatch):
     for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def ctrl_c_raises():
+    """SIGINT raises KeyboardInterrupt in this process, as Python sets it up in a terminal (a
+    suite run in the background inherits SIGINT ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 def _faults(mode: str) -> int:
@@ -128,15 +139,55 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def test_a_pool_worker_ignores_ctrl_c_while_it_starts(capfd, clean_env):
-    """A worker receives Ctrl-C while it imports the package (its first second): no traceback,
-    and it goes on to run its task."""
-    with processes.process_pool(1) as pool:
+def test_a_pool_worker_given_ctrl_c_while_it_starts_ends_quietly_once_started(capfd, clean_env):
+    """A worker receives Ctrl-C while it imports the package (its first second): no traceback
+    (SIGINT is blocked until its handler is in place), and the Ctrl-C is kept, not discarded:
+    the worker ends as it would between two tasks (it used to ignore it and run its task)."""
+    with pytest.raises(BrokenProcessPool), processes.process_pool(1) as pool:
         future = pool.submit(os.getpid)
-        (pid,) = pool._processes  # started by submit, still importing
-        os.kill(pid, signal.SIGINT)
-        assert future.result(timeout=60) == pid
+        (worker,) = pool._processes.values()  # started by submit, still starting
+        os.kill(worker.pid, signal.SIGINT)
+        future.result(timeout=60)
+    worker.join(timeout=60)
+    assert worker.exitcode == 128 + signal.SIGINT
     assert "Traceback" not in capfd.readouterr().err
+
+
+def _ctrl_c_while_starting_a_worker(monkeypatch, send) -> list:
+    """Make each worker start send a SIGINT (``send()``) once the process exists, before the
+    pool records it: the window in which the pool starts its workers. Returns the workers."""
+    started, start = [], SpawnProcess.start
+
+    def start_then_ctrl_c(process):
+        start(process)
+        started.append(process)
+        send()
+    monkeypatch.setattr(SpawnProcess, "start", start_then_ctrl_c)
+    return started
+
+
+def test_ctrl_c_while_the_pool_starts_a_worker_is_raised_not_discarded(monkeypatch, clean_env,
+                                                                      ctrl_c_raises):
+    """SIGINT used to be ignored while the pool started a worker, so a Ctrl-C then was lost and
+    the work went on; it is held back, raised once the worker is started and recorded, and the
+    pool then ends every worker it started."""
+    started = _ctrl_c_while_starting_a_worker(
+        monkeypatch, lambda: os.kill(os.getpid(), signal.SIGINT))
+    with pytest.raises(KeyboardInterrupt):
+        list(processes.pool_map(abs, [-1, -2], 2))
+    assert len(started) == 1 and started[0].exitcode is not None  # ended, not left running
+
+
+def test_a_held_ctrl_c_handled_meanwhile_is_raised_when_the_hold_ends(ctrl_c_raises):
+    """A SIGINT that the kernel gives a thread not blocking it (here this one, unblocked for a
+    moment) is remembered, not acted on inside the hold, and raised to the caller at its end."""
+    after = []
+    with pytest.raises(KeyboardInterrupt), processes.sigint_held():
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        os.kill(os.getpid(), signal.SIGINT)
+        after.append("went on")
+    assert after == ["went on"]
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
 
 
 def test_submitting_leaves_the_callers_ctrl_c_handler_as_it_was(clean_env):
