@@ -23,10 +23,11 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from concurrent.futures.process import BrokenProcessPool
+
+from sim.interrupts import check_ctrl_c, ctrl_c_seen, sigint_held, unblock_sigint
 
 MMAP_THRESHOLD = 32 << 20  # blocks up to 32 MiB come from the heap (glibc's own ceiling)
 TRIM_THRESHOLD = 64 << 20  # up to 64 MiB of freed memory is kept for reuse
@@ -92,11 +93,13 @@ def pool_map(fn: Callable, items: Sequence, workers: int | None) -> Iterator[tup
     Raises:
         Exception: the first exception a call raises, as soon as it arrives; leaving the loop
             (that error, Ctrl-C, the caller closing the generator) ends the workers.
+        KeyboardInterrupt: Ctrl-C, here or in a worker (one that ends on it breaks the pool).
     """
     workers = min(workers or os.cpu_count() or 1, len(items))
     if workers <= 1:
         for i, item in enumerate(items):
-            yield i, fn(item)
+            check_ctrl_c()  # a Ctrl-C swallowed in the last call (sim/interrupts.py)
+            yield i, _call(fn, item)
         return
     with process_pool(workers) as pool:
         index = {pool.submit(fn, item): i for i, item in enumerate(items)}
@@ -104,7 +107,30 @@ def pool_map(fn: Callable, items: Sequence, workers: int | None) -> Iterator[tup
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                yield index[future], future.result()
+                yield index[future], _result(future, pool)
+            check_ctrl_c()
+
+
+def _call(fn: Callable, item):
+    """``fn(item)``; an error after a Ctrl-C was swallowed (say, a compile it cut short) is
+    reported as that Ctrl-C."""
+    try:
+        return fn(item)
+    except Exception:
+        if ctrl_c_seen():
+            raise KeyboardInterrupt from None
+        raise
+
+
+def _result(future, pool: _Pool):
+    """A finished call's result; a pool broken by a worker's Ctrl-C is a Ctrl-C here too (the
+    worker's SIGINT can end it before this process's SIGINT is raised in the waiting thread)."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        if pool.ended_by_ctrl_c():
+            raise KeyboardInterrupt from None
+        raise
 
 
 class _Pool(ProcessPoolExecutor):
@@ -119,9 +145,22 @@ class _Pool(ProcessPoolExecutor):
     Leaving a ``with`` block by an exception (Ctrl-C, an error, a generator closed early) ends
     the workers instead of waiting for their tasks, whose results nobody would take."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.started: dict[int, multiprocessing.process.BaseProcess] = {}
+
     def submit(self, fn, /, *args, **kwargs):
         with sigint_held():  # workers are started here; they inherit the blocked signal mask
-            return super().submit(fn, *args, **kwargs)
+            future = super().submit(fn, *args, **kwargs)
+            self.started.update(self._processes)
+            return future
+
+    def ended_by_ctrl_c(self, timeout: float = 5.0) -> bool:
+        """Whether a worker of this pool ended on SIGINT (by :func:`_end`). A broken pool ends
+        its other workers, so waiting for each (at most ``timeout`` s) costs nothing."""
+        for process in self.started.values():
+            process.join(timeout)
+        return any(p.exitcode == 128 + signal.SIGINT for p in self.started.values())
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is not None:
@@ -131,41 +170,10 @@ class _Pool(ProcessPoolExecutor):
         return False
 
 
-@contextmanager
-def sigint_held() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) back for the block, then deliver it: delayed, never discarded.
-
-    SIGINT is blocked in the calling thread, so processes and threads started in the block
-    inherit it blocked (a worker unblocks it in :func:`_start_worker`, once its own handler is
-    in place). In the main thread, a SIGINT that the kernel hands to another thread meanwhile
-    is remembered by a stand-in handler and raised again, to the handler that was in place,
-    when the block ends. Elsewhere, Python runs SIGINT's handler in the main thread anyway.
-    """
-    remembered: list[int] = []
-    in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.getsignal(signal.SIGINT) if in_main else None
-    if previous is not None:  # None: a handler installed outside Python, left alone
-        signal.signal(signal.SIGINT, lambda signum, frame: remembered.append(signum))
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if _SIGMASK else None
-    try:
-        yield
-    finally:
-        if mask is not None:  # a SIGINT pending here is handled now, by the stand-in
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
-            if remembered:
-                signal.raise_signal(signal.SIGINT)  # to the caller's handler, as if just sent
-
-
-_SIGMASK = hasattr(signal, "pthread_sigmask")  # POSIX; elsewhere only the stand-in handler
-
-
 def _start_worker() -> None:
     keep_freed_memory()
     signal.signal(signal.SIGINT, _end)
-    if _SIGMASK:  # blocked since the process started (sigint_held); one held back ends it now
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    unblock_sigint()  # blocked since the process started (sigint_held): one held back ends it
 
 
 def _end(signum: int, frame) -> None:
