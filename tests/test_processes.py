@@ -176,6 +176,17 @@ def test_a_worker_ended_by_ctrl_c_is_a_ctrl_c_for_the_caller(clean_env):
         list(processes.pool_map(signal.raise_signal, [signal.SIGINT] * 2, 2))
 
 
+def test_workers_run_their_tasks_with_ctrl_c_unblocked(clean_env):
+    """The pool blocks SIGINT while it starts a worker, which inherits the mask (through spawn's
+    fork and exec) and unblocks it once its handler is in place; the caller's mask is as it was
+    (that the worker had it blocked while starting: the test of Ctrl-C while it starts)."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    with processes.process_pool(1) as pool:
+        blocked = pool.submit(signal.pthread_sigmask, signal.SIG_BLOCK, []).result(timeout=60)
+    assert signal.SIGINT not in blocked
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == before
+
+
 def test_submitting_leaves_the_callers_ctrl_c_handler_as_it_was(clean_env):
     before = signal.getsignal(signal.SIGINT)
     with processes.process_pool(1) as pool:
