@@ -9,7 +9,9 @@ import sys
 
 import pytest
 
-from sim import interrupts, processes
+from sim import calibrate, interrupts, processes, runner
+from sim.scenario import load
+from tests.sweep_factories import ROOT
 
 
 @pytest.fixture
@@ -108,3 +110,28 @@ def test_ctrl_c_kept_leaves_sigint_ignored_alone():
             assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_a_batch_of_worlds_checks_for_ctrl_c_every_day(ctrl_c_raises, monkeypatch):
+    days = []
+
+    def step(model):  # a day that only counts itself
+        days.append(model.day)
+        model.day += 1
+        model.running = model.day < 3
+    monkeypatch.setattr(runner.TruceModel, "step", step)
+    scn = load(ROOT / "scenarios" / "syria_2016.yaml")
+    with interrupts.ctrl_c_kept():
+        runner.run_batch(scn, "baseline", 1, 3, 0, 2)  # three (counted) days, no Ctrl-C
+        assert days == [0, 1, 2]
+        _ctrl_c_in_a_ctypes_callback()
+        with pytest.raises(KeyboardInterrupt):
+            runner.run_batch(scn, "baseline", 1, 3, 0, 2)
+    assert len(days) == 3  # stopped before its first day
+
+
+def test_calibration_checks_for_ctrl_c_before_each_batch(ctrl_c_raises):
+    with interrupts.ctrl_c_kept():
+        _ctrl_c_in_a_ctypes_callback()
+        with pytest.raises(KeyboardInterrupt):
+            calibrate.simulate(None, [], None, 0, [], None)  # stops before reading its arguments
