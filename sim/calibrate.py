@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from sim.ensemble import run_blocks
+from sim.interrupts import check_ctrl_c
 from sim.priors import Resolved, apply_sets, distribution, resolve
 from sim.priors_schema import RUN_STATISTICS, Target
 from sim.processes import process_pool
@@ -183,6 +184,7 @@ def simulate(scn: Scenario, fields: list[Resolved], u: np.ndarray, first_set: in
     """(n, targets) misses of candidates ``first_set ..`` (a set the schema refuses misses
     every target). With a process pool, the candidates are shared among its workers; the
     result is the same."""
+    check_ctrl_c()  # a Ctrl-C swallowed in the last batch stops here (sim/interrupts.py)
     applied = apply_sets(scn, to_values(fields, u))
     out = np.ones((len(applied), len(targets)))
     rows = [i for i, x in enumerate(applied) if not isinstance(x, ScenarioError)]

@@ -23,10 +23,11 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from concurrent.futures.process import BrokenProcessPool
+
+from sim.interrupts import check_ctrl_c, ctrl_c_seen, sigint_held, unblock_sigint
 
 MMAP_THRESHOLD = 32 << 20  # blocks up to 32 MiB come from the heap (glibc's own ceiling)
 TRIM_THRESHOLD = 64 << 20  # up to 64 MiB of freed memory is kept for reuse
@@ -92,11 +93,13 @@ def pool_map(fn: Callable, items: Sequence, workers: int | None) -> Iterator[tup
     Raises:
         Exception: the first exception a call raises, as soon as it arrives; leaving the loop
             (that error, Ctrl-C, the caller closing the generator) ends the workers.
+        KeyboardInterrupt: Ctrl-C, here or in a worker (one that ends on it breaks the pool).
     """
     workers = min(workers or os.cpu_count() or 1, len(items))
     if workers <= 1:
         for i, item in enumerate(items):
-            yield i, fn(item)
+            check_ctrl_c()  # a Ctrl-C swallowed in the last call (sim/interrupts.py)
+            yield i, _call(fn, item)
         return
     with process_pool(workers) as pool:
         index = {pool.submit(fn, item): i for i, item in enumerate(items)}
@@ -104,22 +107,60 @@ def pool_map(fn: Callable, items: Sequence, workers: int | None) -> Iterator[tup
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                yield index[future], future.result()
+                yield index[future], _result(future, pool)
+            check_ctrl_c()
+
+
+def _call(fn: Callable, item):
+    """``fn(item)``; an error after a Ctrl-C was swallowed (say, a compile it cut short) is
+    reported as that Ctrl-C."""
+    try:
+        return fn(item)
+    except Exception:
+        if ctrl_c_seen():
+            raise KeyboardInterrupt from None
+        raise
+
+
+def _result(future, pool: _Pool):
+    """A finished call's result; a pool broken by a worker's Ctrl-C is a Ctrl-C here too (the
+    worker's SIGINT can end it before this process's SIGINT is raised in the waiting thread)."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        if pool.ended_by_ctrl_c():
+            raise KeyboardInterrupt from None
+        raise
 
 
 class _Pool(ProcessPoolExecutor):
     """Ctrl-C in a terminal sends SIGINT to the whole process group, workers included. A worker
     still importing the package would print a traceback (KeyboardInterrupt), one between two
-    tasks too; instead it starts with SIGINT ignored, and its initializer makes SIGINT end it at
-    once and quietly. The parent, interrupted, ends the pool's workers (a worker still starting
-    ignores SIGINT) and says what happened.
+    tasks too; instead it starts with SIGINT blocked (held pending, not discarded), and its
+    initializer makes SIGINT end it at once and quietly, then unblocks it: a Ctrl-C that came
+    while it started ends it then. The parent, interrupted, ends the pool's workers and says
+    what happened; a Ctrl-C that comes while it starts a worker is held until the worker is
+    started and recorded (:func:`sigint_held`), then raised.
 
     Leaving a ``with`` block by an exception (Ctrl-C, an error, a generator closed early) ends
     the workers instead of waiting for their tasks, whose results nobody would take."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.started: dict[int, multiprocessing.process.BaseProcess] = {}
+
     def submit(self, fn, /, *args, **kwargs):
-        with _sigint_ignored():  # workers are started here; they inherit the disposition
-            return super().submit(fn, *args, **kwargs)
+        with sigint_held():  # workers are started here; they inherit the blocked signal mask
+            future = super().submit(fn, *args, **kwargs)
+            self.started.update(self._processes)
+            return future
+
+    def ended_by_ctrl_c(self, timeout: float = 5.0) -> bool:
+        """Whether a worker of this pool ended on SIGINT (by :func:`_end`). A broken pool ends
+        its other workers, so waiting for each (at most ``timeout`` s) costs nothing."""
+        for process in self.started.values():
+            process.join(timeout)
+        return any(p.exitcode == 128 + signal.SIGINT for p in self.started.values())
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is not None:
@@ -129,21 +170,10 @@ class _Pool(ProcessPoolExecutor):
         return False
 
 
-@contextmanager
-def _sigint_ignored():
-    if threading.current_thread() is not threading.main_thread():  # only it may set handlers
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def _start_worker() -> None:
     keep_freed_memory()
     signal.signal(signal.SIGINT, _end)
+    unblock_sigint()  # blocked since the process started (sigint_held): one held back ends it
 
 
 def _end(signum: int, frame) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import memory as mem
+from sim.interrupts import check_ctrl_c
 from sim.model import TruceModel
 from sim.processes import pool_map
 from sim.results import daily_table, summarise, world_table, write_outputs
@@ -122,6 +123,7 @@ def run_batch(scn: Scenario, strategy: str, seed: int, days: int | None, first: 
     """One batch of worlds: (world rows, summed daily series)."""
     model = TruceModel(scn, n, seed, strategy, first_world=first, days=days, threads=threads)
     while model.running:
+        check_ctrl_c()  # a Ctrl-C swallowed inside the last day stops here (sim/interrupts.py)
         model.step()
         if progress:
             progress(n)

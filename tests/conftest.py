@@ -7,9 +7,11 @@ every run. Set HYPOTHESIS_PROFILE=dev to explore with fresh random examples.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # `from tests.factories import ...` works whatever the working directory or runner
@@ -35,3 +37,12 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=200, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def ctrl_c_raises():
+    """SIGINT raises KeyboardInterrupt in this process, as Python sets it up in a terminal (a
+    suite run in the background inherits SIGINT ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 import time
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import SpawnProcess
 
 import pytest
 
@@ -128,15 +130,61 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def test_a_pool_worker_ignores_ctrl_c_while_it_starts(capfd, clean_env):
-    """A worker receives Ctrl-C while it imports the package (its first second): no traceback,
-    and it goes on to run its task."""
-    with processes.process_pool(1) as pool:
+def test_a_pool_worker_given_ctrl_c_while_it_starts_ends_quietly_once_started(capfd, clean_env):
+    """A worker receives Ctrl-C while it imports the package (its first second): no traceback
+    (SIGINT is blocked until its handler is in place), and the Ctrl-C is kept, not discarded:
+    the worker ends as it would between two tasks (it used to ignore it and run its task)."""
+    with pytest.raises(BrokenProcessPool), processes.process_pool(1) as pool:
         future = pool.submit(os.getpid)
-        (pid,) = pool._processes  # started by submit, still importing
-        os.kill(pid, signal.SIGINT)
-        assert future.result(timeout=60) == pid
+        (worker,) = pool._processes.values()  # started by submit, still starting
+        os.kill(worker.pid, signal.SIGINT)
+        future.result(timeout=60)
+    worker.join(timeout=60)
+    assert worker.exitcode == 128 + signal.SIGINT
     assert "Traceback" not in capfd.readouterr().err
+
+
+def _ctrl_c_while_starting_a_worker(monkeypatch, send) -> list:
+    """Make each worker start send a SIGINT (``send()``) once the process exists, before the
+    pool records it: the window in which the pool starts its workers. Returns the workers."""
+    started, start = [], SpawnProcess.start
+
+    def start_then_ctrl_c(process):
+        start(process)
+        started.append(process)
+        send()
+    monkeypatch.setattr(SpawnProcess, "start", start_then_ctrl_c)
+    return started
+
+
+def test_ctrl_c_while_the_pool_starts_a_worker_is_raised_not_discarded(monkeypatch, clean_env,
+                                                                      ctrl_c_raises):
+    """SIGINT used to be ignored while the pool started a worker, so a Ctrl-C then was lost and
+    the work went on; it is held back, raised once the worker is started and recorded, and the
+    pool then ends every worker it started."""
+    started = _ctrl_c_while_starting_a_worker(
+        monkeypatch, lambda: os.kill(os.getpid(), signal.SIGINT))
+    with pytest.raises(KeyboardInterrupt):
+        list(processes.pool_map(abs, [-1, -2], 2))
+    assert len(started) == 1 and started[0].exitcode is not None  # ended, not left running
+
+
+def test_a_worker_ended_by_ctrl_c_is_a_ctrl_c_for_the_caller(clean_env):
+    """Ctrl-C reaches the workers too; one that ends on it first broke the pool, and the caller
+    got BrokenProcessPool (an internal error) instead of its Ctrl-C (seen under load)."""
+    with pytest.raises(KeyboardInterrupt):
+        list(processes.pool_map(signal.raise_signal, [signal.SIGINT] * 2, 2))
+
+
+def test_workers_run_their_tasks_with_ctrl_c_unblocked(clean_env):
+    """The pool blocks SIGINT while it starts a worker, which inherits the mask (through spawn's
+    fork and exec) and unblocks it once its handler is in place; the caller's mask is as it was
+    (that the worker had it blocked while starting: the test of Ctrl-C while it starts)."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    with processes.process_pool(1) as pool:
+        blocked = pool.submit(signal.pthread_sigmask, signal.SIG_BLOCK, []).result(timeout=60)
+    assert signal.SIGINT not in blocked
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == before
 
 
 def test_submitting_leaves_the_callers_ctrl_c_handler_as_it_was(clean_env):

@@ -119,6 +119,73 @@ def test_ctrl_c_says_what_is_stored_then_the_same_command_resumes(exp_file, refe
     pd.testing.assert_frame_equal(tables(out), reference)
 
 
+# The sweep command with its first part cut by a Ctrl-C that Python can only report as
+# "Exception ignored": raised in a ctypes callback, as when LLVM calls llvmlite back while numba
+# compiles the compiled day (a Ctrl-C then was lost and the sweep ran to its last part).
+SWALLOWED_CTRL_C = """
+import ctypes, signal, sys
+import sim.sweep.run as run
+from sim.cli.app import main
+
+original = run.run_part
+
+def run_part(job):
+    if job.index == 0:
+        ctypes.CFUNCTYPE(None)(lambda: signal.raise_signal(signal.SIGINT))()
+    return original(job)
+
+run.run_part = run_part
+sys.argv = ["trucesim", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_ctrl_c_that_python_swallows_still_stops_the_sweep(exp_file, tmp_path):
+    """It stops in the part it cut (at the next simulated day), with its usual message."""
+    out = tmp_path / "o"
+    args = sweep_cmd(exp_file, out, 1)[3:]  # sweep EXP --out OUT --workers 1 ...
+    done = subprocess.run([sys.executable, "-c", SWALLOWED_CTRL_C, *args], env=ENV,
+                          capture_output=True, text=True, timeout=600,
+                          preexec_fn=_ctrl_c_as_at_a_terminal, check=False)
+    assert done.returncode == 130, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert (f"interrupted: 0 of {POINTS} parts are stored in {out}/; run the same command "
+            "again to resume.") in " ".join(done.stderr.split())
+    assert parts_done(out) == 0
+
+
+# The sweep command with a Ctrl-C to its process group (itself and the workers started so far)
+# while the pool starts its first worker: SIGINT used to be ignored then, and it was lost.
+CTRL_C_WHILE_A_WORKER_STARTS = """
+import os, signal, sys
+from multiprocessing.context import SpawnProcess
+from sim.cli.app import main
+
+start = SpawnProcess.start
+
+def start_then_ctrl_c(process):
+    start(process)
+    SpawnProcess.start = start
+    os.killpg(0, signal.SIGINT)
+
+SpawnProcess.start = start_then_ctrl_c
+sys.argv = ["trucesim", *sys.argv[1:]]
+main()
+"""
+
+
+def test_ctrl_c_while_the_pool_starts_a_worker_stops_the_sweep(exp_file, tmp_path):
+    out = tmp_path / "o"
+    args = sweep_cmd(exp_file, out, 2)[3:]  # sweep EXP --out OUT --workers 2 ...
+    done = subprocess.run([sys.executable, "-c", CTRL_C_WHILE_A_WORKER_STARTS, *args], env=ENV,
+                          capture_output=True, text=True, timeout=600, start_new_session=True,
+                          preexec_fn=_ctrl_c_as_at_a_terminal, check=False)
+    assert done.returncode == 130, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert (f"interrupted: 0 of {POINTS} parts are stored in {out}/; run the same command "
+            "again to resume.") in " ".join(done.stderr.split())
+
+
 @pytest.fixture
 def dask_cluster(tmp_path):
     """A real scheduler and two single-threaded workers (no nanny: the pid is the worker)."""

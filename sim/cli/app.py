@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from sim import processes
+from sim import interrupts, processes
 from sim.cli import (
     author,
     calibrate,
@@ -52,16 +52,19 @@ for _commands in (check, run, compare, sweep, validate, teach, author, shipped, 
 def main() -> None:
     """Entry point for `trucesim` and `python -m sim`."""
     processes.keep_freed_memory()  # this process is ours: see sim/processes.py
-    try:
-        app(prog_name="trucesim")
-    except (KeyboardInterrupt, BrokenPipeError):
-        sys.exit(130)
-    except SystemExit:
-        raise
-    except Exception as exc:  # a bug, not bad input: short message, details on request
-        if os.environ.get("TRUCESIM_DEBUG"):
+    with interrupts.ctrl_c_kept():  # a Ctrl-C that Python swallows still stops the command
+        try:
+            app(prog_name="trucesim")
+        except (KeyboardInterrupt, BrokenPipeError):
+            sys.exit(130)
+        except SystemExit:
             raise
-        err.print(f"internal error: {type(exc).__name__}: {exc}\n"
-                  "(set TRUCESIM_DEBUG=1 for the traceback, and please report it)", markup=False,
-                  emoji=False)
-        sys.exit(1)
+        except Exception as exc:  # a bug, not bad input: short message, details on request
+            if interrupts.ctrl_c_seen():  # an error after a Ctrl-C (a compile it cut short)
+                sys.exit(130)
+            if os.environ.get("TRUCESIM_DEBUG"):
+                raise
+            err.print(f"internal error: {type(exc).__name__}: {exc}\n"
+                      "(set TRUCESIM_DEBUG=1 for the traceback, and please report it)",
+                      markup=False, emoji=False)
+            sys.exit(1)
