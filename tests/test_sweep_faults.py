@@ -142,16 +142,24 @@ main()
 
 def test_a_ctrl_c_that_python_swallows_still_stops_the_sweep(exp_file, tmp_path):
     """It stops in the part it cut (at the next simulated day), with its usual message."""
+    done, out = _interrupted_sweep(SWALLOWED_CTRL_C, exp_file, tmp_path, 1)
+    assert "Exception ignored" not in done.stderr
+    assert parts_done(out) == 0
+
+
+def _interrupted_sweep(script, exp_file, tmp_path, workers, **popen):
+    """Run ``script`` as the sweep command; check it stopped as a Ctrl-C stops it (exit 130,
+    no traceback, the line saying how to resume)."""
     out = tmp_path / "o"
-    args = sweep_cmd(exp_file, out, 1)[3:]  # sweep EXP --out OUT --workers 1 ...
-    done = subprocess.run([sys.executable, "-c", SWALLOWED_CTRL_C, *args], env=ENV,
-                          capture_output=True, text=True, timeout=600,
-                          preexec_fn=_ctrl_c_as_at_a_terminal, check=False)
+    args = sweep_cmd(exp_file, out, workers)[3:]  # sweep EXP --out OUT --workers N ...
+    done = subprocess.run([sys.executable, "-c", script, *args], env=ENV, capture_output=True,
+                          text=True, timeout=600, preexec_fn=_ctrl_c_as_at_a_terminal,
+                          check=False, **popen)
     assert done.returncode == 130, done.stdout + done.stderr
-    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert "Traceback" not in done.stderr
     assert (f"interrupted: 0 of {POINTS} parts are stored in {out}/; run the same command "
             "again to resume.") in " ".join(done.stderr.split())
-    assert parts_done(out) == 0
+    return done, out
 
 
 # The sweep command with a Ctrl-C to its process group (itself and the workers started so far)
@@ -175,15 +183,8 @@ main()
 
 
 def test_ctrl_c_while_the_pool_starts_a_worker_stops_the_sweep(exp_file, tmp_path):
-    out = tmp_path / "o"
-    args = sweep_cmd(exp_file, out, 2)[3:]  # sweep EXP --out OUT --workers 2 ...
-    done = subprocess.run([sys.executable, "-c", CTRL_C_WHILE_A_WORKER_STARTS, *args], env=ENV,
-                          capture_output=True, text=True, timeout=600, start_new_session=True,
-                          preexec_fn=_ctrl_c_as_at_a_terminal, check=False)
-    assert done.returncode == 130, done.stdout + done.stderr
-    assert "Traceback" not in done.stderr
-    assert (f"interrupted: 0 of {POINTS} parts are stored in {out}/; run the same command "
-            "again to resume.") in " ".join(done.stderr.split())
+    _interrupted_sweep(CTRL_C_WHILE_A_WORKER_STARTS, exp_file, tmp_path, 2,
+                       start_new_session=True)
 
 
 @pytest.fixture
