@@ -25,11 +25,22 @@ FIGHT = 3  # sim.broker_schema.ACTION_CODES[BrokerAction.FIGHT]
 
 
 @njit(cache=True)
+def power(e: float, r: float) -> float:
+    """e^r; r = 1 and r = 2 (the common decisiveness) without a call to pow: both are exact
+    there (x * x is correctly rounded), and a call to pow costs more than the rest of the sum."""
+    if r == 1.0:
+        return e
+    if r == 2.0:
+        return e * e
+    return e ** r
+
+
+@njit(cache=True)
 def contest_share(e_i: float, total: float, r: float, n: int) -> float:
     """share_i = e_i^r / sum_j e_j^r, with ``total`` the sum; equal shares if it is 0."""
     if total <= 0.0:
         return 1.0 / n
-    return e_i ** r / total
+    return power(e_i, r) / total
 
 
 @njit(cache=True)
@@ -64,7 +75,7 @@ def balance(w, s, p):
     P = s.share.shape[1]
     total = 0.0
     for i in range(P):  # e_i^r, held in share[w, i] until the total is known
-        s.share[w, i] = effective(w, i, s, p) ** p.decisiveness
+        s.share[w, i] = power(effective(w, i, s, p), p.decisiveness)
         total += s.share[w, i]
     for i in range(P):
         s.share[w, i] = 1.0 / P if total <= 0.0 else s.share[w, i] / total

@@ -33,7 +33,7 @@ import math
 from numba import njit
 
 from sim import rng
-from sim.rules.battlefield import contest_share, effective, expected_gain
+from sim.rules.battlefield import contest_share, effective, expected_gain, power
 
 PRESS, SHIELD, REWARD, FIGHT, STAY_OUT = range(5)  # sim.broker_schema.ACTION_CODES
 N_ACTIONS = 5
@@ -83,7 +83,7 @@ def gain_if_fighting(w, b, c, s, p):
         e = effective(w, i, s, p)
         if i == c and s.broker_action[w, b] != FIGHT:
             e += p.broker_firepower[b]
-        total += e ** p.decisiveness
+        total += power(e, p.decisiveness)
         if i == c:
             mine = e
     share = contest_share(mine, total, p.decisiveness, P)
