@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -72,10 +73,29 @@ def applied() -> bool:
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` fresh processes ("spawn": no fork, since the caller may run
-    threads) that keep freed memory and end quietly on Ctrl-C."""
-    return _Pool(workers, mp_context=multiprocessing.get_context("spawn"),
+    """A pool of ``workers`` processes that keep freed memory and end quietly on Ctrl-C,
+    started as :func:`start_method` says."""
+    return _Pool(workers, mp_context=multiprocessing.get_context(start_method()),
                  initializer=_start_worker)
+
+
+def start_method() -> str:
+    """How workers start: "fork" on Linux when this process runs no other thread, else "spawn".
+
+    A forked worker starts in milliseconds with the package imported and the compiled day
+    loaded, as this process has them; a spawned one imports the package and loads numba's
+    cache afresh (about 2.9 CPU s, docs/performance.md). Forking is safe only where no other
+    thread can hold a lock at that instant (the child would inherit it held), hence the
+    condition; the command line's progress bars draw from the main thread for that reason
+    (:func:`sim.cli.common.progress`). ``TRUCESIM_START_METHOD`` ("fork" or "spawn") overrides.
+    Results do not depend on it: a world's numbers depend on its seed and index only.
+    """
+    chosen = os.environ.get("TRUCESIM_START_METHOD", "")
+    if chosen in ("fork", "spawn"):
+        return chosen
+    forkable = (sys.platform.startswith("linux")
+                and "fork" in multiprocessing.get_all_start_methods())
+    return "fork" if forkable and threading.active_count() == 1 else "spawn"
 
 
 def pool_map(fn: Callable, items: Sequence, workers: int | None) -> Iterator[tuple[int, object]]:

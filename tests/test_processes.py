@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.context import SpawnProcess
 
 import pytest
 
@@ -147,26 +148,49 @@ def test_a_pool_worker_given_ctrl_c_while_it_starts_ends_quietly_once_started(ca
 def _ctrl_c_while_starting_a_worker(monkeypatch, send) -> list:
     """Make each worker start send a SIGINT (``send()``) once the process exists, before the
     pool records it: the window in which the pool starts its workers. Returns the workers."""
-    started, start = [], SpawnProcess.start
+    process = multiprocessing.get_context(processes.start_method()).Process
+    started, start = [], process.start
 
-    def start_then_ctrl_c(process):
-        start(process)
-        started.append(process)
+    def start_then_ctrl_c(worker):
+        start(worker)
+        started.append(worker)
         send()
-    monkeypatch.setattr(SpawnProcess, "start", start_then_ctrl_c)
+    monkeypatch.setattr(process, "start", start_then_ctrl_c)
     return started
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_ctrl_c_while_the_pool_starts_a_worker_is_raised_not_discarded(monkeypatch, clean_env,
-                                                                      ctrl_c_raises):
+                                                                      ctrl_c_raises, method):
     """SIGINT used to be ignored while the pool started a worker, so a Ctrl-C then was lost and
     the work went on; it is held back, raised once the worker is started and recorded, and the
-    pool then ends every worker it started."""
+    pool then ends every worker it started (a spawning pool starts one worker at the first
+    task, a forking one all of them)."""
+    monkeypatch.setenv("TRUCESIM_START_METHOD", method)
     started = _ctrl_c_while_starting_a_worker(
         monkeypatch, lambda: os.kill(os.getpid(), signal.SIGINT))
     with pytest.raises(KeyboardInterrupt):
         list(processes.pool_map(abs, [-1, -2], 2))
-    assert len(started) == 1 and started[0].exitcode is not None  # ended, not left running
+    assert len(started) == (2 if method == "fork" else 1)
+    assert all(worker.exitcode is not None for worker in started)  # ended, not left running
+
+
+def test_workers_fork_only_where_no_other_thread_runs(monkeypatch):
+    """A forked child inherits any lock another thread holds at that instant, held for ever;
+    so a process that runs another thread spawns its workers."""
+    monkeypatch.delenv("TRUCESIM_START_METHOD", raising=False)
+    alone = processes.start_method()
+    assert alone == ("fork" if sys.platform.startswith("linux") else "spawn")
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert processes.start_method() == "spawn"
+    finally:
+        release.set()
+        other.join()
+    monkeypatch.setenv("TRUCESIM_START_METHOD", "spawn")
+    assert processes.start_method() == "spawn"
 
 
 def test_a_worker_ended_by_ctrl_c_is_a_ctrl_c_for_the_caller(clean_env):
@@ -192,3 +216,22 @@ def test_submitting_leaves_the_callers_ctrl_c_handler_as_it_was(clean_env):
     with processes.process_pool(1) as pool:
         assert pool.submit(abs, -3).result(timeout=60) == 3
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_the_command_lines_progress_bar_draws_without_a_thread_of_its_own():
+    """Rich's bars redraw from a thread of their own, which would make a command's workers
+    spawn (seconds each) instead of fork; the command line's bar is drawn at each advance."""
+    import io
+
+    from rich.console import Console
+
+    from sim.cli.common import Bar
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=80)
+    with Bar(console=console) as bar:
+        task = bar.add_task("simulating", total=4)
+        assert threading.active_count() == 1  # so workers may fork
+        drawn = len(screen.getvalue())
+        bar.advance(task, 1)
+        assert len(screen.getvalue()) > drawn  # redrawn by the advance itself

@@ -166,17 +166,19 @@ def _interrupted_sweep(script, exp_file, tmp_path, workers, **popen):
 # while the pool starts its first worker: SIGINT used to be ignored then, and it was lost.
 CTRL_C_WHILE_A_WORKER_STARTS = """
 import os, signal, sys
-from multiprocessing.context import SpawnProcess
+import multiprocessing
 from sim.cli.app import main
+from sim.processes import start_method
 
-start = SpawnProcess.start
+Process = multiprocessing.get_context(start_method()).Process
+start = Process.start
 
 def start_then_ctrl_c(process):
     start(process)
-    SpawnProcess.start = start
+    Process.start = start
     os.killpg(0, signal.SIGINT)
 
-SpawnProcess.start = start_then_ctrl_c
+Process.start = start_then_ctrl_c
 sys.argv = ["trucesim", *sys.argv[1:]]
 main()
 """

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.common import check_out_dir, err, fail, load_or_fail, out
+from sim.cli.common import Bar, check_out_dir, err, fail, load_or_fail, out
 
 CHECKPOINT = "checkpoint.json"
 # settings that change the result (workers and threads do not)
@@ -143,7 +143,7 @@ def _resume_or_fail(out_dir: Path, meta: dict) -> dict | None:
 
 
 def _run(scn, targets, s, out_dir: Path, meta: dict, resume: dict | None):
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn  # noqa: PLC0415
 
     from sim.calibrate import SchedulerUnreachable  # noqa: PLC0415  lazy: pandas, the kernel
     from sim.calibrate import calibrate as run_calibration  # noqa: PLC0415
@@ -156,10 +156,9 @@ def _run(scn, targets, s, out_dir: Path, meta: dict, resume: dict | None):
         out_dir.mkdir(parents=True, exist_ok=True)
         write_checkpoint(out_dir / CHECKPOINT, {**state, "provenance": meta})
 
-    bar = Progress(TextColumn("[bold]calibrating"), BarColumn(),
-                   TextColumn("{task.completed:,.0f} world-days (budget {task.total:,.0f})"),
-                   TimeElapsedColumn(), console=err, transient=True,
-                   disable=not err.is_terminal)
+    bar = Bar(TextColumn("[bold]calibrating"), BarColumn(),
+              TextColumn("{task.completed:,.0f} world-days (budget {task.total:,.0f})"),
+              TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
     try:
         with bar:
             task = bar.add_task("calibrate", total=s.budget * s.worlds * horizon)

@@ -97,9 +97,29 @@ def check_out_dir(out_dir: Path | None) -> None:
         fail([f"--out {out_dir}: cannot write in {existing}; expected a writable folder"])
 
 
+class Bar(Progress):
+    """A rich progress bar drawn by the thread that advances it, with no thread of its own: a
+    process with no other thread can fork its workers (:func:`sim.processes.start_method`),
+    which start in milliseconds where spawned ones take seconds. It is redrawn at each
+    advance (a batch or part done)."""
+
+    def __init__(self, *columns, **kwargs):
+        super().__init__(*columns, auto_refresh=False, **kwargs)
+
+    def advance(self, task_id, advance: float = 1) -> None:
+        """Advance the task and redraw."""
+        super().advance(task_id, advance)
+        self.refresh()
+
+    def update(self, task_id, **kwargs) -> None:
+        """Update the task and redraw."""
+        super().update(task_id, **kwargs)
+        self.refresh()
+
+
 def progress(total: int) -> Progress:
     """A progress bar of world-days on stderr, shown only on a terminal."""
-    return Progress(TextColumn("[bold]simulating"), BarColumn(),
+    return Bar(TextColumn("[bold]simulating"), BarColumn(),
                     TextColumn("{task.completed:,.0f}/{task.total:,.0f} world-days"),
                     TimeRemainingColumn(), console=err, transient=True,
                     disable=not err.is_terminal)

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
 
-from sim.cli.common import MemoryOption, budget_or_fail, err, fail, out
+from sim.cli.common import Bar, MemoryOption, budget_or_fail, err, fail, out
 from sim.lock import LockHeld
 from sim.scenario import ScenarioError
 
@@ -40,7 +40,7 @@ class _Bar:
     """Rich progress: points done of all, worlds simulated per second, time left."""
 
     def __init__(self):
-        self.progress = Progress(
+        self.progress = Bar(
             TextColumn("[bold]sweeping"), BarColumn(),
             TextColumn("{task.completed:,.0f}/{task.total:,.0f} points"),
             TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err,

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 from rich import box
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sim.cli.common import err, fail, out
+from sim.cli.common import Bar, err, fail, out
 
 
 def validate(
@@ -74,9 +74,9 @@ def validate(
         where = out_file.parent
         fail([f"--out: {where} is not a directory; expected a .md file in an existing one"])
     claims = tuple(c for c in CLAIMS if not only or c.id in only)
-    with Progress(TextColumn("[bold]validating"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total} claims"), TimeElapsedColumn(),
-                  console=err, transient=True, disable=not err.is_terminal) as bar:
+    with Bar(TextColumn("[bold]validating"), BarColumn(),
+             TextColumn("{task.completed}/{task.total} claims"), TimeElapsedColumn(),
+             console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("validate", total=len(claims))
         rows = run_claims(quick, claims, progress=lambda _: bar.advance(task))
     out.print(_table(rows, quick))
