@@ -69,7 +69,8 @@ def compare(scenario: Scenario | str | Path, strategies: list[str] | None = None
         days: the horizon (default: the scenario's).
         overrides: ``PATH=VALUE`` strings, as with ``--set``.
         workers: processes to use (0: one per core); results do not depend on it. Processes
-            are started with "spawn", so a script that asks for more than one must guard its
+            are forked on Linux when this process runs no other thread, else spawned
+            (:func:`sim.processes.start_method`); a script that may spawn them must guard its
             top level with ``if __name__ == "__main__":``.
         progress: called with world-days done as each batch of worlds finishes.
         memory: the memory budget, shared by the workers (:func:`sim.memory.budget`: bytes,
