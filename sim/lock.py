@@ -79,6 +79,22 @@ def read_holder(path: Path) -> dict:
     return record if isinstance(record, dict) else {}
 
 
+_held: set[StoreLock] = set()  # the locks this process holds
+
+
+def _forget_in_child() -> None:
+    """A forked worker (sim.processes) inherits the lock's open file; it closes its copy, so the
+    lock is the holder's alone (the kernel drops it when the last copy is closed)."""
+    for lock in list(_held):
+        os.close(lock.fd)
+        lock.fd = None
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
+
+
 class StoreLock:
     """An exclusive lock on a store folder, as a context manager.
 
@@ -136,6 +152,7 @@ class StoreLock:
         os.write(fd, (json.dumps(me()) + "\n").encode())
         os.fsync(fd)
         self.fd = fd
+        _held.add(self)
 
     def release(self) -> None:
         """Remove the lock file and drop the lock (unlink first: see :func:`_same_file`); a
@@ -147,6 +164,7 @@ class StoreLock:
         finally:
             os.close(self.fd)
             self.fd = None
+            _held.discard(self)
         if self._created:
             try:
                 self.path.parent.rmdir()

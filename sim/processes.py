@@ -76,7 +76,7 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes that keep freed memory and end quietly on Ctrl-C,
     started as :func:`start_method` says."""
     return _Pool(workers, mp_context=multiprocessing.get_context(start_method()),
-                 initializer=_start_worker)
+                 initializer=_start_worker, initargs=(os.getpid(),))
 
 
 def start_method() -> str:
@@ -190,7 +190,8 @@ class _Pool(ProcessPoolExecutor):
         return False
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
+    _end_with(parent)
     keep_freed_memory()
     signal.signal(signal.SIGINT, _end)
     unblock_sigint()  # blocked since the process started (sigint_held): one held back ends it
@@ -198,3 +199,24 @@ def _start_worker() -> None:
 
 def _end(signum: int, frame) -> None:
     os._exit(128 + signum)
+
+
+_PR_SET_PDEATHSIG = 1  # prctl option, from linux/prctl.h
+
+
+def _end_with(parent: int) -> None:
+    """Have the kernel end this worker when the process that started it ends (Linux).
+
+    A spawned worker notices its parent's death by itself (the pipe it reads tasks from
+    closes); a forked one holds a copy of that pipe's other end too, so it would wait for its
+    next task for ever, an orphan (and holding a copy of any store lock). Here the kernel sends
+    it SIGKILL when its parent ends, however it ends (``kill -9`` included)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not glibc
+        return
+    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(1)

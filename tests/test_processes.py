@@ -11,6 +11,7 @@ import textwrap
 import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 import pytest
 
@@ -235,3 +236,69 @@ def test_the_command_lines_progress_bar_draws_without_a_thread_of_its_own():
         drawn = len(screen.getvalue())
         bar.advance(task, 1)
         assert len(screen.getvalue()) > drawn  # redrawn by the advance itself
+
+
+ORPHANS = """
+import os, sys, time
+from sim import processes
+from sim.lock import StoreLock
+
+def wait(seconds):
+    time.sleep(seconds)
+    return seconds
+
+if __name__ == "__main__":
+    lock = StoreLock(sys.argv[1]).acquire()
+    for _, seconds in processes.pool_map(wait, [0.1, 600, 600, 600], 2):
+        print(seconds, flush=True)
+"""
+
+
+def _children(pid: int) -> set[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True,
+                           check=False)
+    return {int(line) for line in found.stdout.split()}
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_workers_end_with_their_parent_killed_with_kill_9(tmp_path, method):
+    """A forked worker holds a copy of the task pipe's writing end, so it never saw its parent
+    die and waited for a task for ever, holding a copy of the store's lock (found by killing a
+    compare); now the kernel ends every worker with its parent, and the lock is left stale."""
+    script = tmp_path / "orphans.py"
+    script.write_text(ORPHANS)
+    proc = subprocess.Popen([sys.executable, str(script), str(tmp_path / "store")],
+                            env={**os.environ, "TRUCESIM_START_METHOD": method},
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "0.1"  # a worker ran a task
+        deadline = time.monotonic() + 120
+        while len(workers := _children(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(workers) >= 2
+    finally:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 30  # the kernel's signal is immediate; slack for a busy host
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in workers)
+    from sim.lock import StoreLock
+
+    with StoreLock(tmp_path / "store") as lock:  # nobody holds it: taken over
+        assert lock.stale is not None and lock.stale["pid"] == proc.pid
+
+
+def _open_files(_: int) -> list[str]:
+    fds = Path("/proc/self/fd")
+    return [os.path.realpath(fd) for fd in fds.iterdir()] if fds.is_dir() else []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and fork")
+def test_a_forked_worker_does_not_keep_a_copy_of_the_store_lock(tmp_path, monkeypatch):
+    from sim.lock import LOCK_NAME, StoreLock
+
+    monkeypatch.setenv("TRUCESIM_START_METHOD", "fork")
+    with StoreLock(tmp_path) as lock, processes.process_pool(1) as pool:
+        assert str(lock.path.resolve()) in _open_files(0)  # the check sees the holder's copy
+        assert str((tmp_path / LOCK_NAME).resolve()) not in pool.submit(_open_files, 0).result()
