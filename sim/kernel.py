@@ -61,23 +61,30 @@ def usable_threads(threads: int | None) -> int:
     return (os.cpu_count() or 1) if threads <= 0 else threads
 
 
+def shares(n: int, threads: int) -> list[tuple[int, int]]:
+    """Consecutive (lo, hi) shares of ``n`` worlds for ``threads`` threads: as equal as can be,
+    one share when there are fewer than :data:`MIN_SHARE` worlds a thread."""
+    count = max(1, min(threads, n // MIN_SHARE))
+    cuts = np.linspace(0, n, count + 1).astype(int)
+    return [(int(lo), int(hi)) for lo, hi in pairwise(cuts)]
+
+
 def over_worlds(fn, n: int, threads: int, *args, scratch=None) -> None:
     """Run ``fn(lo, hi, *args)`` on consecutive shares of the ``n`` worlds, one share per
     thread (the compiled loops release the GIL); each world is computed exactly as alone.
     ``scratch``: a list of per-thread scratch objects, share i's appended as ``fn``'s last
     argument (at least ``threads`` of them)."""
-    shares = max(1, min(threads, n // MIN_SHARE))
+    cuts = shares(n, threads)
     tail = (lambda i: (scratch[i],)) if scratch is not None else (lambda i: ())
     with scalar_loops():  # where fn is compiled on its first call
-        if shares == 1:
+        if len(cuts) == 1:
             fn(0, n, *args, *tail(0))
             return
-        others = shares - 1  # the calling thread runs the first share itself
+        others = len(cuts) - 1  # the calling thread runs the first share itself
         pool = _pools.get(others) or _pools.setdefault(others, ThreadPoolExecutor(others))
-        cuts = np.linspace(0, n, shares + 1).astype(int)
         jobs = [pool.submit(fn, lo, hi, *args, *tail(i))
-                for i, (lo, hi) in enumerate(pairwise(cuts)) if i > 0]
-        fn(cuts[0], cuts[1], *args, *tail(0))
+                for i, (lo, hi) in enumerate(cuts) if i > 0]
+        fn(*cuts[0], *args, *tail(0))
         for job in jobs:
             job.result()
 

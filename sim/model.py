@@ -44,10 +44,22 @@ def series_reporters() -> dict:
         "spoiler_attacks": lambda m: _count(m.state.attacked),
         "misattributed": lambda m: int(m.state.misattributed.sum()),
         "n_away_from_talks": lambda m: m.state.n - _count(all_along(m.state.in_talks, 1)),
-        "sum_trust": lambda m: float(m.state.mean_trust_all.sum()),
-        "sum_commitment": lambda m: float(_mean_over_parties(m.state.commitment).sum()),
-        "sum_talks_progress": lambda m: float(m.state.talks_progress.sum()),
+        "sum_trust": lambda m: fixed_point_sum(m.state.mean_trust_all),
+        "sum_commitment": lambda m: fixed_point_sum(_mean_over_parties(m.state.commitment)),
+        "sum_talks_progress": lambda m: fixed_point_sum(m.state.talks_progress),
     }
+
+
+FIXED_POINT = 2.0 ** 32  # units of the float series' sums (fixed_point_sum)
+
+
+def fixed_point_sum(x: np.ndarray) -> float:
+    """The sum of ``x`` with each value rounded to a multiple of 2**-32 (at most 2**-33 off),
+    added as integers: exact, so the sum is the same in any order and however the worlds are
+    split into batches or threads (a float sum depends on the order of its additions). The
+    result is exact as a float while the worlds' values add up to less than 2**21 (two
+    million worlds of values in [0, 1]); the batches' sums then add exactly too."""
+    return float(np.rint(x * FIXED_POINT).astype(np.int64).sum()) / FIXED_POINT
 
 
 def _count(flags: np.ndarray) -> int:
