@@ -66,7 +66,7 @@ def test_a_part_that_fails_stops_the_other_parts_of_the_batch(monkeypatch):
     scn = sim.load(ROOT / "scenarios/lakeland_teaching.yaml", ["meta.horizon_days=300"])
     with pytest.raises(ValueError, match="a bad day"):
         run_batch(scn, "baseline", 1, None, 0, 1024, threads=2)
-    assert days_run[512] == 4 and days_run[0] < 300
+    assert days_run[512] == 4 and days_run.get(0, 0) < 300  # part 0 may not have begun
 
 
 @given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=300), st.integers(1, 299))
