@@ -44,7 +44,7 @@ MemoryOption = Annotated[str | None, typer.Option(
                      "50%. Batches are sized to fit; a scenario that cannot fit is refused.")]
 ThreadsOption = Annotated[int | None, typer.Option(
     "--threads", min=0, max=256,
-    help="Threads per process that share the worlds of each day (0 = one per core); default "
+    help="Threads per process that share the worlds of each batch (0 = one per core); default "
          "the TRUCESIM_THREADS environment variable, else 1. Results do not depend on it.")]
 
 
