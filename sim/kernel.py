@@ -154,14 +154,16 @@ def attack_phase(w, key, s, p, t, forced):
 @njit(cache=True, inline="always")
 def decide(w, key, s, p, t, forced):
     """2. Parties decide from what they perceived yesterday."""
+    reward = broker_choice.reward(w, s, p) if p.has_brokers_decide else 0.0  # every party's
     for i in range(p.policy.shape[0]):
         provoked = s.hostile_today[w, i] > 0
         s.triggered[w, i] = s.triggered[w, i] or provoked
-        lev = _column_sum(t.leverage[w], i)
         gain, induced = p.gain_from_fighting[i], t.inducement[w, i]
         if p.has_brokers_decide:  # what brokers do and how credible they are (off by default)
             lev = broker_choice.expected_leverage(w, i, s, p, t.leverage[w], t.pledge[w])
-            induced += broker_choice.reward(w, s, p)
+            induced += reward
+        else:
+            lev = _column_sum(t.leverage[w], i)
         if p.has_battlefield:  # the gain follows the balance (off by default)
             gain = battlefield.gain_today(w, i, s, p)
         m = decisions.motive(gain, p.cost_of_fighting[i],
@@ -282,12 +284,14 @@ def press(w, key, s, p, t):
     for i in range(P):
         added = 0.0
         if s.violated[w, i]:  # only a violation is verified: no draw otherwise
+            shield = broker_choice.shielded(w, i, s, p) if p.has_brokers_decide else 1.0
             for b in range(B):
                 if brokers.verified(s.violated[w, i], t.p_verify[w],
                                     rng.uniform(key, b * P + i)):
                     lev = t.leverage[w, b, i]
                     if p.has_brokers_decide:  # only as far as its action this week presses i
-                        lev *= broker_choice.weight(w, b, i, s, p, t.pledge[w, b] > 0.0)
+                        lev *= broker_choice.weight(w, b, i, s, p, t.pledge[w, b] > 0.0,
+                                                    shield)
                     added += lev
         s.pressure[w, i] = brokers.update_pressure(s.pressure[w, i], added, p.decay)
 

@@ -52,7 +52,7 @@ def world_key(seed, world):
     return mix(mix(np.uint64(seed) + _G) + np.uint64(world) + _ONE)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def stream_key(wkey, day, stream):
     """Key of one mechanism's draws in one world on one day (``day`` >= -1)."""
     dkey = mix(wkey + np.uint64(day + 2) * _G)

@@ -40,7 +40,7 @@ def as_worlds(ideals, salience, reservation=None) -> tuple:
     return a, w, np.broadcast_to(r, shape[:2])
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
 def utility_of(x, a_i, w_i) -> float:
     """u_i(x) = sum_k w_ik (1 - |x_k - a_ik|) of one party (``a_i``, ``w_i`` (K,)) for one
     settlement ``x`` (K,), added in issue order."""

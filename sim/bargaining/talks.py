@@ -88,7 +88,7 @@ def propose_of(a, w, r, agreed, terms, power, base, use_nash, out, work) -> None
         out[k] = held[k] if agreed[k] else base[k]
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
 def talks_day(x, a, w, r, in_talks, withdrawn, pull, rate, harden_rate, discount, eps,
               agreed, terms, m) -> bool:
     """One day of mediated talks in one world, in place on ``x`` (P, K), ``agreed`` and
@@ -117,7 +117,7 @@ def talks_day(x, a, w, r, in_talks, withdrawn, pull, rate, harden_rate, discount
     return newly
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
 def _spread(x, k) -> float:
     """max_i x_ik - min_i x_ik."""
     hi, lo = -np.inf, np.inf
@@ -126,7 +126,7 @@ def _spread(x, k) -> float:
     return hi - lo
 
 
-@njit(cache=True, nogil=True, _nrt=False)
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
 def move_demand(x_i, a_i, w_i, r_i, m, at, agreed, own, offered, speed, harden_rate) -> None:
     """Party i's demand ``x_i`` (K,) after hardening or concession on the open issues:
     x_i <- clip(x_i + beta_i (a_i - x_i) + alpha_i (m - x_i), 0, 1), with

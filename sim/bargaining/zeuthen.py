@@ -44,7 +44,7 @@ class ZeuthenResult(NamedTuple):
     path: np.ndarray      # (R, W, 2, 2) u[r, w, i, j] = u_j(demand of i) at round r (if traced)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def risk_limit_of(own, other, d) -> float:
     """Risk limit rho = (u(own) - u(other)) / (u(own) - d) of one party; +inf when the own
     demand is worth no more than disagreement yet still better than the other's (it cannot

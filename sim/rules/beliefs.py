@@ -24,7 +24,7 @@ def update_trust(trust: float, perceived: int, build: float, loss: float) -> flo
     return trust * (1.0 - loss) ** perceived
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def mean_trust_in_others(trust_row, i: int) -> float:
     """Mean trust of party i in the others (row i of the trust matrix); 1 when it is alone."""
     P = trust_row.shape[0]

@@ -173,22 +173,34 @@ def kept_word(a: int, pledged: bool) -> bool:
 
 
 @njit(cache=True, inline="always")
-def weight(w, b, j, s, p, pledged):
-    """f_bj times the shields on j: how much of broker b's leverage on party j counts today
-    (``pledged``: b's own guarantee is in force)."""
-    f = 1.0 if presses(s.broker_action[w, b], p.broker_client[b], j, pledged) else 0.0
+def shielded(w, j, s, p):
+    """prod_q (1 - s_q) over the brokers q shielding party j this week, in broker order (1
+    where none does): the share of the others' pressure on j that its patrons let through."""
+    f = 1.0
     for q in range(p.broker_client.shape[0]):
-        if q != b and s.broker_action[w, q] == SHIELD and p.broker_client[q] == j:
+        if s.broker_action[w, q] == SHIELD and p.broker_client[q] == j:
             f *= 1.0 - p.broker_stake[q]
     return f
 
 
 @njit(cache=True, inline="always")
+def weight(w, b, j, s, p, pledged, shield):
+    """f_bj times the shields on j: how much of broker b's leverage on party j counts today
+    (``pledged``: b's own guarantee is in force; ``shield``: :func:`shielded` for j, computed
+    once for all brokers). The shields are those of the others q != b; a broker that shields
+    j itself does not press it (f_bj = 0), so where f_bj = 1 the product over the others is
+    the product over all, the same factors in the same order."""
+    return shield if presses(s.broker_action[w, b], p.broker_client[b], j, pledged) else 0.0
+
+
+@njit(cache=True, inline="always")
 def expected_leverage(w, i, s, p, leverage, pledge):
     """sum_b L_bi f_bi cred_b: the pressure party i expects per verified violation."""
+    shield = shielded(w, i, s, p)
     total = 0.0
     for b in range(leverage.shape[0]):
-        total += leverage[b, i] * weight(w, b, i, s, p, pledge[b] > 0.0) * s.credibility[w, b]
+        total += leverage[b, i] * weight(w, b, i, s, p, pledge[b] > 0.0, shield) \
+            * s.credibility[w, b]
     return total
 
 

@@ -79,7 +79,7 @@ def open_proposals(ideals, salience, base, hardening, power, compromise, work, o
         propose_of(ideals, salience, r, none, terms, power, compromise, True, out[row], work)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def progress(demands, agreed, opening_gap) -> float:
     """Progress of the bargaining: the mean over issues of 1 on agreed issues, else the share
     of the opening gap closed, clip(1 - (max_i x_ik - min_i x_ik) / gap_k, 0, 1)."""
