@@ -59,11 +59,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def dask_processes(folder: Path, workers: int) -> Iterator[tuple[str, list, Path]]:
+def dask_processes(folder: Path, workers: int,
+                   preload: dict[int, Path] | None = None) -> Iterator[tuple[str, list, Path]]:
     """A real ``dask scheduler`` and ``workers`` single-threaded ``dask worker`` processes (no
     nanny: the pid is the worker, named w0, w1, ...) on 127.0.0.1, logging to
-    ``folder/dask.log``; yields (address, [scheduler, *workers], log path). On exit the workers
-    are killed first, so the scheduler has nothing left to wait for."""
+    ``folder/dask.log``; yields (address, [scheduler, *workers], log path). ``preload`` maps a
+    worker's number to a script it runs as it starts (Dask's ``--preload``). On exit the
+    workers are killed first, so the scheduler has nothing left to wait for."""
+    preload = preload or {}
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     log_path = Path(folder) / "dask.log"
@@ -73,7 +76,9 @@ def dask_processes(folder: Path, workers: int) -> Iterator[tuple[str, list, Path
                                str(port), "--no-dashboard"], **common)]
     procs += [subprocess.Popen([str(BIN / "dask"), "worker", address, "--host", "127.0.0.1",
                                 "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                                "--name", f"w{i}"], **common) for i in range(workers)]
+                                "--name", f"w{i}",
+                                *(["--preload", str(preload[i])] if i in preload else [])],
+                               **common) for i in range(workers)]
     try:
         from distributed import Client
 
