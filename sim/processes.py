@@ -86,8 +86,8 @@ def start_method() -> str:
     loaded, as this process has them; a spawned one imports the package and loads numba's
     cache afresh (about 2.9 CPU s, docs/performance.md). Forking is safe only where no other
     thread can hold a lock at that instant (the child would inherit it held), hence the
-    condition; the command line's progress bars draw from the main thread for that reason
-    (:func:`sim.cli.common.progress`). ``TRUCESIM_START_METHOD`` ("fork" or "spawn") overrides.
+    condition; the command line's progress bars have no thread of their own for that reason
+    (:class:`sim.cli.common.Bar`). ``TRUCESIM_START_METHOD`` ("fork" or "spawn") overrides.
     Results do not depend on it: a world's numbers depend on its seed and index only.
     """
     chosen = os.environ.get("TRUCESIM_START_METHOD", "")
