@@ -237,13 +237,16 @@ def test_dask_local_cluster_equals_local(exp_file, reference, tmp_path):
 def _worker_settings():
     import dask
 
+    from sim import kernel
+
     return ({name: os.environ.get(name) for name in processes.environ()},
-            dask.config.get("distributed.worker.profile.enabled"))
+            dask.config.get("distributed.worker.profile.enabled"),
+            len(kernel.run_day.overloads) > 0)  # loaded by sim.warm, before any task
 
 
 def test_local_cluster_workers_keep_freed_memory_and_run_without_the_profiler(monkeypatch):
     """Dask's defaults (MALLOC_TRIM_THRESHOLD_=65536, the profiler on) cost time in every part
-    (docs/performance.md)."""
+    (docs/performance.md); each worker has loaded the compiled day as it started (sim.warm)."""
     from distributed import Client
 
     from sim.sweep.executors import local_cluster
@@ -252,4 +255,4 @@ def test_local_cluster_workers_keep_freed_memory_and_run_without_the_profiler(mo
         monkeypatch.delenv(name, raising=False)
     with local_cluster(2) as cluster, Client(cluster) as client:
         settings = client.run(_worker_settings)
-    assert list(settings.values()) == [(processes.environ(), False)] * 2
+    assert list(settings.values()) == [(processes.environ(), False, True)] * 2
