@@ -23,10 +23,10 @@ def warm() -> float:
     """Import the model and run one world for one day (the compiled day is loaded from numba's
     cache, or compiled if there is none); returns the seconds it took."""
     start = time.perf_counter()
-    import sim  # noqa: PLC0415  the point of the function is to pay for these imports
-    from sim.model import TruceModel  # noqa: PLC0415
+    from sim.model import TruceModel  # noqa: PLC0415  the point is to pay for these imports
+    from sim.scenario import load  # noqa: PLC0415
 
-    TruceModel(sim.load(SCENARIO), 1, seed=0, days=1).step()
+    TruceModel(load(SCENARIO), 1, seed=0, days=1).step()
     return time.perf_counter() - start
 
 
