@@ -141,3 +141,15 @@ def test_the_ratio_targets_use_the_median_of_paired_rounds():
     assert out["game_share_of_day"]["value"] == 0.3 and out["game_share_of_day"]["met"]
     alone = bench._targets(batched, 2.0, compare_2, game, {"1 thread": 1, "2 threads": 3})
     assert alone["two_threads_over_one"]["value"] == 3.0  # without pairs: the rows' ratio
+
+
+def test_simd_probe_computes_the_same_draws_both_ways():
+    """benchmarks/simd_probe.py compares two loop orders of the same draws: equal sums."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import simd_probe
+    finally:
+        sys.path.pop(0)
+    out = simd_probe.measure(worlds=300, days=3, block=64, reps=1)
+    assert out["equal_sums"] is True and out["draws_per_world_day"] == 38
+    assert set(out["cpu_ns_per_world_day"]) == {"world_major", "phase_major"}
