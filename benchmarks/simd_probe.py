@@ -9,7 +9,16 @@ computes several worlds per instruction (this machine has AVX-512: 8 64-bit lane
 functions here make the draws of Syria 2016's day (:func:`sim.rng.daily_counts`: 38 a
 world-day) with the same counter-based generator and add them up in the same order within each
 world, so their sums are equal to the bit; prints the CPU ns per world-day of each (the best of
-``--reps``) and their ratio as JSON. Nothing here is timed by the test suite.
+``--reps``) and their ratio as JSON.
+
+``--phase decide`` does the same for a rule phase: the parties' decisions of ``two_party``
+(:func:`sim.kernel.decide`, every optional mechanism off), world by world as the compiled day
+calls it, against :func:`decide_phase_major`, the same arithmetic over blocks of worlds: the
+part before ``exp`` and the part after it in loops the vectorizer takes, ``exp`` (a call to the
+C library, which LLVM does not vectorize) in a loop of its own; a draw the day makes only on a
+condition is made for every world and chosen by the condition (counter-based draws: making it
+changes no other number). Both run the same days from the same state; the arrays they write
+must be equal to the bit. Nothing here is timed by the test suite.
 """
 
 from __future__ import annotations
@@ -27,7 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim import rng  # noqa: E402  after the path is set
+from sim import kernel, rng  # noqa: E402  after the path is set
+from sim.rules import decisions  # noqa: E402
 
 
 @njit(cache=True)
@@ -63,6 +73,107 @@ def phase_major(keys, days, counts, out, block):
                 out[lo + j] += total[j]
 
 
+@njit(cache=True, _nrt=False)  # as sim.kernel.run_day: no reference counting
+def decide_world_major(keys, days, s, p, t, forced):
+    """:func:`sim.kernel.decide` for every world, day after day, as the compiled day calls it."""
+    for day in range(days):
+        for w in range(keys.shape[0]):
+            kernel.decide(w, rng.stream_key(keys[w], day, rng.DECISIONS), s, p, t, forced)
+
+
+@njit(cache=True, _nrt=False)
+def decide_phase_major(keys, days, s, p, t, forced, key, z, e):
+    """:func:`sim.kernel.decide` with every optional mechanism off (no brokers' decisions,
+    battlefield, hidden types, incident sizes, coerced calm), over blocks of worlds;
+    ``key``, ``z``, ``e``: scratch arrays of a block's length."""
+    n, P, block = keys.shape[0], p.policy.shape[0], key.shape[0]
+    for day in range(days):
+        for lo in range(0, n, block):
+            m = min(n, lo + block) - lo
+            for j in range(m):
+                key[j] = rng.stream_key(keys[lo + j], day, rng.DECISIONS)
+            for i in range(P):
+                spread = p.choice_spread[i]
+                for j in range(m):  # the motive and the logit's argument, clamped
+                    w = lo + j
+                    lev = 0.0
+                    for b in range(t.leverage.shape[1]):
+                        lev += t.leverage[w, b, i]
+                    mot = decisions.motive(
+                        p.gain_from_fighting[i], p.cost_of_fighting[i], p.value_of_settlement[i],
+                        p.sensitivity_to_pressure[i], s.talks_progress[w], s.in_talks[w, i],
+                        s.pressure[w, i], t.p_verify[w] * lev, t.inducement[w, i])
+                    resolve = min(1.0, s.commitment[w, i] + t.commitment_bonus[w])
+                    if spread > 0.0:
+                        zz = (mot - resolve) / spread
+                    else:
+                        zz = decisions.Z_LIMIT if mot > resolve else \
+                            -decisions.Z_LIMIT if mot < resolve else 0.0
+                    z[j] = -max(-decisions.Z_LIMIT, min(decisions.Z_LIMIT, zz))
+                for j in range(m):  # the C library's exp, one world at a time
+                    e[j] = np.exp(z[j])
+                for j in range(m):  # the draws and the choice
+                    w = lo + j
+                    provoked = s.hostile_today[w, i] > 0
+                    triggered = s.triggered[w, i] or provoked
+                    s.triggered[w, i] = triggered
+                    p_opp = 1.0 / (1.0 + e[j])
+                    p_ret = p.reciprocity[i] if provoked else 0.0
+                    u_opp = rng.uniform(key[j], 3 * i)
+                    u_ret = rng.uniform(key[j], 3 * i + 1)
+                    u_ret = u_ret if provoked else 1.0
+                    intended = decisions.intend(p.policy[i], p_opp, p_ret, provoked, triggered,
+                                                u_opp, u_ret)
+                    noisy = decisions.with_noise(intended, p.noise, rng.uniform(key[j], 3 * i + 2))
+                    fights = noisy if p.noise > 0.0 else intended
+                    v = fights or s.withdrawn[w, i] or s.launched[w, i] or forced[kernel.VIOLATE, i]
+                    s.violated[w, i] = v
+                    s.n_violations[w, i] += int(v)
+                    s.incidents[w, i] = int(v)
+
+
+DECIDED = ("triggered", "violated", "n_violations", "incidents")  # what decide writes
+
+
+def measure_decide(worlds: int, days: int, block: int, reps: int) -> dict:
+    """CPU ns per world-day of the parties' decisions of ``two_party`` both ways (best of
+    ``reps``), and whether every array they write is equal to the bit."""
+    import sim  # noqa: PLC0415  heavy: only for this probe
+    from sim.model import TruceModel  # noqa: PLC0415
+
+    scn = sim.load("two_party")
+    best, states = {}, {}
+    for name, fn, extra in (("world_major", decide_world_major, ()),
+                            ("phase_major", decide_phase_major,
+                             (np.empty(block, dtype=np.uint64), np.empty(block),
+                              np.empty(block)))):
+        times = []
+        for _ in range(reps):
+            m = TruceModel(scn, worlds, seed=1)
+            f = m.fixed
+            assert not (f.has_brokers_decide or f.has_battlefield or f.has_types
+                        or f.has_intensity or f.has_coerced), "the probe covers none of these"
+            s, t = m.state, m.engine.begin_day(0, m.state)
+            s.hostile_today[:] = (np.arange(s.hostile_today.size) % 3 == 0).reshape(
+                s.hostile_today.shape)  # some provoked parties, so retaliation is exercised
+            forced = kernel.forced_today(m.params.events, 0, max(m.params.n_parties, 1))
+            if fn is decide_world_major:
+                with kernel.scalar_loops():  # compiled as sim.kernel.run_day is
+                    fn(m.streams.keys[:2], 1, s, f, t, forced)  # compiled or loaded first
+            else:  # with LLVM's loop vectorizer
+                fn(m.streams.keys[:2], 1, s, f, t, forced, *extra)
+            start = time.thread_time()
+            fn(m.streams.keys, days, s, f, t, forced, *extra)
+            times.append(time.thread_time() - start)
+        best[name] = round(min(times) / (worlds * days) * 1e9, 1)
+        states[name] = [getattr(s, a).copy() for a in DECIDED]
+    equal = all(np.array_equal(a, b) for a, b in zip(*states.values(), strict=True))
+    return {"phase": "decide", "scenario": "two_party", "worlds": worlds, "days": days,
+            "block": block, "cpu_ns_per_world_day": best,
+            "ratio": round(best["world_major"] / best["phase_major"], 2),
+            "equal_arrays": equal}
+
+
 def measure(worlds: int, days: int, block: int, reps: int) -> dict:
     """CPU ns per world-day of both ways (best of ``reps``), their ratio, and whether the
     sums are equal."""
@@ -92,8 +203,10 @@ def main(argv=None) -> None:
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--block", type=int, default=256)
     ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--phase", choices=("draws", "decide"), default="draws")
     a = ap.parse_args(argv)
-    print(json.dumps(measure(a.worlds, a.days, a.block, a.reps), indent=1))
+    fn = measure_decide if a.phase == "decide" else measure
+    print(json.dumps(fn(a.worlds, a.days, a.block, a.reps), indent=1))
 
 
 if __name__ == "__main__":

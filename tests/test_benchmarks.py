@@ -153,3 +153,14 @@ def test_simd_probe_computes_the_same_draws_both_ways():
     out = simd_probe.measure(worlds=300, days=3, block=64, reps=1)
     assert out["equal_sums"] is True and out["draws_per_world_day"] == 38
     assert set(out["cpu_ns_per_world_day"]) == {"world_major", "phase_major"}
+
+
+def test_simd_probe_decides_the_same_both_ways():
+    """The decide phase over blocks of worlds writes what sim.kernel.decide writes, to the bit."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import simd_probe
+    finally:
+        sys.path.pop(0)
+    out = simd_probe.measure_decide(worlds=300, days=20, block=64, reps=1)
+    assert out["equal_arrays"] is True
