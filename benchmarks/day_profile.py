@@ -3,6 +3,7 @@
     python benchmarks/day_profile.py sizes  [--worlds 100,1000,10000] [--reps 3]
     python benchmarks/day_profile.py serial [--worlds 10000] [--reps 3]
     python benchmarks/day_profile.py phases [--worlds 10000] [--reps 3]
+    ... [--scenario examples/syria_2016_brokers.yaml]   (default: syria_2016)
 
 ``sizes``: CPU nanoseconds per world-day of :func:`sim.kernel.run_day` alone (thread CPU time
 around each call), Syria 2016, at several numbers of worlds: whether the cost grows once the
@@ -50,13 +51,13 @@ def step_days(m, run_day, *extra) -> float:
     return spent
 
 
-def sizes(worlds: list[int], reps: int) -> dict:
+def sizes(worlds: list[int], reps: int, scenario: str = SCENARIO) -> dict:
     """Median CPU ns per world-day of the compiled day alone, per number of worlds."""
     import sim
     from sim import kernel
     from sim.model import TruceModel
 
-    scn = sim.load(SCENARIO)
+    scn = sim.load(scenario)
     step_days(TruceModel(scn, 2, seed=1), kernel.run_day)  # compiled or loaded first
     out = {}
     for n in worlds:
@@ -65,12 +66,12 @@ def sizes(worlds: list[int], reps: int) -> dict:
     return {"ns_per_world_day": out}
 
 
-def serial(n: int, reps: int) -> dict:
+def serial(n: int, reps: int, scenario: str = SCENARIO) -> dict:
     """CPU time inside and outside the compiled day, 1 and 2 threads (medians)."""
     import sim
     from sim import kernel
 
-    scn, inner, spent = sim.load(SCENARIO), kernel.over_worlds, {"cpu": 0.0}
+    scn, inner, spent = sim.load(scenario), kernel.over_worlds, {"cpu": 0.0}
 
     def timed(*args, **kwargs):
         start = time.process_time()
@@ -149,7 +150,7 @@ def _timed_statements(lines: list[str]) -> tuple[list[str], list[str]]:
     return out, names
 
 
-def phases(n: int, reps: int) -> dict:
+def phases(n: int, reps: int, scenario: str = SCENARIO) -> dict:
     """Median share of each phase of a world-day, from the instrumented copy."""
     import sim
     from sim.model import TruceModel
@@ -160,7 +161,7 @@ def phases(n: int, reps: int) -> dict:
     spec = importlib.util.spec_from_file_location("kernel_counted", path)
     counted = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(counted)
-    scn, acc = sim.load(SCENARIO), np.zeros(len(names) + 1, dtype=np.uint64)
+    scn, acc = sim.load(scenario), np.zeros(len(names) + 1, dtype=np.uint64)
     step_days(TruceModel(scn, 2, seed=1), counted.run_day, acc)
     shares = []
     for _ in range(reps):
@@ -178,12 +179,15 @@ def main(argv=None) -> None:
     ap.add_argument("what", choices=["sizes", "serial", "phases"])
     ap.add_argument("--worlds", default=None, help="comma-separated for sizes")
     ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--scenario", default=SCENARIO, help="a shipped name or a file")
     a = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     if a.what == "sizes":
-        out = sizes([int(x) for x in (a.worlds or "100,1000,10000").split(",")], a.reps)
+        out = sizes([int(x) for x in (a.worlds or "100,1000,10000").split(",")], a.reps,
+                    a.scenario)
     else:
-        out = {"serial": serial, "phases": phases}[a.what](int(a.worlds or 10000), a.reps)
+        out = {"serial": serial, "phases": phases}[a.what](int(a.worlds or 10000), a.reps,
+                                                           a.scenario)
     print(json.dumps(out, indent=1))
 
 

@@ -1,6 +1,7 @@
 """The compiled day under ``perf``: name numba's machine code for the profiler (issue 15).
 
     perf record -F 4000 -o perf.data python benchmarks/perf_map.py [--worlds 10000] [--reps 2]
+        [--scenario examples/syria_2016_brokers.yaml]   (default: syria_2016)
     perf report -i perf.data --no-children --sort sym
 
 Numba's JIT code has no symbols, so ``perf`` shows it as raw addresses. This script runs the
@@ -71,6 +72,7 @@ def main(argv=None) -> None:
     ap.add_argument("--worlds", type=int, default=10000)
     ap.add_argument("--reps", type=int, default=2)
     ap.add_argument("--objects", default="/tmp/trucesim-objects")
+    ap.add_argument("--scenario", default=None, help="a shipped name or a file (syria_2016)")
     a = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     keep_object_code()
@@ -81,7 +83,7 @@ def main(argv=None) -> None:
     from sim import kernel
     from sim.model import TruceModel
 
-    scn = sim.load(SCENARIO)
+    scn = sim.load(a.scenario or SCENARIO)
     step_days(TruceModel(scn, 2, seed=1), kernel.run_day)  # compiled or loaded first
     dispatchers = [v for m in list(sys.modules.values()) if m and m.__name__.startswith("sim")
                    for v in vars(m).values() if isinstance(v, numba.core.registry.CPUDispatcher)]

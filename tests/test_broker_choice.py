@@ -223,3 +223,15 @@ def test_shipped_syria_breakdowns_are_mostly_government_escalations_with_russian
     assert n > 800 and share > 0.5
     none, _ = shares(["actors.russia.interests.actions=[press, reward, stay_out]"])
     assert none == 0.0
+
+
+def test_the_bounds_that_skip_a_shock_are_above_it():
+    """choose skips an action's Gumbel shock when its utility plus an upper bound on the shock
+    is below the best value: u / (1 - u), then 1 / t - 1 with t = -log u, are such bounds."""
+    us = np.concatenate([[0.0, 1e-300, 0.5, 1.0 - 2.0 ** -53],
+                         np.random.default_rng(3).random(20_000)])
+    for u in us:
+        g = bc.gumbel(u)
+        t = -math.log(max(u, bc.TINY))
+        assert g <= bc.gumbel_bound(u) and g <= 1.0 / t - 1.0
+    assert bc.below(0.5, 0.6) and not bc.below(0.6, 0.6) and not bc.below(0.6 - 1e-12, 0.6)

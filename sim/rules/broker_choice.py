@@ -90,20 +90,64 @@ def gain_if_fighting(w, b, c, s, p):
     return expected_gain(share, s.control[w, c], s.trend[w, c], p.trend_days)
 
 
+@njit(cache=True)
+def gumbel_bound(u: float) -> float:
+    """An upper bound on :func:`gumbel` (u) without a logarithm: -log(-log u) <= -log(1 - u)
+    <= u / (1 - u), as -log u >= 1 - u and -log(1 - u) <= u / (1 - u)."""
+    u = max(u, TINY)
+    return u / (1.0 - u)
+
+
+@njit(cache=True)
+def below(bound: float, best: float) -> bool:
+    """Whether a value whose exact upper bound is ``bound`` is surely below ``best`` once both
+    are rounded: by more than a margin far above the few units in the last place either can be
+    off by (utilities and shocks are of order 1 to 100)."""
+    return bound < best - 1e-9 * (1.0 + abs(best) + abs(bound))
+
+
 @njit(cache=True, inline="always")
 def choose(w, b, key, x, x_c, attacks, s, p):
-    """Broker b's action this week: the best utility plus choice noise, among those allowed."""
+    """Broker b's action this week: the best utility plus choice noise, among those allowed.
+
+    The same as drawing every allowed action's shock and taking the first best, with fewer
+    logarithms: the action of the highest utility gets its shock first; another whose utility
+    plus an upper bound on its shock (:func:`gumbel_bound`, then 1 / t - 1 >= -log t once t =
+    -log u is known) is surely below that value cannot be the best, and its shock, which
+    nothing else reads, is not computed. Those left are compared in order, as before."""
     c = p.broker_client[b]
-    g_c = gain_if_fighting(w, b, c, s, p) if c >= 0 else 0.0
+    allowed_fight = c >= 0 and p.broker_allowed[b, FIGHT]
+    g_c = gain_if_fighting(w, b, c, s, p) if allowed_fight else 0.0  # read by U(fight) only
+    stake, ct, value, cost = (p.broker_stake[b], p.broker_ct[b], p.broker_truce_value[b],
+                              p.broker_cost[b])
+    spread = p.broker_spread[b]
+    top, top_u = -1, -math.inf
+    for a in range(N_ACTIONS):  # the highest utility before the shocks (the first of equals)
+        if not p.broker_allowed[b, a] or (c < 0 and (a == SHIELD or a == FIGHT)):
+            continue
+        u = utility(a, stake, ct, value, cost, x, x_c, attacks, g_c)
+        if top < 0 or u > top_u:
+            top, top_u = a, u
+    if top < 0:
+        return STAY_OUT
+    top_v = top_u + spread * gumbel(rng.uniform(key, b * N_ACTIONS + top))
     best, best_u = STAY_OUT, -math.inf
     for a in range(N_ACTIONS):
         if not p.broker_allowed[b, a] or (c < 0 and (a == SHIELD or a == FIGHT)):
             continue
-        u = utility(a, p.broker_stake[b], p.broker_ct[b], p.broker_truce_value[b],
-                    p.broker_cost[b], x, x_c, attacks, g_c)
-        u += p.broker_spread[b] * gumbel(rng.uniform(key, b * N_ACTIONS + a))
-        if u > best_u:
-            best, best_u = a, u
+        if a == top:
+            v = top_v
+        else:
+            u = utility(a, stake, ct, value, cost, x, x_c, attacks, g_c)
+            draw = rng.uniform(key, b * N_ACTIONS + a)
+            if below(u + spread * gumbel_bound(draw), top_v):
+                continue
+            t = -math.log(max(draw, TINY))  # gumbel(draw) = -log(t)
+            if below(u + spread * (1.0 / t - 1.0), top_v):
+                continue
+            v = u + spread * -math.log(t)
+        if v > best_u:
+            best, best_u = a, v
     return best
 
 
