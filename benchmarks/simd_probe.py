@@ -81,6 +81,16 @@ def decide_world_major(keys, days, s, p, t, forced):
             kernel.decide(w, rng.stream_key(keys[w], day, rng.DECISIONS), s, p, t, forced)
 
 
+@njit(cache=True, inline="always")
+def _block_keys(keys, lo, block, day, key):
+    """The decisions' stream keys of the block of worlds from ``lo`` into ``key``; returns the
+    number of worlds in the block."""
+    m = min(keys.shape[0], lo + block) - lo
+    for j in range(m):
+        key[j] = rng.stream_key(keys[lo + j], day, rng.DECISIONS)
+    return m
+
+
 @njit(cache=True, _nrt=False)
 def decide_phase_major(keys, days, s, p, t, forced, key, z, e):
     """:func:`sim.kernel.decide` with every optional mechanism off (no brokers' decisions,
@@ -89,9 +99,7 @@ def decide_phase_major(keys, days, s, p, t, forced, key, z, e):
     n, P, block = keys.shape[0], p.policy.shape[0], key.shape[0]
     for day in range(days):
         for lo in range(0, n, block):
-            m = min(n, lo + block) - lo
-            for j in range(m):
-                key[j] = rng.stream_key(keys[lo + j], day, rng.DECISIONS)
+            m = _block_keys(keys, lo, block, day, key)
             for i in range(P):
                 spread = p.choice_spread[i]
                 for j in range(m):  # the motive and the logit's argument, clamped
@@ -147,9 +155,7 @@ def decide_actor_major(keys, days, pw, progress, bonus, inducement, gain, cost, 
     n, P, block = keys.shape[0], gain.shape[0], key.shape[0]
     for day in range(days):
         for lo in range(0, n, block):
-            m = min(n, lo + block) - lo
-            for j in range(m):
-                key[j] = rng.stream_key(keys[lo + j], day, rng.DECISIONS)
+            m = _block_keys(keys, lo, block, day, key)
             for i in range(P):
                 hostile, in_talks, pressure, commitment = pw[0, i], pw[1, i], pw[2, i], pw[3, i]
                 for j in range(m):

@@ -143,8 +143,9 @@ def test_the_ratio_targets_use_the_median_of_paired_rounds():
     assert alone["two_threads_over_one"]["value"] == 3.0  # without pairs: the rows' ratio
 
 
-def test_simd_probe_computes_the_same_draws_both_ways():
-    """benchmarks/simd_probe.py compares two loop orders of the same draws: equal sums."""
+def test_simd_probe_computes_the_same_draws_and_decisions_every_way():
+    """benchmarks/simd_probe.py: two loop orders of the same draws give equal sums; the decide
+    phase over blocks of worlds (both layouts) writes what sim.kernel.decide writes, to the bit."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import simd_probe
@@ -153,14 +154,6 @@ def test_simd_probe_computes_the_same_draws_both_ways():
     out = simd_probe.measure(worlds=300, days=3, block=64, reps=1)
     assert out["equal_sums"] is True and out["draws_per_world_day"] == 38
     assert set(out["cpu_ns_per_world_day"]) == {"world_major", "phase_major"}
-
-
-def test_simd_probe_decides_the_same_both_ways():
-    """The decide phase over blocks of worlds writes what sim.kernel.decide writes, to the bit."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import simd_probe
-    finally:
-        sys.path.pop(0)
-    out = simd_probe.measure_decide(worlds=300, days=20, block=64, reps=1)
-    assert out["equal_arrays"] is True
+    decided = simd_probe.measure_decide(worlds=300, days=20, block=64, reps=1)
+    assert decided["equal_arrays"] is True
+    assert set(decided["cpu_ns_per_world_day"]) == {"world_major", "phase_major", "actor_major"}
